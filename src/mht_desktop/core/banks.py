@@ -1,0 +1,169 @@
+"""The question-bank model shared by every format, the database and the study screens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_CHOICES = 2
+MAX_CHOICES = 8
+
+
+class QuestionType(Enum):
+    """The kinds of question we ask."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "truefalse"
+
+
+class BankFormat(Enum):
+    """File formats a bank can be read from or written to."""
+
+    NATIVE = "native"
+    GIFT = "gift"
+    AIKEN = "aiken"
+    MOODLE_XML = "moodle-xml"
+    CSV = "csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One answer option.
+
+    Attributes:
+        text: What the learner sees.
+        correct: Whether picking it is right.
+        feedback: Why this option is right or wrong (optional).
+        fixed: Keep its position when choices are shuffled ("All of the above").
+        weight: Moodle-style credit in percent (-100…100) where a format gives one.
+    """
+
+    text: str
+    correct: bool
+    feedback: str = ""
+    fixed: bool = False
+    weight: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A multiple-choice, multiple-response or true/false question."""
+
+    id: str
+    type: QuestionType
+    topic: str
+    stem: str
+    choices: tuple[Choice, ...]
+    rationale: str = ""
+    difficulty: int = 2
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    reviewed: date | None = None
+    jurisdiction: tuple[str, ...] = ()
+    setting: tuple[str, ...] = ()
+    title: str = ""
+    line: int | None = None
+
+    @property
+    def correct_indexes(self) -> frozenset[int]:
+        """Positions (in bank order) of the right choices."""
+        return frozenset(i for i, c in enumerate(self.choices) if c.correct)
+
+
+@dataclass(frozen=True, slots=True)
+class Flashcard:
+    """A front/back card."""
+
+    id: str
+    topic: str
+    front: str
+    back: str
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A subject that questions and cards are grouped under."""
+
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BankInfo:
+    """The bank's own metadata."""
+
+    id: str
+    title: str
+    version: str = "1"
+    author: str = ""
+    description: str = ""
+    license: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    """A whole bank: metadata, topics and items, in file order."""
+
+    info: BankInfo
+    topics: tuple[Topic, ...] = ()
+    questions: tuple[Question, ...] = ()
+    flashcards: tuple[Flashcard, ...] = ()
+
+    def topic_ids(self) -> set[str]:
+        """The ids of the topics this bank declares."""
+        return {t.id for t in self.topics}
+
+    def counts_by_topic(self) -> dict[str, dict[str, int]]:
+        """Questions and flashcards per topic id."""
+        counts: dict[str, dict[str, int]] = {
+            t.id: {"questions": 0, "flashcards": 0} for t in self.topics
+        }
+        for q in self.questions:
+            counts.setdefault(q.topic, {"questions": 0, "flashcards": 0})["questions"] += 1
+        for f in self.flashcards:
+            counts.setdefault(f.topic, {"questions": 0, "flashcards": 0})["flashcards"] += 1
+        return counts
+
+
+@dataclass(slots=True)
+class ItemDraft:
+    """Mutable scratch space a parser fills before freezing a Question."""
+
+    line: int
+    title: str = ""
+    stem: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    general_feedback: str = ""
+    topic: str = ""
+
+
+def slugify(text: str, *, fallback: str = "bank") -> str:
+    """Turn a file name or category into an id that matches ``ID_PATTERN``.
+
+    Args:
+        text: Any human text ("Crisis Intervention (Unit 3).gift").
+        fallback: Used when nothing usable is left.
+
+    Returns:
+        A lowercase id such as ``crisis-intervention-unit-3-gift``.
+    """
+    normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")
+    if len(slug) < 2:
+        slug = fallback
+    return slug[:64].rstrip("-")
+
+
+def title_from_id(text: str) -> str:
+    """A readable title from a file stem: ``crisis_intervention-unit3`` → ``Crisis intervention unit3``."""
+    words = re.sub(r"[_\-.]+", " ", text).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled bank"

@@ -1,0 +1,73 @@
+"""Errors a person can cause, each with a message fit to show them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class MhtError(Exception):
+    """Base for every error we expect to show to a user (not a bug)."""
+
+
+class DataDirError(MhtError):
+    """The data directory cannot be created or written."""
+
+
+class DatabaseError(MhtError):
+    """The database file is corrupt, not a database, locked, or from a newer version."""
+
+
+class ProfileError(MhtError):
+    """A learner-profile operation cannot be done (name taken, not found…)."""
+
+
+class NotFoundError(MhtError):
+    """A bank, card, question or attempt that was asked for does not exist."""
+
+
+class Severity(Enum):
+    """How bad a problem in a bank file is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about a bank file, located as precisely as we can.
+
+    Attributes:
+        file: The file name as the user gave it.
+        line: 1-based line number, or None where no line can be known.
+        message: What is wrong, in words for an instructor.
+        severity: Error (blocks import) or warning (import may go on).
+        item_id: The item the problem belongs to, when there is one.
+    """
+
+    file: str
+    line: int | None
+    message: str
+    severity: Severity = Severity.ERROR
+    item_id: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        elif self.item_id:
+            where = f"{where}:{self.item_id}"
+        label = "" if self.severity is Severity.ERROR else "warning: "
+        return f"{where}: {label}{self.message}"
+
+
+class BankFormatError(MhtError):
+    """A bank file has errors; nothing from it may be imported."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        errors = [p for p in self.problems if p.severity is Severity.ERROR]
+        shown = "\n".join(str(p) for p in errors[:20])
+        more = f"\n… and {len(errors) - 20} more" if len(errors) > 20 else ""
+        super().__init__(shown + more)
