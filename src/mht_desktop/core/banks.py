@@ -164,6 +164,9 @@ def slugify(text: str, *, fallback: str = "bank") -> str:
 
 
 def title_from_id(text: str) -> str:
-    """A readable title from a file stem: ``crisis_intervention-unit3`` → ``Crisis intervention unit3``."""
+    """A readable title from a file stem, for formats that carry no bank title.
+
+    ``crisis_intervention-unit3`` becomes ``Crisis intervention unit3``.
+    """
     words = re.sub(r"[_\-.]+", " ", text).strip()
     return words[:1].upper() + words[1:] if words else "Untitled bank"

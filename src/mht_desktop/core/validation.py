@@ -33,7 +33,8 @@ def validate_bank(bank: Bank, *, file: str, strict: bool = False) -> list[Proble
         problems.append(Problem(file, line, message, severity, item))
 
     if not ID_PATTERN.match(bank.info.id):
-        add(None, f"bank id {bank.info.id!r} must be 2–64 lowercase letters, digits, '.', '_' or '-'")
+        add(None, f"bank id {bank.info.id!r} must be 2–64 lowercase letters, digits, "
+            "'.', '_' or '-'")
     if not bank.info.title.strip():
         add(None, "the bank has no title")
     topic_ids = bank.topic_ids()

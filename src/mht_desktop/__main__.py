@@ -1,0 +1,7 @@
+"""``python -m mht_desktop``."""
+
+import sys
+
+from mht_desktop.launcher import main
+
+sys.exit(main())

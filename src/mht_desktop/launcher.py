@@ -1,0 +1,22 @@
+"""The ``mht-desktop`` command: the window by default, the CLI when a command is given."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from mht_desktop.cli import build_parser, run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and open the app or run a command."""
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from mht_desktop.ui.app import run_app
+
+        return run_app(data_dir=args.data_dir)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

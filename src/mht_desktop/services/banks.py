@@ -1,0 +1,255 @@
+"""Validating, importing, listing, exporting and removing question banks."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Generator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mht_desktop.core.banks import Bank, BankFormat
+from mht_desktop.core.changes import Changes
+from mht_desktop.core.clock import Clock
+from mht_desktop.core.errors import MhtError, Problem, Severity
+from mht_desktop.core.progress import CancelToken, Progress
+from mht_desktop.core.validation import validate_bank
+from mht_desktop.formats import detect_format, read_bank, write_bank
+from mht_desktop.formats.base import decode_text
+from mht_desktop.formats.delimited import write_flashcards_tsv
+from mht_desktop.services.resources import builtin_banks_dir
+from mht_desktop.storage import banks as repo
+from mht_desktop.storage.banks import BankSummary
+from mht_desktop.storage.database import Database
+
+BANK_GLOB = "*.mhtbank.toml"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class BankReport:
+    """What validation (and, when it ran, the import) found in one file."""
+
+    file: str
+    format: BankFormat | None
+    bank: Bank | None
+    problems: tuple[Problem, ...]
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    imported: bool = False
+    replaces_version: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that block the import."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems the user may accept."""
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def valid(self) -> bool:
+        """True when the file can be imported."""
+        return self.bank is not None and not self.errors
+
+    def to_json(self) -> dict[str, object]:
+        """The shape ``bank validate --json`` prints."""
+        bank = self.bank
+        return {
+            "file": self.file,
+            "format": self.format.value if self.format else None,
+            "valid": self.valid,
+            "bank_id": bank.info.id if bank else None,
+            "errors": [{"line": p.line, "item": p.item_id, "message": p.message}
+                       for p in self.errors],
+            "warnings": [{"line": p.line, "item": p.item_id, "message": p.message}
+                         for p in self.warnings],
+            "questions": len(bank.questions) if bank else 0,
+            "flashcards": len(bank.flashcards) if bank else 0,
+            "by_topic": bank.counts_by_topic() if bank else {},
+        }
+
+
+@dataclass(slots=True)
+class _Loaded:
+    report: BankReport
+    content_hash: str = field(default="")
+
+
+class BankService:
+    """Bank use cases for the window and the CLI."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    # -- reading and checking ------------------------------------------------------------
+    def _load(self, path: Path, fmt: BankFormat | None, *, strict: bool) -> _Loaded:
+        label = path.name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return _Loaded(BankReport(str(path), fmt, None,
+                                      (Problem(str(path), None, "file not found"),)))
+        except IsADirectoryError:
+            return _Loaded(BankReport(str(path), fmt, None,
+                                      (Problem(str(path), None, "is a folder, not a file"),)))
+        except OSError as exc:
+            return _Loaded(BankReport(str(path), fmt, None,
+                                      (Problem(str(path), None, f"cannot read: {exc.strerror}"),)))
+        chosen = fmt
+        if chosen is None:
+            try:
+                chosen = detect_format(label, decode_text(data, file=label))
+            except ValueError:
+                chosen = None
+        parsed = read_bank(data, file_name=label, fmt=chosen)
+        problems = list(parsed.problems)
+        if parsed.bank is not None and not parsed.errors:
+            problems += validate_bank(parsed.bank, file=label, strict=strict)
+        problems.sort(key=lambda p: (p.severity is not Severity.ERROR, p.line or 0))
+        return _Loaded(BankReport(str(path), chosen, parsed.bank, tuple(problems)),
+                       hashlib.sha256(data).hexdigest())
+
+    def validate_file(self, path: Path, fmt: BankFormat | None = None, *,
+                      strict: bool = False) -> BankReport:
+        """Parse and check a file without touching the database."""
+        report = self._load(path, fmt, strict=strict).report
+        if report.bank is not None and report.valid:
+            with self._db.session() as s:
+                existing = repo.bank_exists(s, report.bank.info.id)
+                if existing is not None:
+                    return _with(report, replaces_version=existing.version)
+        return report
+
+    # -- importing -----------------------------------------------------------------------
+    def import_file(self, path: Path, fmt: BankFormat | None = None, *, strict: bool = False,
+                    builtin: bool = False, cancel: CancelToken | None = None,
+                    ) -> Generator[Progress, None, tuple[BankReport, Changes]]:
+        """Import a bank file, all or nothing, yielding progress.
+
+        Returns (through ``StopIteration.value``) the report and what changed. A file with
+        errors imports nothing and leaves the database exactly as it was.
+        """
+        yield Progress(0, 3, f"Reading {path.name}…")
+        loaded = self._load(path, fmt, strict=strict)
+        report = loaded.report
+        if not report.valid or report.bank is None:
+            return report, Changes()
+        if cancel:
+            cancel.raise_if_cancelled()
+        bank = report.bank
+        yield Progress(1, 3, f"Saving {len(bank.questions)} questions and "
+                             f"{len(bank.flashcards)} flashcards…")
+        with self._db.session() as s:
+            previous = repo.bank_exists(s, bank.info.id)
+            replaces = previous.version if previous is not None else None
+            counts = repo.store_bank(
+                s, bank, source_path=str(path.resolve()),
+                source_format=(report.format or BankFormat.NATIVE).value,
+                content_hash=loaded.content_hash, now=self._clock.now(), builtin=builtin)
+            if cancel:
+                cancel.raise_if_cancelled()  # rolls the whole transaction back
+        yield Progress(3, 3, "Done")
+        return _with(report, added=counts.added, updated=counts.updated,
+                     retired=counts.retired, imported=True,
+                     replaces_version=replaces), Changes(banks=True, cards=True)
+
+    def import_file_now(self, path: Path, fmt: BankFormat | None = None, *,
+                        strict: bool = False, builtin: bool = False,
+                        ) -> tuple[BankReport, Changes]:
+        """:meth:`import_file` without progress (CLI, tests)."""
+        return drain(self.import_file(path, fmt, strict=strict, builtin=builtin))
+
+    def ensure_builtin_banks(self, folder: Path | None = None) -> Changes:
+        """Import the banks we ship when they are new or changed since the last run."""
+        folder = folder or builtin_banks_dir()
+        if not folder.is_dir():
+            return Changes()
+        with self._db.session() as s:
+            known = repo.content_hashes(s)
+        changed = Changes()
+        for path in sorted(folder.glob(BANK_GLOB)):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest in known.values():
+                continue
+            report, changes = self.import_file_now(path, BankFormat.NATIVE, strict=True,
+                                                   builtin=True)
+            if not report.imported:
+                raise MhtError(f"A built-in bank failed to load: {report.errors[0]}")
+            changed = changed | changes
+        return changed
+
+    # -- everything else -----------------------------------------------------------------
+    def list(self) -> list[BankSummary]:
+        """Every bank with its counts per topic."""
+        with self._db.session() as s:
+            return repo.list_banks(s)
+
+    def remove(self, bank_id: str) -> Changes:
+        """Delete a bank and the learner history on its items (the UI confirms first)."""
+        with self._db.session() as s:
+            repo.remove_bank(s, bank_id)
+        return Changes(banks=True, cards=True, quizzes=True, reviews=True)
+
+    def set_enabled(self, bank_id: str, enabled: bool) -> Changes:
+        """Include or exclude a bank from study."""
+        with self._db.session() as s:
+            repo.set_enabled(s, bank_id, enabled)
+        return Changes(banks=True, cards=True)
+
+    def rename(self, bank_id: str, title: str) -> Changes:
+        """Give a bank a new title."""
+        with self._db.session() as s:
+            repo.rename_bank(s, bank_id, title.strip() or bank_id)
+        return Changes(banks=True)
+
+    def rename_topic(self, bank_id: str, topic_id: str, title: str) -> Changes:
+        """Give a topic a new title."""
+        with self._db.session() as s:
+            repo.rename_topic(s, bank_id, topic_id, title.strip() or topic_id)
+        return Changes(banks=True)
+
+    def load(self, bank_id: str) -> Bank:
+        """The bank as a core object (live items only)."""
+        with self._db.session() as s:
+            return repo.load_bank(s, bank_id)
+
+    def export(self, bank_id: str, fmt: BankFormat, out: Path) -> Path:
+        """Write a bank to ``out`` in ``fmt`` (atomically: a failed write leaves no half file)."""
+        bank = self.load(bank_id)
+        text = write_bank(bank, fmt)
+        _atomic_write(out, text)
+        return out
+
+    def export_flashcards_tsv(self, bank_id: str, out: Path) -> Path:
+        """Write a bank's flashcards as an Anki-importable TSV file."""
+        _atomic_write(out, write_flashcards_tsv(self.load(bank_id)))
+        return out
+
+
+def _atomic_write(out: Path, text: str) -> None:
+    tmp = out.with_name(out.name + ".part")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise MhtError(f"Cannot write {out}: {exc.strerror}.") from exc
+
+
+def _with(report: BankReport, **changes: Any) -> BankReport:
+    return replace(report, **changes)
+
+
+def drain(generator: Generator[Progress, None, T]) -> T:
+    """Run a progress generator to the end and return its result."""
+    while True:
+        try:
+            next(generator)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result

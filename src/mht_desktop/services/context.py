@@ -1,0 +1,51 @@
+"""The composition root: one object that owns the database, the clock and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mht_desktop.core.clock import Clock, SystemClock
+from mht_desktop.services.banks import BankService
+from mht_desktop.services.profiles import ProfileService
+from mht_desktop.storage.database import Database
+from mht_desktop.storage.paths import resolve_data_dir
+
+
+@dataclass
+class AppContext:
+    """Everything a front end (window, CLI, benchmark) needs to talk to the app."""
+
+    db: Database
+    data_dir: Path | None
+    clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, *, clock: Clock | None = None) -> AppContext:
+        """Open the data folder (creating and migrating the database as needed).
+
+        Raises:
+            DataDirError: the folder is unusable.
+            DatabaseError: the database is damaged, locked or too new.
+        """
+        path = resolve_data_dir(data_dir)
+        return cls(db=Database.open(path), data_dir=path, clock=clock or SystemClock())
+
+    @classmethod
+    def in_memory(cls, *, clock: Clock | None = None) -> AppContext:
+        """A context on a throwaway database (tests, benchmarks)."""
+        return cls(db=Database.in_memory(), data_dir=None, clock=clock or SystemClock())
+
+    @property
+    def profiles(self) -> ProfileService:
+        """Learner profiles."""
+        return ProfileService(self.db, self.clock)
+
+    @property
+    def banks(self) -> BankService:
+        """Question banks."""
+        return BankService(self.db, self.clock)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()

@@ -1,0 +1,74 @@
+"""Creating, renaming, switching and deleting learner profiles, and their settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from mht_desktop.core.changes import Changes
+from mht_desktop.core.clock import Clock
+from mht_desktop.core.profiles import Profile, clean_profile_name
+from mht_desktop.core.settings import LearnerSettings
+from mht_desktop.storage import profiles as repo
+from mht_desktop.storage.database import Database
+
+
+class ProfileService:
+    """Profile use cases."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def list(self) -> list[Profile]:
+        """Every profile, most recently used first."""
+        with self._db.session() as s:
+            return repo.list_profiles(s)
+
+    def get(self, profile_id: int) -> Profile:
+        """One profile by id."""
+        with self._db.session() as s:
+            return repo.get(s, profile_id)
+
+    def by_name(self, name: str) -> Profile:
+        """One profile by name (case-insensitive)."""
+        with self._db.session() as s:
+            return repo.get_by_name(s, name)
+
+    def create(self, name: str) -> tuple[Profile, Changes]:
+        """Add a learner."""
+        cleaned = clean_profile_name(name)
+        with self._db.session() as s:
+            profile = repo.create(s, cleaned, self._clock.now())
+        return profile, Changes(profiles=True)
+
+    def rename(self, profile_id: int, name: str) -> tuple[Profile, Changes]:
+        """Rename a learner."""
+        cleaned = clean_profile_name(name)
+        with self._db.session() as s:
+            profile = repo.rename(s, profile_id, cleaned)
+        return profile, Changes(profiles=True)
+
+    def delete(self, profile_id: int) -> Changes:
+        """Delete a learner and all their progress (the UI confirms first)."""
+        with self._db.session() as s:
+            repo.delete(s, profile_id)
+        return Changes(profiles=True, cards=True, reviews=True, quizzes=True, reading=True)
+
+    def mark_used(self, profile_id: int) -> None:
+        """Remember that this profile was opened last."""
+        with self._db.session() as s:
+            repo.touch(s, profile_id, self._clock.now())
+
+    def settings(self, profile_id: int) -> LearnerSettings:
+        """The learner's settings, defaults filled in."""
+        with self._db.session() as s:
+            return LearnerSettings.from_json(repo.settings(s, profile_id))
+
+    def update_settings(self, profile_id: int, **values: Any) -> tuple[LearnerSettings, Changes]:
+        """Change some settings (keyword names as in :class:`LearnerSettings`)."""
+        with self._db.session() as s:
+            current = LearnerSettings.from_json(repo.settings(s, profile_id))
+            updated = replace(current, **values)
+            repo.update_settings(s, profile_id, updated.to_json())
+        return updated, Changes(settings=True)

@@ -1,0 +1,251 @@
+"""Bank rows: all-or-nothing imports that keep learner history, listing and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from mht_desktop.core.banks import (
+    Bank,
+    BankInfo,
+    Choice,
+    Flashcard,
+    Question,
+    QuestionType,
+    Topic,
+)
+from mht_desktop.core.errors import NotFoundError
+from mht_desktop.storage.models import BankRow, FlashcardRow, QuestionRow, TopicRow
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCounts:
+    """What an import did to the stored items."""
+
+    added: int
+    updated: int
+    retired: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    """Items of one topic in one bank."""
+
+    topic_id: str
+    title: str
+    questions: int
+    flashcards: int
+
+
+@dataclass(frozen=True, slots=True)
+class BankSummary:
+    """A bank as the banks list shows it."""
+
+    id: str
+    title: str
+    version: str
+    author: str
+    description: str
+    enabled: bool
+    builtin: bool
+    source_path: str
+    source_format: str
+    imported_at: datetime
+    questions: int
+    flashcards: int
+    topics: tuple[TopicCount, ...]
+
+
+def choices_to_json(choices: tuple[Choice, ...]) -> list[dict[str, Any]]:
+    """Choices as stored in the JSON column (short keys: this is the hottest data we keep)."""
+    out = []
+    for c in choices:
+        entry: dict[str, Any] = {"t": c.text, "c": c.correct}
+        if c.feedback:
+            entry["f"] = c.feedback
+        if c.fixed:
+            entry["x"] = True
+        if c.weight is not None:
+            entry["w"] = c.weight
+        out.append(entry)
+    return out
+
+
+def choices_from_json(data: list[dict[str, Any]]) -> tuple[Choice, ...]:
+    """The inverse of :func:`choices_to_json`."""
+    return tuple(Choice(text=d["t"], correct=bool(d["c"]), feedback=d.get("f", ""),
+                        fixed=bool(d.get("x", False)), weight=d.get("w")) for d in data)
+
+
+def question_from_row(row: QuestionRow) -> Question:
+    """A core Question from its row."""
+    return Question(
+        id=row.item_id, type=QuestionType(row.qtype), topic=row.topic_id, stem=row.stem,
+        choices=choices_from_json(row.choices), rationale=row.rationale,
+        difficulty=row.difficulty, tags=tuple(row.tags or ()), source=row.source,
+        reviewed=row.reviewed, jurisdiction=tuple(row.jurisdiction or ()),
+        setting=tuple(row.setting or ()), title=row.title,
+    )
+
+
+def bank_exists(session: Session, bank_id: str) -> BankRow | None:
+    """The bank row, if the bank was imported before."""
+    return session.get(BankRow, bank_id)
+
+
+def store_bank(session: Session, bank: Bank, *, source_path: str, source_format: str,
+               content_hash: str, now: datetime, builtin: bool,
+               blueprint: dict[str, Any] | None = None) -> StoredCounts:
+    """Insert or update a whole bank in the caller's transaction.
+
+    Items are matched by (bank id, item id): matches are updated in place so every learner's
+    history stays attached; new ones are added; items no longer in the file are retired, not
+    deleted, so their history survives.
+    """
+    info = bank.info
+    row = session.get(BankRow, info.id)
+    if row is None:
+        row = BankRow(id=info.id, imported_at=now, enabled=True)
+        session.add(row)
+    row.title, row.version, row.author = info.title, info.version, info.author
+    row.description, row.license = info.description, info.license
+    row.source_path, row.source_format, row.content_hash = source_path, source_format, content_hash
+    row.imported_at, row.builtin = now, builtin
+    if blueprint is not None:
+        row.blueprint = blueprint
+    session.flush()
+
+    session.execute(delete(TopicRow).where(TopicRow.bank_id == info.id))
+    if bank.topics:
+        session.execute(insert(TopicRow), [
+            {"bank_id": info.id, "id": t.id, "title": t.title, "description": t.description,
+             "position": i} for i, t in enumerate(bank.topics)])
+
+    q_counts = _upsert(session, QuestionRow, info.id, [
+        {"item_id": q.id, "qtype": q.type.value, "topic_id": q.topic,
+         "difficulty": q.difficulty, "title": q.title, "stem": q.stem,
+         "choices": choices_to_json(q.choices), "rationale": q.rationale, "source": q.source,
+         "reviewed": q.reviewed, "tags": list(q.tags), "jurisdiction": list(q.jurisdiction),
+         "setting": list(q.setting), "position": i, "retired": False}
+        for i, q in enumerate(bank.questions)])
+    f_counts = _upsert(session, FlashcardRow, info.id, [
+        {"item_id": f.id, "topic_id": f.topic, "front": f.front, "back": f.back,
+         "tags": list(f.tags), "source": f.source, "position": i, "retired": False}
+        for i, f in enumerate(bank.flashcards)])
+    return StoredCounts(added=q_counts.added + f_counts.added,
+                        updated=q_counts.updated + f_counts.updated,
+                        retired=q_counts.retired + f_counts.retired)
+
+
+def _upsert(session: Session, model: type[QuestionRow] | type[FlashcardRow], bank_id: str,
+            rows: list[dict[str, Any]]) -> StoredCounts:
+    existing = dict(session.execute(
+        select(model.item_id, model.id).where(model.bank_id == bank_id)).all())
+    to_insert, to_update = [], []
+    for values in rows:
+        row_id = existing.pop(values["item_id"], None)
+        if row_id is None:
+            to_insert.append({"bank_id": bank_id, **values})
+        else:
+            to_update.append({"id": row_id, **values})
+    if to_insert:
+        session.execute(insert(model), to_insert)
+    if to_update:
+        session.execute(update(model), to_update)
+    if existing:
+        session.execute(update(model).where(model.id.in_(list(existing.values())))
+                        .values(retired=True))
+    return StoredCounts(len(to_insert), len(to_update), len(existing))
+
+
+def list_banks(session: Session) -> list[BankSummary]:
+    """Every bank with its live item counts per topic."""
+    banks = session.scalars(select(BankRow).order_by(BankRow.title)).all()
+    topics: dict[str, list[TopicRow]] = {}
+    for t in session.scalars(select(TopicRow).order_by(TopicRow.position)):
+        topics.setdefault(t.bank_id, []).append(t)
+    q_counts = _counts(session, QuestionRow)
+    f_counts = _counts(session, FlashcardRow)
+    out = []
+    for b in banks:
+        topic_counts = tuple(
+            TopicCount(t.id, t.title, q_counts.get((b.id, t.id), 0),
+                       f_counts.get((b.id, t.id), 0)) for t in topics.get(b.id, []))
+        out.append(BankSummary(
+            id=b.id, title=b.title, version=b.version, author=b.author,
+            description=b.description, enabled=b.enabled, builtin=b.builtin,
+            source_path=b.source_path, source_format=b.source_format,
+            imported_at=b.imported_at, questions=sum(c.questions for c in topic_counts),
+            flashcards=sum(c.flashcards for c in topic_counts), topics=topic_counts))
+    return out
+
+
+def _counts(session: Session,
+            model: type[QuestionRow] | type[FlashcardRow]) -> dict[tuple[str, str], int]:
+    rows = session.execute(
+        select(model.bank_id, model.topic_id, func.count())
+        .where(model.retired.is_(False)).group_by(model.bank_id, model.topic_id))
+    return {(b, t): n for b, t, n in rows}
+
+
+def load_bank(session: Session, bank_id: str) -> Bank:
+    """Rebuild a core Bank (live items only) for export."""
+    row = session.get(BankRow, bank_id)
+    if row is None:
+        raise NotFoundError(f"There is no bank with id {bank_id!r}.")
+    topics = tuple(Topic(t.id, t.title, t.description) for t in session.scalars(
+        select(TopicRow).where(TopicRow.bank_id == bank_id).order_by(TopicRow.position)))
+    questions = tuple(question_from_row(q) for q in session.scalars(
+        select(QuestionRow).where(QuestionRow.bank_id == bank_id,
+                                  QuestionRow.retired.is_(False))
+        .order_by(QuestionRow.position)))
+    cards = tuple(Flashcard(id=f.item_id, topic=f.topic_id, front=f.front, back=f.back,
+                            tags=tuple(f.tags or ()), source=f.source)
+                  for f in session.scalars(
+                      select(FlashcardRow).where(FlashcardRow.bank_id == bank_id,
+                                                 FlashcardRow.retired.is_(False))
+                      .order_by(FlashcardRow.position)))
+    info = BankInfo(id=row.id, title=row.title, version=row.version, author=row.author,
+                    description=row.description, license=row.license)
+    return Bank(info=info, topics=topics, questions=questions, flashcards=cards)
+
+
+def remove_bank(session: Session, bank_id: str) -> None:
+    """Delete a bank, its items and (by cascade) the history that hangs on them."""
+    row = session.get(BankRow, bank_id)
+    if row is None:
+        raise NotFoundError(f"There is no bank with id {bank_id!r}.")
+    session.delete(row)
+
+
+def set_enabled(session: Session, bank_id: str, enabled: bool) -> None:
+    """Include or exclude a bank from study."""
+    row = session.get(BankRow, bank_id)
+    if row is None:
+        raise NotFoundError(f"There is no bank with id {bank_id!r}.")
+    row.enabled = enabled
+
+
+def rename_bank(session: Session, bank_id: str, title: str) -> None:
+    """Change a bank's title."""
+    row = session.get(BankRow, bank_id)
+    if row is None:
+        raise NotFoundError(f"There is no bank with id {bank_id!r}.")
+    row.title = title
+
+
+def rename_topic(session: Session, bank_id: str, topic_id: str, title: str) -> None:
+    """Change a topic's title."""
+    row = session.get(TopicRow, (bank_id, topic_id))
+    if row is None:
+        raise NotFoundError(f"Bank {bank_id!r} has no topic {topic_id!r}.")
+    row.title = title
+
+
+def content_hashes(session: Session) -> dict[str, str]:
+    """Each bank's stored content hash (to skip re-importing unchanged shipped banks)."""
+    return dict(session.execute(select(BankRow.id, BankRow.content_hash)).all())

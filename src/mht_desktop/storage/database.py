@@ -1,0 +1,171 @@
+"""Opening the database: checks, engine settings and automatic migration.
+
+One SQLite file per data folder holds every profile. SQLite runs in WAL mode with
+``synchronous=FULL`` so that each committed answer survives a crash or a power cut, and with
+foreign keys switched on by a ``connect`` listener (SQLite leaves them off by default).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from mht_desktop.core.errors import DatabaseError
+from mht_desktop.storage.paths import DATABASE_NAME, prepare_data_dir, restrict_to_owner
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration for our packaged migrations (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version of the app."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read the database {path}: {exc.strerror}.") from exc
+    if header != SQLITE_HEADER:
+        raise DatabaseError(
+            f"{path} is not an MHT Desktop database (it is not an SQLite file). It was left "
+            "untouched. Move it away or choose another data folder with --data-dir."
+        )
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with our SQLite settings applied to every connection."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+class Database:
+    """The open database of one data folder: engine, sessions and schema version."""
+
+    def __init__(self, engine: Engine, path: Path | None) -> None:
+        self.engine = engine
+        self.path = path
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Database:
+        """Open (creating or upgrading as needed) the database in ``data_dir``.
+
+        Raises:
+            DataDirError: the folder cannot be created or written.
+            DatabaseError: the file is not a database, is corrupt, is locked, or was written
+                by a newer version of MHT Desktop. The file is never overwritten.
+        """
+        prepare_data_dir(data_dir)
+        path = data_dir / DATABASE_NAME
+        _check_is_sqlite(path)
+        is_new = not path.exists()
+        engine = make_engine(f"sqlite:///{path}")
+        db = cls(engine, path)
+        try:
+            db.migrate()
+        except (OperationalError, SQLDatabaseError, sqlite3.DatabaseError) as exc:
+            engine.dispose()
+            raise _explain(path, exc) from exc
+        except DatabaseError:
+            engine.dispose()
+            raise
+        if is_new:
+            restrict_to_owner(path)
+        return db
+
+    @classmethod
+    def in_memory(cls) -> Database:
+        """A throwaway database (tests, benchmarks), built by the real migrations."""
+        from sqlalchemy.pool import StaticPool
+
+        engine = create_engine("sqlite://", poolclass=StaticPool,
+                               connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _on_connect)
+        db = cls(engine, None)
+        db.migrate()
+        return db
+
+    def current_revision(self) -> str | None:
+        """The migration the database is at (None for an empty file)."""
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision; refuse a database from a newer app."""
+        with self.engine.begin() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+        script = ScriptDirectory.from_config(alembic_config(str(self.engine.url)))
+        if current is not None and current == script.get_current_head():
+            return  # The usual case: nothing to do, and start-up stays fast.
+        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            raise DatabaseError(
+                f"The database {self.path} was written by a newer version of MHT Desktop "
+                f"(schema {current}). Update the app; the file was left untouched."
+            )
+        with self.engine.begin() as connection:
+            config = alembic_config(str(self.engine.url))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+
+def _explain(path: Path, exc: Exception) -> DatabaseError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseError(f"The database {path} is locked by another program (is MHT Desktop "
+                             "already open?). Close it and try again.")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DatabaseError(f"The database {path} is damaged and cannot be opened. It was "
+                             "left untouched; restore a backup or move it away to start fresh.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(f"The database {path} is read-only. Check its permissions.")
+    return DatabaseError(f"Cannot open the database {path}: {exc}")

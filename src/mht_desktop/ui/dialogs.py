@@ -1,0 +1,90 @@
+"""Dialogs shared by several views: validation reports, profile prompts, help."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop.services.banks import BankReport
+
+SHORTCUTS = [
+    ("Anywhere", [("Ctrl+1 … Ctrl+5", "Guide, Flashcards, Quiz, Progress, Question banks"),
+                  ("Ctrl+I", "Import a question bank"), ("Ctrl+P", "Print a progress report"),
+                  ("Ctrl+Z", "Undo"), ("Ctrl+= / Ctrl+-", "Larger / smaller text"),
+                  ("Ctrl+Q", "Quit")]),
+    ("Flashcards", [("Space or Enter", "Show the answer"), ("1 2 3 4", "Again, Hard, Good, Easy"),
+                    ("Ctrl+Z", "Undo the last answer"), ("-", "Bury the card until tomorrow"),
+                    ("@", "Suspend the card"), ("Ctrl+F", "Flag the card")]),
+    ("Quiz and exam", [("1–8 or A–H", "Choose an answer"),
+                       ("Space", "Toggle the highlighted answer (select all that apply)"),
+                       ("Enter", "Submit or go on"), ("← → or P / N", "Previous / next question"),
+                       ("F", "Mark for review"), ("X", "Strike out the highlighted answer")]),
+]
+
+
+class ReportDialog(QDialog):
+    """Shows a validation report; with warnings only, asks whether to import anyway."""
+
+    def __init__(self, report: BankReport, *, ask_to_import: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Question bank check")
+        self.resize(720, 420)
+        layout = QVBoxLayout(self)
+        if report.errors:
+            head = (f"<b>{report.file}</b> has {len(report.errors)} error(s). Nothing was "
+                    "imported; fix the lines below and try again.")
+        elif report.warnings:
+            head = (f"<b>{report.file}</b> can be imported, but {len(report.warnings)} "
+                    "thing(s) will be skipped or need attention.")
+        else:
+            head = f"<b>{report.file}</b> is valid."
+        if report.valid and report.bank is not None:
+            bank = report.bank
+            head += (f"<br>{len(bank.questions)} questions and {len(bank.flashcards)} flashcards "
+                     f"in {len(bank.topics)} topic(s).")
+            if report.replaces_version is not None:
+                head += (f"<br>This updates the bank “{bank.info.title}” already imported "
+                         f"(version {report.replaces_version} → {bank.info.version}); progress "
+                         "on its items is kept.")
+        label = QLabel(head)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(label)
+        details = QPlainTextEdit("\n".join(str(p) for p in report.problems) or "No problems.")
+        details.setReadOnly(True)
+        details.setObjectName("problems")
+        layout.addWidget(details)
+        if ask_to_import and report.valid:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+            buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        else:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+def ask_profile_name(parent: QWidget | None, title: str, prompt: str,
+                     text: str = "") -> str | None:
+    """Ask for a learner's name; None when cancelled."""
+    name, ok = QInputDialog.getText(parent, title, prompt, text=text)
+    return name if ok and name.strip() else None
+
+
+def shortcuts_html() -> str:
+    """The Help ▸ Keyboard shortcuts page."""
+    parts = []
+    for section, rows in SHORTCUTS:
+        parts.append(f"<h3>{section}</h3><table>")
+        parts.extend(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+        parts.append("</table>")
+    return "".join(parts)

@@ -1,0 +1,368 @@
+"""The main window: navigation to the five sections, menus, status bar, drag-and-drop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop import __version__
+from mht_desktop.core.changes import Changes
+from mht_desktop.core.errors import MhtError
+from mht_desktop.core.profiles import Profile
+from mht_desktop.services.context import AppContext
+from mht_desktop.ui.changes_bus import ChangesBus
+from mht_desktop.ui.dialogs import ask_profile_name, shortcuts_html
+from mht_desktop.ui.task_runner import TaskRunner
+from mht_desktop.ui.theme import ThemeMode, apply_theme, is_dark
+from mht_desktop.ui.views.banks_view import BanksView
+from mht_desktop.ui.views.base import SectionView, ViewContext
+from mht_desktop.ui.views.flashcards_view import FlashcardsView
+from mht_desktop.ui.views.guide_view import GuideView
+from mht_desktop.ui.views.progress_view import ProgressView
+from mht_desktop.ui.views.quiz_view import QuizView
+
+SECTIONS = ("Guide", "Flashcards", "Quiz", "Progress", "Question banks")
+TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)
+
+
+def _as_int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def app_icon() -> QIcon:
+    """The application icon (shipped next to this module)."""
+    return QIcon(str(Path(__file__).with_name("icons") / "mht-desktop.svg"))
+
+
+class MainWindow(QMainWindow):
+    """The window a learner studies in."""
+
+    profile_changed = Signal(int)
+
+    def __init__(self, app_ctx: AppContext, profile: Profile, *, tasks: TaskRunner,
+                 settings: QSettings) -> None:
+        super().__init__()
+        self.app_ctx = app_ctx
+        self.profile = profile
+        self.tasks = tasks
+        self.settings = settings
+        self.bus = ChangesBus(self)
+        self.setWindowTitle(f"MHT Desktop — {profile.name}")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.view_ctx = ViewContext(app=app_ctx, tasks=tasks, bus=self.bus,
+                                    profile_id=profile.id, dark=False)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(170)
+        self.nav.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        self.guide = GuideView(self.view_ctx)
+        self.flashcards = FlashcardsView(self.view_ctx)
+        self.quiz = QuizView(self.view_ctx)
+        self.progress = ProgressView(self.view_ctx)
+        self.banks = BanksView(self.view_ctx)
+        self.views: list[SectionView] = [self.guide, self.flashcards, self.quiz, self.progress,
+                                         self.banks]
+        for name, view in zip(SECTIONS, self.views, strict=True):
+            QListWidgetItem(name, self.nav)
+            self.stack.addWidget(view)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.profile_label = QLabel()
+        self.statusBar().addPermanentWidget(self.profile_label)
+        self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
+        self._build_menus()
+        self._restore_geometry()
+        self._show_profile()
+        self.nav.setCurrentRow(_as_int(self.settings.value("window/section", 0)))
+
+    # -- menus ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Import question bank…", self.banks.import_dialog, "Ctrl+I")
+        self._action(file_menu, "&Print progress report…", self.print_report, "Ctrl+P")
+        self._action(file_menu, "&Export…", self.export_menu, "Ctrl+E")
+        file_menu.addSeparator()
+        profile_menu = file_menu.addMenu("Learner &profile")
+        self._action(profile_menu, "&Switch…", self.switch_profile)
+        self._action(profile_menu, "&New…", self.new_profile)
+        self._action(profile_menu, "&Rename…", self.rename_profile)
+        self._action(profile_menu, "&Delete…", self.delete_profile)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+
+        view = bar.addMenu("&View")
+        for i, name in enumerate(SECTIONS):
+            self._action(view, name, lambda _=False, row=i: self.nav.setCurrentRow(row),
+                         f"Ctrl+{i + 1}")
+        view.addSeparator()
+        theme_menu = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        current = self.theme_mode()
+        for mode, label in ((ThemeMode.SYSTEM, "Follow system"), (ThemeMode.LIGHT, "Light"),
+                            (ThemeMode.DARK, "Dark")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(mode is current)
+            action.triggered.connect(lambda _=False, m=mode: self.set_theme(m))
+            group.addAction(action)
+            theme_menu.addAction(action)
+        self._action(view, "&Larger text", lambda: self.step_text_size(1), "Ctrl+=")
+        self._action(view, "&Smaller text", lambda: self.step_text_size(-1), "Ctrl+-")
+        self._action(view, "&Reset text size", lambda: self.set_text_scale(1.0), "Ctrl+0")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action(help_menu, "&About MHT Desktop", self.show_about)
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
+                shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # -- theme and text size ---------------------------------------------------------------
+    def _key(self, name: str) -> str:
+        return f"profile-{self.profile.id}/{name}"
+
+    def theme_mode(self) -> ThemeMode:
+        """The theme this learner chose."""
+        try:
+            return ThemeMode(str(self.settings.value(self._key("theme"), "system")))
+        except ValueError:
+            return ThemeMode.SYSTEM
+
+    def text_scale(self) -> float:
+        """The text size this learner chose, as a factor."""
+        try:
+            return float(str(self.settings.value(self._key("text_scale"), 1.0)))
+        except (TypeError, ValueError):
+            return 1.0
+
+    def set_theme(self, mode: ThemeMode) -> None:
+        """Change and remember the colour theme."""
+        self.settings.setValue(self._key("theme"), mode.value)
+        self.apply_look()
+
+    def set_text_scale(self, scale: float) -> None:
+        """Change and remember the text size."""
+        self.settings.setValue(self._key("text_scale"), scale)
+        self.apply_look()
+
+    def step_text_size(self, step: int) -> None:
+        """One step larger or smaller."""
+        scale = self.text_scale()
+        index = min(range(len(TEXT_SCALES)), key=lambda i: abs(TEXT_SCALES[i] - scale))
+        index = max(0, min(len(TEXT_SCALES) - 1, index + step))
+        self.set_text_scale(TEXT_SCALES[index])
+
+    def apply_look(self) -> None:
+        """Apply this learner's theme and text size, and redraw themed content."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.theme_mode(), self.text_scale())
+        self.view_ctx.dark = is_dark(self.theme_mode())
+        for view in self.views:
+            view.mark_stale()
+
+    # -- profiles ------------------------------------------------------------------------
+    def _show_profile(self) -> None:
+        self.setWindowTitle(f"MHT Desktop — {self.profile.name}")
+        self.profile_label.setText(f"Learner: {self.profile.name}")
+
+    def use_profile(self, profile: Profile) -> None:
+        """Switch every view to ``profile``."""
+        self.profile = profile
+        self.app_ctx.profiles.mark_used(profile.id)
+        for view in self.views:
+            view.set_profile(profile.id)
+        self._show_profile()
+        self.apply_look()
+        self.profile_changed.emit(profile.id)
+
+    def switch_profile(self) -> None:
+        """Pick another learner (or create one)."""
+        from mht_desktop.ui.profile_dialog import ProfilePicker
+
+        picker = ProfilePicker(self.app_ctx, current=self.profile.id, parent=self)
+        if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen is not None:
+            self.use_profile(picker.chosen)
+
+    def new_profile(self) -> None:
+        """Create a learner and switch to them."""
+        name = ask_profile_name(self, "New learner", "Name of the new learner:")
+        if name is None:
+            return
+        try:
+            profile, changes = self.app_ctx.profiles.create(name)
+        except MhtError as exc:
+            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            return
+        self.bus.publish(changes)
+        self.use_profile(profile)
+
+    def rename_profile(self) -> None:
+        """Rename the current learner."""
+        name = ask_profile_name(self, "Rename learner", "New name:", self.profile.name)
+        if name is None:
+            return
+        try:
+            profile, changes = self.app_ctx.profiles.rename(self.profile.id, name)
+        except MhtError as exc:
+            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            return
+        self.profile = profile
+        self._show_profile()
+        self.bus.publish(changes)
+
+    def delete_profile(self) -> None:
+        """Delete the current learner after confirmation, then pick another."""
+        others = [p for p in self.app_ctx.profiles.list() if p.id != self.profile.id]
+        if not others:
+            QMessageBox.information(self, "MHT Desktop", "This is the only learner profile. "
+                                    "Create another one before deleting this one.")
+            return
+        answer = QMessageBox.question(
+            self, "Delete learner",
+            f"Delete {self.profile.name} and all of their progress (reviews, quiz results, "
+            "reading progress and notes)? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        changes = self.app_ctx.profiles.delete(self.profile.id)
+        self.bus.publish(changes)
+        self.use_profile(others[0])
+
+    # -- file actions --------------------------------------------------------------------
+    def print_report(self) -> None:
+        """Open the progress section's report preview."""
+        self.nav.setCurrentRow(SECTIONS.index("Progress"))
+        opener = getattr(self.progress, "open_report", None)
+        if callable(opener):
+            opener()
+
+    def export_menu(self) -> None:
+        """Export a bank (from the banks section) or a progress file (from Progress)."""
+        opener = getattr(self.progress, "export_progress", None)
+        if self.stack.currentWidget() is self.banks or not callable(opener):
+            self.nav.setCurrentRow(SECTIONS.index("Question banks"))
+            self.banks.export_dialog()
+        else:
+            opener()
+
+    def undo(self) -> None:
+        """Undo the last undoable step in the current section."""
+        handler = getattr(self.stack.currentWidget(), "undo", None)
+        if callable(handler):
+            handler()
+        else:
+            self.statusBar().showMessage("Nothing to undo here.", 3000)
+
+    # -- help ----------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        """Show every keyboard shortcut."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        dialog.resize(520, 560)
+        layout = QVBoxLayout(dialog)
+        text = QTextBrowser()
+        text.setHtml(shortcuts_html())
+        layout.addWidget(text)
+        dialog.exec()
+
+    def show_about(self) -> None:
+        """Version, purpose and data location."""
+        where = self.app_ctx.db.path or "memory"
+        QMessageBox.about(
+            self, "About MHT Desktop",
+            f"<h3>MHT Desktop {__version__}</h3><p>A study app for mental health technicians: "
+            "career guide, spaced-repetition flashcards, practice exams and progress reports."
+            "</p><p>Study content follows federal rules unless a question names a state or "
+            "facility policy. Always follow your facility's policies and your supervisor."
+            f"</p><p>Your data: {where}</p>")
+
+    # -- window state, drops -------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1180, 780)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/section", self.nav.currentRow())
+        self.settings.sync()
+        for view in self.views:
+            closer = getattr(view, "about_to_close", None)
+            if callable(closer):
+                closer()
+        self.tasks.wait(10000)
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        self.nav.setCurrentRow(SECTIONS.index("Question banks"))
+        for path in paths:
+            self.banks.import_path(path)
+
+    def _on_tasks_busy_changed(self, busy: bool) -> None:
+        if busy:
+            self.statusBar().showMessage("Working…")
+        elif self.statusBar().currentMessage() == "Working…":
+            self.statusBar().clearMessage()
+
+    def publish(self, changes: Changes) -> None:
+        """Let every view know what changed."""
+        self.bus.publish(changes)

@@ -1,0 +1,108 @@
+"""Choosing who is studying: the first-run welcome and the profile switcher."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop.core.errors import MhtError
+from mht_desktop.core.profiles import Profile
+from mht_desktop.services.context import AppContext
+from mht_desktop.ui.dialogs import ask_profile_name
+
+
+class WelcomeDialog(QDialog):
+    """First run: ask the learner's name and create their profile."""
+
+    def __init__(self, app_ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app_ctx = app_ctx
+        self.created: Profile | None = None
+        self.setWindowTitle("Welcome to MHT Desktop")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "<h2>Welcome</h2><p>MHT Desktop helps you prepare for work and certification as a "
+            "mental health technician. Several people can share this computer: each gets "
+            "their own progress.</p><p>What should we call you?</p>")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("Your name")
+        layout.addWidget(self.name_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.start_button = buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setEnabled(False)
+        self.name_edit.textChanged.connect(
+            lambda text: self.start_button.setEnabled(bool(text.strip())))
+        buttons.accepted.connect(self._create)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _create(self) -> None:
+        try:
+            self.created, _ = self.app_ctx.profiles.create(self.name_edit.text())
+        except MhtError as exc:
+            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            return
+        self.accept()
+
+
+class ProfilePicker(QDialog):
+    """Lists learners; open one or add a new one."""
+
+    def __init__(self, app_ctx: AppContext, *, current: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app_ctx = app_ctx
+        self.chosen: Profile | None = None
+        self.setWindowTitle("Who is studying?")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Choose your profile:"))
+        self.list = QListWidget()
+        for profile in app_ctx.profiles.list():
+            item = QListWidgetItem(profile.name)
+            item.setData(Qt.ItemDataRole.UserRole, profile)
+            self.list.addItem(item)
+            if profile.id == current:
+                self.list.setCurrentItem(item)
+        if self.list.currentRow() < 0 and self.list.count():
+            self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _: self._open())
+        layout.addWidget(self.list)
+        new_button = QPushButton("New learner…")
+        new_button.clicked.connect(self._new)
+        layout.addWidget(new_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons.addButton("Open", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self._open)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _open(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        self.chosen = item.data(Qt.ItemDataRole.UserRole)
+        self.accept()
+
+    def _new(self) -> None:
+        name = ask_profile_name(self, "New learner", "Name of the new learner:")
+        if name is None:
+            return
+        try:
+            self.chosen, _ = self.app_ctx.profiles.create(name)
+        except MhtError as exc:
+            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            return
+        self.accept()

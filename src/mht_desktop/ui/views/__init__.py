@@ -1,0 +1,1 @@
+"""The five sections of the main window."""

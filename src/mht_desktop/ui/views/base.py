@@ -1,0 +1,85 @@
+"""What every section of the main window shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from mht_desktop.core.changes import Changes
+from mht_desktop.core.errors import MhtError
+from mht_desktop.services.context import AppContext
+from mht_desktop.ui.changes_bus import ChangesBus
+from mht_desktop.ui.task_runner import TaskRunner
+
+
+@dataclass
+class ViewContext:
+    """What a view needs: the services, the DB lane, the change bus, and who is studying."""
+
+    app: AppContext
+    tasks: TaskRunner
+    bus: ChangesBus
+    profile_id: int
+    dark: bool = False
+
+
+class SectionView(QWidget):
+    """A section of the main window that refreshes from change notifications.
+
+    A view marks itself stale when something it shows changes, and redraws the next time it
+    is shown (Anki's pattern), so hidden views cost nothing.
+    """
+
+    title = "Section"
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = True
+        ctx.bus.changed.connect(self._on_bus_changed)
+
+    def watches(self, changes: Changes) -> bool:
+        """Whether ``changes`` affect this view (override)."""
+        return changes.any
+
+    def refresh(self) -> None:
+        """Reload what the view shows (override)."""
+
+    def set_profile(self, profile_id: int) -> None:
+        """Switch to another learner."""
+        self.ctx.profile_id = profile_id
+        self.mark_stale()
+
+    def mark_stale(self) -> None:
+        """Redraw now if visible, else on the next show."""
+        self._stale = True
+        if self.isVisible():
+            self._refresh_now()
+
+    def _refresh_now(self) -> None:
+        self._stale = False
+        self.refresh()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self._refresh_now()
+
+    def _on_bus_changed(self, changes: Changes) -> None:
+        if self.watches(changes):
+            self.mark_stale()
+
+    def status(self, message: str, msecs: int = 8000) -> None:
+        """Show a passing message in the window's status bar."""
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, msecs)
+
+    def show_error(self, exc: BaseException) -> None:
+        """Tell the user what went wrong; unexpected errors say so plainly."""
+        if isinstance(exc, MhtError):
+            QMessageBox.warning(self, "MHT Desktop", str(exc))
+        else:
+            QMessageBox.critical(self, "MHT Desktop",
+                                 f"Something went wrong: {exc}\n\nNothing you saved was lost.")

@@ -1,0 +1,143 @@
+"""Shared fixtures: every test runs away from the user's real data, offscreen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from mht_desktop.core.clock import FixedClock
+from mht_desktop.services.context import AppContext
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the default data folder (and Qt's settings) at a temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("MHT_DESKTOP_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock fixed at Monday 5 January 2026, 12:00 UTC."""
+    return FixedClock(datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, clock: FixedClock) -> Iterator[AppContext]:
+    """A real app context on a fresh database file built by the migrations."""
+    app_ctx = AppContext.open(tmp_path / "data", clock=clock)
+    yield app_ctx
+    app_ctx.close()
+
+
+SAMPLE_BANK = '''
+format = 1
+
+[bank]
+id = "sample"
+title = "Sample bank"
+version = "1.0"
+author = "Tests"
+
+[[topics]]
+id = "safety"
+title = "Safety"
+
+[[topics]]
+id = "privacy"
+title = "Privacy"
+
+[[questions]]
+id = "s-q1"
+type = "single"
+topic = "safety"
+difficulty = 1
+source = "Test source"
+reviewed = 2026-01-01
+stem = "Which hand hygiene after caring for a patient with C. diff?"
+rationale = "Soap and water removes spores; alcohol rub does not kill them."
+
+[[questions.choices]]
+text = "Soap and water"
+correct = true
+
+[[questions.choices]]
+text = "Alcohol rub"
+correct = false
+feedback = "Alcohol does not reliably kill C. diff spores."
+
+[[questions]]
+id = "s-q2"
+type = "multiple"
+topic = "privacy"
+difficulty = 2
+source = "Test source"
+reviewed = 2026-01-01
+stem = "Which are identifiers?"
+rationale = "Names and phone numbers identify a person."
+
+[[questions.choices]]
+text = "Name"
+correct = true
+
+[[questions.choices]]
+text = "Phone number"
+correct = true
+
+[[questions.choices]]
+text = "Blood type alone"
+correct = false
+
+[[questions]]
+id = "s-q3"
+type = "truefalse"
+topic = "privacy"
+difficulty = 1
+source = "Test source"
+reviewed = 2026-01-01
+stem = "Minimum necessary applies to treatment disclosures between providers."
+rationale = "Treatment disclosures are an exception."
+
+[[questions.choices]]
+text = "True"
+correct = false
+
+[[questions.choices]]
+text = "False"
+correct = true
+
+[[flashcards]]
+id = "s-f1"
+topic = "safety"
+front = "Normal adult resting pulse?"
+back = "60–100 beats per minute."
+source = "MedlinePlus"
+
+[[flashcards]]
+id = "s-f2"
+topic = "privacy"
+front = "Deadline to act on an access request?"
+back = "30 days, with one 30-day extension."
+source = "45 CFR 164.524"
+'''
+
+
+@pytest.fixture
+def sample_bank_file(tmp_path: Path) -> Path:
+    """A small valid native bank on disk."""
+    path = tmp_path / "sample.mhtbank.toml"
+    path.write_text(SAMPLE_BANK, encoding="utf-8")
+    return path
