@@ -1,13 +1,482 @@
-"""CSV/TSV (placeholder until the formats work lands)."""
+"""Spreadsheet and flashcard text files: our questions template, Anki and Quizlet exports.
+
+Two shapes of delimited text reach us. Instructors fill our documented *questions template*
+(a header row naming the columns, see docs/import-formats.md) in Excel or LibreOffice and
+save it as CSV. Learners bring *flashcards* exported from Anki or Quizlet: two or three
+columns (front, back, tags) with no header, or with Anki's ``#key:value`` header lines. The
+separator is whatever the exporting program chose, so it is detected unless the file says.
+
+Every problem names the physical line where its row starts, even when a quoted field spans
+several lines, so an instructor can find it in a text editor.
+"""
+
 from __future__ import annotations
 
-from mht_desktop.core.banks import Bank
-from mht_desktop.formats.base import ParsedBank
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from mht_desktop.core.banks import (
+    ID_PATTERN,
+    Bank,
+    BankInfo,
+    Choice,
+    Flashcard,
+    Question,
+    QuestionType,
+    Topic,
+    slugify,
+    title_from_id,
+)
+from mht_desktop.core.errors import Problem, Severity
+from mht_desktop.formats.base import ParsedBank, info_from_file_name
+from mht_desktop.formats.moodle_xml import ItemIds, TopicSet, html_to_text
+
+LETTERS = "abcdefgh"
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "id", "type", "topic", "difficulty", "stem",
+    *(f"choice_{letter}" for letter in LETTERS),
+    "correct", "rationale", "source", "tags", "reviewed",
+    *(f"feedback_{letter}" for letter in LETTERS),
+)
+REQUIRED_COLUMNS = ("stem", "choice_a", "choice_b", "correct")
+
+# Anki's names for separators in "#separator:"; in sniffing order (space is a last resort:
+# it splits ordinary sentences into words).
+_SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "colon": ":",
+               "space": " "}
+_SNIFF_ORDER = ("\t", ",", ";", "|", ":", " ")
+_SNIFF_LINES = 50
+_ANKI_HEADER = re.compile(r"#([A-Za-z][A-Za-z ]*):(.*)")
+_ANKI_MEDIA = re.compile(r"\[sound:[^\]]*\]")
+_FLASHCARD_HEADERS = (
+    frozenset({"front", "term", "question", "word"}),
+    frozenset({"back", "definition", "def", "answer", "meaning"}),
+)
+_TYPES = {
+    "single": QuestionType.SINGLE, "multiple": QuestionType.MULTIPLE,
+    "truefalse": QuestionType.TRUE_FALSE, "true/false": QuestionType.TRUE_FALSE,
+    "true-false": QuestionType.TRUE_FALSE, "tf": QuestionType.TRUE_FALSE,
+}
+_CORRECT_SPLIT = re.compile(r"[;,\s]+")
+_BOOL_WORDS = {"true": True, "t": True, "false": False, "f": False}
+
+
+@dataclass(slots=True)
+class _Header:
+    """What Anki's ``#key:value`` lines (or Excel's ``sep=`` line) told us."""
+
+    lines: int = 0
+    separator: str | None = None
+    html: bool = False
+    columns: list[str] = field(default_factory=list)
+    deck: str = ""
+    tags: tuple[str, ...] = ()
+    special: dict[str, int] = field(default_factory=dict)  # "deck"/"tags"/… → 0-based column
+
+
+@dataclass(slots=True)
+class _Row:
+    """A record and the physical line where it starts."""
+
+    line: int
+    fields: list[str]
+
+
+def _read_header(lines: list[str], file: str, problems: list[Problem]) -> _Header:
+    header = _Header()
+    for number, line in enumerate(lines, start=1):
+        if number == 1 and line.lower().startswith("sep=") and len(line.rstrip()) == 5:
+            header.separator, header.lines = line[4], 1  # Excel's separator hint
+            continue
+        match = _ANKI_HEADER.fullmatch(line.rstrip())
+        if match is None:
+            break
+        header.lines = number
+        key, value = match.group(1).strip().lower(), match.group(2).strip()
+        if key == "separator":
+            separator = _SEPARATORS.get(value.lower(), value if len(value) == 1 else None)
+            if separator is None:
+                problems.append(Problem(file, number, f"unknown separator {value!r}: use Tab, "
+                                        "Comma, Semicolon, Pipe, Colon, Space or one character"))
+            header.separator = separator
+        elif key == "html":
+            header.html = value.lower() == "true"
+        elif key == "columns":
+            header.columns = [value]  # split once the separator is known
+        elif key == "deck":
+            header.deck = value
+        elif key == "tags":
+            header.tags = tuple(value.split())
+        elif key.endswith(" column") and value.isdigit() and int(value) > 0:
+            header.special[key.removesuffix(" column")] = int(value) - 1
+        # Other keys (#notetype, #if matches…) do not change what we import.
+    return header
+
+
+def _sniff(sample: str) -> str | None:
+    """The separator that splits the sample lines into the same number (≥ 2) of fields.
+
+    The first separator (tab, comma, semicolon, pipe, colon, space) that gives every line
+    the same count wins; failing that, the one that gives the most lines the commonest
+    count, so the rows that disagree can be reported by line.
+    """
+    best: tuple[float, str] | None = None
+    for separator in _SNIFF_ORDER:
+        counts = Counter(len(row) for row in csv.reader(io.StringIO(sample), delimiter=separator)
+                         if any(cell.strip() for cell in row))
+        if not counts:
+            return None
+        common, hits = counts.most_common(1)[0]
+        if common < 2:
+            continue
+        if len(counts) == 1:
+            return separator
+        score = hits / sum(counts.values())
+        if best is None or score > best[0]:
+            best = (score, separator)
+    return best[1] if best else None
+
+
+def _records(body: str, separator: str, first_line: int) -> Iterator[_Row]:
+    """Rows with the physical line each starts on, skipping blank lines."""
+    reader = csv.reader(io.StringIO(body), delimiter=separator)
+    consumed = 0
+    for fields in reader:
+        start = first_line + consumed
+        consumed = reader.line_num
+        if any(cell.strip() for cell in fields):
+            yield _Row(start, fields)
+
+
+def _template_separator(line: str, candidates: tuple[str, ...]) -> str | None:
+    """The separator under which ``line`` names our template's required columns, if any."""
+    for separator in candidates:
+        names = {name.strip().lower() for name in next(csv.reader([line], delimiter=separator))}
+        if all(column in names for column in REQUIRED_COLUMNS):
+            return separator
+    return None
 
 
 def read_delimited(text: str, *, file: str) -> ParsedBank:
-    raise NotImplementedError
+    """Parse a CSV/TSV file: the questions template or a flashcard export.
+
+    Args:
+        text: Decoded content (the BOM is already gone; Windows line endings are accepted).
+        file: The name used in messages and for the bank's id, title and default topic.
+
+    Returns:
+        The bank and its problems, each naming the line where its row starts.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems: list[Problem] = []
+    lines = text.split("\n")
+    header = _read_header(lines, file, problems)
+    body = "\n".join(lines[header.lines:])
+    first = next((line for line in lines[header.lines:] if line.strip()), "")
+    info, default_topic = info_from_file_name(file)
+    candidates = (header.separator,) if header.separator else _SNIFF_ORDER[:4]
+    template_separator = _template_separator(first, candidates)
+    if template_separator is not None:
+        return _Template(file, TopicSet(default_topic), problems).read(
+            info, body, template_separator, header.lines + 1)
+    separator = header.separator or _sniff("\n".join(lines[header.lines:][:_SNIFF_LINES]))
+    if separator is None:
+        problems.append(Problem(file, header.lines + 1, "cannot tell the columns apart: put "
+                                "front and back on each line separated by a tab, comma or "
+                                "semicolon (or use the questions template)"))
+        return ParsedBank(None, problems)
+    return _Flashcards(file, TopicSet(default_topic), problems, header).read(
+        info, body, separator)
+
+
+# --------------------------------------------------------------------------------------------
+# Questions template
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Template:
+    file: str
+    topics: TopicSet
+    problems: list[Problem]
+    questions: list[Question] = field(default_factory=list)
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.file, line, message))
+
+    def read(self, info: BankInfo, body: str, separator: str, first_line: int) -> ParsedBank:
+        rows = _records(body, separator, first_line)
+        head = next(rows, None)
+        if head is None:
+            return ParsedBank(Bank(info=info), self.problems)
+        names = [name.strip().lower() for name in head.fields]
+        for name in names:
+            if name and name not in TEMPLATE_COLUMNS:
+                self.problems.append(Problem(self.file, head.line, f"column {name!r} is not "
+                                             "part of the questions template; ignored",
+                                             Severity.WARNING))
+        records = []
+        for position, row in enumerate(rows, start=1):
+            extra = row.fields[len(names):]
+            if len(row.fields) < len(names) or any(cell.strip() for cell in extra):
+                self.error(row.line, f"the row has {len(row.fields)} columns but the header "
+                           f"has {len(names)} (a stray separator or a missing quote?)")
+                continue
+            records.append((position, row.line, dict(zip(names, row.fields, strict=False))))
+        # Generated ids must not take an id that a later row gives explicitly.
+        ids = ItemIds("q", reserved=[r.get("id", "").strip() for _, _, r in records])
+        for position, line, record in records:
+            self._question(line, record, ids, position)
+        self.problems.sort(key=lambda p: p.line or 0)  # file order, whichever pass found it
+        bank = Bank(info=info, topics=self.topics.topics(), questions=tuple(self.questions))
+        return ParsedBank(bank, self.problems)
+
+    def _question(self, line: int, record: dict[str, str], ids: ItemIds,
+                  position: int) -> None:
+        def cell(name: str) -> str:
+            return record.get(name, "").strip()
+
+        before = len(self.problems)
+        type_name = cell("type").lower()
+        kind = _TYPES.get(type_name) if type_name else None
+        if type_name and kind is None:
+            self.error(line, f"type {cell('type')!r} is not single, multiple or truefalse")
+        difficulty = self._difficulty(line, cell("difficulty"))
+        reviewed = self._reviewed(line, cell("reviewed"))
+        texts = [cell(f"choice_{letter}") for letter in LETTERS]
+        feedback = [cell(f"feedback_{letter}") for letter in LETTERS]
+        if kind is QuestionType.TRUE_FALSE:
+            choices = self._true_false(line, cell("correct"), texts, feedback)
+        else:
+            choices = self._choices(line, cell("correct"), texts, feedback)
+            right = sum(1 for c in choices if c.correct)
+            kind = kind or (QuestionType.MULTIPLE if right > 1 else QuestionType.SINGLE)
+        if len(self.problems) > before or kind is None:
+            return
+        self.questions.append(Question(
+            id=cell("id") or ids.take(position), type=kind,
+            topic=self._topic(cell("topic")), stem=cell("stem"), choices=tuple(choices),
+            rationale=cell("rationale"), difficulty=difficulty,
+            tags=tuple(t.strip() for t in cell("tags").split(";") if t.strip()),
+            source=cell("source"), reviewed=reviewed, line=line,
+        ))
+
+    def _topic(self, value: str) -> str:
+        if not value:
+            return self.topics.use()
+        if ID_PATTERN.match(value):  # already an id: keep it, make a readable title
+            topic = Topic(value, title_from_id(value))
+        else:
+            topic = Topic(slugify(value, fallback=self.topics.default.id), value)
+        return self.topics.use(self.topics.register(topic))
+
+    def _difficulty(self, line: int, value: str) -> int:
+        if not value:
+            return 2
+        try:
+            number = float(value)  # spreadsheets may write 2 as "2.0"
+        except ValueError:
+            number = 0.0
+        if number not in (1.0, 2.0, 3.0):
+            self.error(line, f"difficulty must be 1, 2 or 3, not {value!r}")
+            return 2
+        return int(number)
+
+    def _reviewed(self, line: int, value: str) -> date | None:
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.error(line, f"reviewed must be a date written YYYY-MM-DD, not {value!r} (in "
+                       "Excel, format the column as Text so it keeps that form)")
+            return None
+
+    def _letters(self, line: int, value: str) -> list[int]:
+        indexes = []
+        for token in (t for t in _CORRECT_SPLIT.split(value.lower()) if t):
+            if not all(ch in LETTERS for ch in token):
+                self.error(line, f"correct must name choice letters such as B or A;C, not "
+                           f"{value!r}")
+                return []
+            indexes += [LETTERS.index(ch) for ch in token]
+        if not indexes:
+            self.error(line, "correct is empty: name the right choice's letter, such as B")
+        return sorted(set(indexes))
+
+    def _choices(self, line: int, correct: str, texts: list[str],
+                 feedback: list[str]) -> list[Choice]:
+        right = self._letters(line, correct)
+        for index in right:
+            if not texts[index]:
+                self.error(line, f"correct names choice {LETTERS[index].upper()}, but "
+                           f"choice_{LETTERS[index]} is empty")
+        return [Choice(text, index in right, feedback[index])
+                for index, text in enumerate(texts) if text]
+
+    def _true_false(self, line: int, correct: str, texts: list[str],
+                    feedback: list[str]) -> list[Choice]:
+        # choice_a/choice_b may be left empty (A = True, B = False) or hold True/False in
+        # either order; "correct" may be a letter or the word itself.
+        words = [texts[0] or "True", texts[1] or "False"]
+        values = [_BOOL_WORDS.get(w.lower()) for w in words]
+        if values[0] is None or values[1] is None or values[0] == values[1] or any(texts[2:]):
+            self.error(line, "a truefalse question needs the choices True and False (or "
+                       "leave choice_a and choice_b empty)")
+            return []
+        key = correct.strip().lower()
+        if key in ("a", "b"):
+            answer = values["ab".index(key)]
+        elif key in _BOOL_WORDS:
+            answer = _BOOL_WORDS[key]
+        else:
+            self.error(line, f"correct must be A, B, True or False for a truefalse question, "
+                       f"not {correct!r}")
+            return []
+        note = {values[0]: feedback[0], values[1]: feedback[1]}
+        return [Choice("True", answer is True, note[True]),
+                Choice("False", answer is False, note[False])]
+
+
+# --------------------------------------------------------------------------------------------
+# Flashcards (Anki, Quizlet)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Flashcards:
+    file: str
+    topics: TopicSet
+    problems: list[Problem]
+    header: _Header
+    cards: list[Flashcard] = field(default_factory=list)
+
+    def read(self, info: BankInfo, body: str, separator: str) -> ParsedBank:
+        header = self.header
+        if header.columns:
+            names = [n.strip().lower() for n in header.columns[0].split(separator)]
+            if "tags" in names:
+                header.special.setdefault("tags", names.index("tags"))
+        rows = list(_records(body, separator, header.lines + 1))
+        if rows and not header.special and self._is_header_row(rows[0].fields):
+            rows = rows[1:]
+        expected = Counter(len(r.fields) for r in rows).most_common(1)[0][0] if rows else 2
+        if expected == 3 and not header.special and not header.columns:
+            header.special["tags"] = 2  # Anki's plain-text export: front, back, tags
+        header.special = {k: v for k, v in header.special.items() if v < expected}
+        field_columns = [i for i in range(expected) if i not in header.special.values()]
+        if len(field_columns) > 2:
+            self.problems.append(Problem(self.file, rows[0].line, f"{expected} columns: the "
+                                         "first two are read as front and back, the others "
+                                         "are ignored", Severity.WARNING))
+        deck = self._deck_topic(header.deck) if header.deck else None
+        media = False
+        for row in rows:
+            if len(row.fields) != expected:
+                self.problems.append(Problem(self.file, row.line, f"the row has "
+                                             f"{len(row.fields)} columns, not {expected}: put "
+                                             "quotes around text that contains the separator, "
+                                             "or export with a tab between the columns"))
+                continue
+            if len(field_columns) < 2:
+                self.problems.append(Problem(self.file, row.line, "the row has no back"))
+                continue
+            front, back = (self._text(row.fields[i]) for i in field_columns[:2])
+            media = media or any("[sound:" in row.fields[i] for i in field_columns[:2])
+            self._card(row, front, back, deck)
+        if media:
+            self.problems.append(Problem(self.file, None, "sound references ([sound:…]) were "
+                                         "dropped: MHT Desktop shows text only",
+                                         Severity.WARNING))
+        bank = Bank(info=info, topics=self.topics.topics(), flashcards=tuple(self.cards))
+        return ParsedBank(bank, self.problems)
+
+    def _card(self, row: _Row, front: str, back: str, deck: str | None) -> None:
+        special = self.header.special
+        topic = deck
+        if "deck" in special and row.fields[special["deck"]].strip():
+            topic = self._deck_topic(row.fields[special["deck"]])
+        tags = self.header.tags
+        if "tags" in special:
+            tags = tags + tuple(row.fields[special["tags"]].split())
+        self.cards.append(Flashcard(
+            id=f"f{len(self.cards) + 1:04d}", topic=self.topics.use(topic), front=front,
+            back=back, tags=tuple(dict.fromkeys(tags)), line=row.line,
+        ))
+
+    def _text(self, value: str) -> str:
+        if "[sound:" in value:
+            value = _ANKI_MEDIA.sub("", value)
+        return html_to_text(value).strip() if self.header.html else value.strip()
+
+    def _deck_topic(self, deck: str) -> str:
+        name = deck.split("::")[-1].strip() or deck.strip()  # Anki nests decks with '::'
+        return self.topics.register(Topic(slugify(name, fallback="general"), name))
+
+    @staticmethod
+    def _is_header_row(fields: list[str]) -> bool:
+        names = [f.strip().lower() for f in fields]
+        return (len(names) >= 2 and names[0] in _FLASHCARD_HEADERS[0]
+                and names[1] in _FLASHCARD_HEADERS[1] and all(n in ("tags", "") for n in names[2:]))
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+
 def write_questions_csv(bank: Bank) -> str:
-    raise NotImplementedError
+    """Serialise the questions of ``bank`` in the questions template (header row first).
+
+    The topic column holds the topic's title (an instructor reads it; the id is rebuilt from
+    it on import). Flashcards are not written: use :func:`write_flashcards_tsv`. Choice
+    weights, fixed positions and question titles have no column.
+
+    Args:
+        bank: The bank to export.
+
+    Returns:
+        CSV text with ``\\n`` line ends, fields quoted only where needed.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    titles = {t.id: t.title for t in bank.topics}
+    for q in bank.questions:
+        padding = [""] * (len(LETTERS) - len(q.choices))
+        texts = [c.text for c in q.choices][:len(LETTERS)] + padding
+        notes = [c.feedback for c in q.choices][:len(LETTERS)] + padding
+        correct = ";".join(LETTERS[i].upper() for i in sorted(q.correct_indexes)
+                           if i < len(LETTERS))
+        writer.writerow([
+            q.id, q.type.value, titles.get(q.topic, q.topic), q.difficulty, q.stem, *texts,
+            correct, q.rationale, q.source, ";".join(q.tags),
+            q.reviewed.isoformat() if q.reviewed else "", *notes,
+        ])
+    return out.getvalue()
+
+
 def write_flashcards_tsv(bank: Bank) -> str:
-    raise NotImplementedError
+    """Serialise the flashcards of ``bank`` as a tab-separated file Anki imports as is.
+
+    Anki header lines declare the separator, plain text (``#html:false``) and the columns;
+    tags are space-separated as Anki expects, so spaces inside a tag become underscores.
+
+    Args:
+        bank: The bank to export.
+
+    Returns:
+        The TSV text.
+    """
+    out = io.StringIO()
+    out.write("#separator:Tab\n#html:false\n#columns:Front\tBack\tTags\n")
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    for card in bank.flashcards:
+        tags = " ".join("_".join(tag.split()) for tag in card.tags)
+        writer.writerow([card.front, card.back, tags])
+    return out.getvalue()

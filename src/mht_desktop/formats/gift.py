@@ -35,8 +35,9 @@ _ESCAPED = {
     "\\{": "\ue004", "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007",
 }
 _ESCAPE = re.compile(r"\\[\\~=#{}:n]")
-_UNESCAPE = str.maketrans({"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#",
-                           "\ue004": "{", "\ue005": "}", "\ue006": ":"})
+_LITERALS = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#",
+             "\ue004": "{", "\ue005": "}", "\ue006": ":"}
+_PLACEHOLDER = re.compile("[\ue000-\ue006]")
 _NEWLINE = "\ue007"  # restored after HTML conversion, which would collapse a real newline
 _FORMAT_PREFIX = re.compile(r"\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _ANSWER_MARK = re.compile(r"[=~]")
@@ -179,7 +180,7 @@ class _GiftReader:
             end = text.find("::", pos + 2)
             if end < 0:
                 raise self.fail(start, "the title opened with '::' is never closed with '::'")
-            title = text[pos + 2:end].translate(_UNESCAPE).replace(_NEWLINE, " ").strip()
+            title = _unescape(text[pos + 2:end]).replace(_NEWLINE, " ").strip()
             pos = end + 2
         label = f"question {title!r}" if title else "question"
         open_at, close_at = text.find("{", pos), text.find("}", pos)
@@ -293,9 +294,14 @@ class _GiftReader:
                       for correct, weight, text, feedback in parsed]
 
 
+def _unescape(text: str) -> str:
+    """Put back the characters that were escaped with a backslash."""
+    return _PLACEHOLDER.sub(lambda m: _LITERALS[m.group()], text)
+
+
 def _split_format(text: str, default: str) -> tuple[str, str]:
     """Remove a leading ``[html]``-style prefix: (format, rest)."""
-    match = _FORMAT_PREFIX.match(text)
+    match = _FORMAT_PREFIX.match(text) if "[" in text else None
     if match is None:
         return default, text
     return match.group(1).lower(), text[match.end():]
@@ -304,10 +310,10 @@ def _split_format(text: str, default: str) -> tuple[str, str]:
 def _finish(raw: str, fmt: str) -> str:
     """Final text of a GIFT fragment: prefix removed, escapes undone, HTML flattened."""
     fmt, raw = _split_format(raw, fmt)
-    text = raw.strip().translate(_UNESCAPE)
+    text = _unescape(raw.strip())
     if fmt in ("html", "moodle"):
         text = html_to_text(text)
-    return text.replace(_NEWLINE, "\n").strip()
+    return text.replace(_NEWLINE, "\n").strip() if _NEWLINE in text else text.strip()
 
 
 def _true_false(answers: str, fmt: str) -> list[Choice]:

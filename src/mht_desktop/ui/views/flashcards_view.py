@@ -1,20 +1,580 @@
-"""Flashcards section (being built)."""
+"""Flashcards: the deck list, the review screen, the session summary and cram mode."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStackedLayout,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop.core.cards import Deck, Flag, Rating, StudyCard, format_interval
+from mht_desktop.core.changes import Changes
+from mht_desktop.services.study import AnswerResult, DeckOverview, QueueState, StudyService
+from mht_desktop.services.text import markdown_to_html
+from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
 
+RATING_LABELS = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good",
+                 Rating.EASY: "Easy"}
+
+
+@dataclass
+class SessionStats:
+    """What the end-of-session summary shows."""
+
+    started: float = field(default_factory=time.monotonic)
+    answered: int = 0
+    again: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        """Share of answers that were not Again."""
+        return 0.0 if self.answered == 0 else 1 - self.again / self.answered
+
+
+class ReviewPage(QWidget):
+    """Front, then back, then four answer buttons that show their next intervals."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.deck_label = QLabel()
+        self.counts_label = QLabel()
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.end_button = QPushButton("End session")
+        top.addWidget(self.deck_label)
+        top.addStretch(1)
+        top.addWidget(self.counts_label)
+        top.addWidget(self.end_button)
+        layout.addLayout(top)
+        self.card_view = QTextBrowser()
+        self.card_view.setOpenLinks(False)
+        self.card_view.setObjectName("cardView")
+        layout.addWidget(self.card_view, 1)
+        self.show_button = QPushButton("Show answer  (Space)")
+        self.show_button.setMinimumHeight(40)
+        layout.addWidget(self.show_button)
+        self.answer_row = QWidget()
+        row = QHBoxLayout(self.answer_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.rating_buttons: dict[Rating, QPushButton] = {}
+        for rating in Rating:
+            button = QPushButton(RATING_LABELS[rating])
+            button.setMinimumHeight(48)
+            self.rating_buttons[rating] = button
+            row.addWidget(button)
+        layout.addWidget(self.answer_row)
+        tools = QHBoxLayout()
+        self.bury_button = QPushButton("Bury (-)")
+        self.suspend_button = QPushButton("Suspend (@)")
+        self.flag_button = QPushButton("Flag (Ctrl+F)")
+        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        for b in (self.bury_button, self.suspend_button, self.flag_button, self.undo_button):
+            b.setFlat(True)
+            tools.addWidget(b)
+        tools.addStretch(1)
+        layout.addLayout(tools)
+
+
+class ExamDateDialog(QDialog):
+    """Set the exam date and the daily limits."""
+
+    def __init__(self, service: StudyService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Exam date and daily limits")
+        settings = service.settings
+        form = QFormLayout(self)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("d MMM yyyy")
+        today = QDate.currentDate()
+        self.date_edit.setMinimumDate(today)
+        if settings.exam_date is not None:
+            d = settings.exam_date
+            self.date_edit.setDate(QDate(d.year, d.month, d.day))
+        else:
+            self.date_edit.setDate(today.addDays(60))
+        form.addRow("Exam date:", self.date_edit)
+        self.new_spin = QSpinBox()
+        self.new_spin.setRange(0, 9999)
+        self.new_spin.setValue(settings.new_per_day)
+        form.addRow("New cards per day:", self.new_spin)
+        self.review_spin = QSpinBox()
+        self.review_spin.setRange(0, 99999)
+        self.review_spin.setValue(settings.reviews_per_day)
+        form.addRow("Reviews per day:", self.review_spin)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.clear_button = buttons.addButton("No exam date",
+                                              QDialogButtonBox.ButtonRole.ResetRole)
+        self.cleared = False
+        self.clear_button.clicked.connect(self._clear)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _clear(self) -> None:
+        self.cleared = True
+        self.accept()
+
 
 class FlashcardsView(SectionView):
-    """Flashcards."""
+    """Deck list → review session → summary; cram practice; the card browser."""
 
     title = "Flashcards"
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        layout = QVBoxLayout(self)
-        self.empty = EmptyState("Flashcards", "Coming in this release.")
-        layout.addWidget(self.empty)
+        self.service = ctx.app.study(ctx.profile_id)
+        self._stack = QStackedLayout(self)
+        self.empty = EmptyState(
+            "No flashcards yet",
+            "Flashcards come from question banks. Open Question banks to import one, or "
+            "tick a bank there to include it in study.", "Go to Question banks",
+            self._go_to_banks)
+        self._stack.addWidget(self.empty)
+        self._build_deck_page()
+        self.review = ReviewPage()
+        self._stack.addWidget(self.review)
+        self._build_summary_page()
+        self._wire_review()
+        self.card: StudyCard | None = None
+        self.deck = Deck()
+        self.revealed = False
+        self.cram_queue: list[StudyCard] | None = None
+        self.stats = SessionStats()
+        self._shown_at = time.monotonic()
+        self._busy = False
+
+    # -- pages ---------------------------------------------------------------------------
+    def _build_deck_page(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.plan_label = QLabel()
+        self.plan_label.setWordWrap(True)
+        self.plan_label.setObjectName("examPlan")
+        layout.addWidget(self.plan_label)
+        self.limits_label = QLabel()
+        layout.addWidget(self.limits_label)
+        self.deck_tree = QTreeWidget()
+        self.deck_tree.setHeaderLabels(["Deck", "New", "Learning", "Due"])
+        self.deck_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.deck_tree.itemDoubleClicked.connect(lambda *_: self.study_selected())
+        layout.addWidget(self.deck_tree, 1)
+        buttons = QHBoxLayout()
+        self.study_all_button = QPushButton("Study all due")
+        self.study_all_button.setDefault(True)
+        self.study_all_button.clicked.connect(lambda: self.start(Deck()))
+        self.study_deck_button = QPushButton("Study this deck")
+        self.study_deck_button.clicked.connect(self.study_selected)
+        self.cram_button = QPushButton("Cram this deck")
+        self.cram_button.setToolTip("Practise every card of the deck without changing any "
+                                    "schedule (for the night before an exam).")
+        self.cram_button.clicked.connect(self.cram_selected)
+        self.browse_button = QPushButton("Browse cards…")
+        self.browse_button.clicked.connect(self.open_browser)
+        self.exam_button = QPushButton("Exam date and limits…")
+        self.exam_button.clicked.connect(self.edit_exam_date)
+        for b in (self.study_all_button, self.study_deck_button, self.cram_button,
+                  self.browse_button, self.exam_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.deck_page = page
+        self._stack.addWidget(page)
+
+    def _build_summary_page(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        self.summary_title = QLabel("Session complete")
+        font = self.summary_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.summary_title.setFont(font)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        for label in (self.summary_title, self.summary_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        self.back_button = QPushButton("Back to decks  (Enter)")
+        self.back_button.clicked.connect(self.show_decks)
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.summary_page = page
+        self._stack.addWidget(page)
+
+    def _wire_review(self) -> None:
+        r = self.review
+        r.show_button.clicked.connect(self.reveal)
+        r.end_button.clicked.connect(self.finish_session)
+        for rating, button in r.rating_buttons.items():
+            button.clicked.connect(lambda _=False, x=rating: self.answer(x))
+        r.bury_button.clicked.connect(self.bury)
+        r.suspend_button.clicked.connect(self.suspend)
+        r.flag_button.clicked.connect(self.toggle_flag)
+        r.undo_button.clicked.connect(self.undo)
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        bindings: list[tuple[str, Callable[[], object]]] = [
+            ("Space", self._on_space_or_enter), ("Return", self._on_space_or_enter),
+            ("Enter", self._on_space_or_enter), ("-", self.bury), ("@", self.suspend),
+            ("Ctrl+F", self.toggle_flag), ("Escape", self.finish_session)]
+        bindings += [(str(int(rating)), partial(self.answer, rating)) for rating in Rating]
+        for key, slot in bindings:
+            shortcut = QShortcut(QKeySequence(key), r, context=context)
+            shortcut.activated.connect(slot)
+        back = QShortcut(QKeySequence("Return"), self.summary_page, context=context)
+        back.activated.connect(self.show_decks)
+
+    # -- the deck list -------------------------------------------------------------------
+    def set_profile(self, profile_id: int) -> None:
+        self.service = self.ctx.app.study(profile_id)
+        self.card = None
+        super().set_profile(profile_id)
+
+    def watches(self, changes: Changes) -> bool:
+        # While a session runs, our own answers must not bounce us back to the deck list.
+        return (changes.banks or changes.settings or changes.profiles) or (
+            changes.cards and self._stack.currentWidget() is self.deck_page)
+
+    def refresh(self) -> None:
+        if self._stack.currentWidget() in (self.review, self.summary_page):
+            return
+        self.ctx.tasks.run(self.service.overview, on_done=self._show_overview,
+                           on_error=self.show_error)
+
+    def _show_overview(self, overview: DeckOverview) -> None:
+        self.deck_tree.clear()
+        current: QTreeWidgetItem | None = None
+        for deck in overview.decks:
+            item = QTreeWidgetItem([deck.title, str(deck.new), str(deck.learning),
+                                    str(deck.due)])
+            item.setData(0, Qt.ItemDataRole.UserRole, Deck(deck.bank_id, deck.topic_id))
+            for col in (1, 2, 3):
+                item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight)
+            if deck.topic_id is None:
+                self.deck_tree.addTopLevelItem(item)
+                current = item
+            elif current is not None:
+                current.addChild(item)
+        if overview.plan is not None:
+            self.plan_label.setText(overview.plan.message())
+            self.plan_label.show()
+        else:
+            self.plan_label.setText("Tip: set your exam date (Exam date and limits…) and we "
+                                    "will tell you whether you are on track.")
+        settings = self.service.settings
+        self.limits_label.setText(
+            f"Today you can still see {overview.new_limit_left} new card(s) "
+            f"(limit {settings.new_per_day}) and {overview.review_limit_left} review(s) "
+            f"(limit {settings.reviews_per_day}).")
+        has_cards = any(d.total for d in overview.decks)
+        self._stack.setCurrentWidget(self.deck_page if has_cards else self.empty)
+
+    def _selected_deck(self) -> Deck:
+        item = self.deck_tree.currentItem()
+        if item is None:
+            return Deck()
+        deck = item.data(0, Qt.ItemDataRole.UserRole)
+        return deck if isinstance(deck, Deck) else Deck()
+
+    def study_selected(self) -> None:
+        """Study the highlighted deck."""
+        self.start(self._selected_deck())
+
+    def cram_selected(self) -> None:
+        """Cram the highlighted deck."""
+        deck = self._selected_deck()
+        self.ctx.tasks.run(lambda: self.service.cram_queue(deck), on_error=self.show_error,
+                           on_done=lambda cards: self._start_cram(deck, cards))
+
+    def show_decks(self) -> None:
+        """Go back to the deck list."""
+        self.card = None
+        self.cram_queue = None
+        self._stack.setCurrentWidget(self.deck_page)
+        self._refresh_now()
+
+    def _go_to_banks(self) -> None:
+        window = self.window()
+        nav = getattr(window, "nav", None)
+        if nav is not None:
+            nav.setCurrentRow(4)
+
+    def edit_exam_date(self) -> None:
+        """Ask for the exam date and limits, then save them."""
+        dialog = ExamDateDialog(self.service, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        exam = None if dialog.cleared else dialog.date_edit.date().toPython()
+        values = {"exam_date": exam, "new_per_day": dialog.new_spin.value(),
+                  "reviews_per_day": dialog.review_spin.value()}
+
+        def save() -> Changes:
+            _, changes = self.ctx.app.profiles.update_settings(self.ctx.profile_id, **values)
+            self.service.reload()
+            return changes
+
+        self.ctx.tasks.run(save, on_done=self.ctx.bus.publish, on_error=self.show_error)
+
+    # -- the session ---------------------------------------------------------------------
+    def start(self, deck: Deck) -> None:
+        """Begin a review session on ``deck``."""
+        self.deck = deck
+        self.cram_queue = None
+        self.stats = SessionStats()
+        self.review.deck_label.setText(self._deck_title(deck))
+        self.service.undo_stack.clear()
+        self._load_next()
+
+    def _start_cram(self, deck: Deck, cards: list[StudyCard]) -> None:
+        if not cards:
+            QMessageBox.information(self, "Cram", "This deck has no cards to practise.")
+            return
+        self.deck = deck
+        self.cram_queue = list(cards)
+        self.stats = SessionStats()
+        self.review.deck_label.setText(f"Cram: {self._deck_title(deck)} — schedules are not "
+                                       "changed")
+        self._show_card(self.cram_queue[0], None)
+
+    def _deck_title(self, deck: Deck) -> str:
+        item = self.deck_tree.currentItem()
+        if deck.bank_id is None or item is None:
+            return "All decks"
+        return item.text(0)
+
+    def _load_next(self) -> None:
+        if self.cram_queue is not None:
+            if self.cram_queue:
+                self._show_card(self.cram_queue[0], None)
+            else:
+                self.finish_session()
+            return
+        deck = self.deck
+
+        def work() -> tuple[StudyCard | None, QueueState]:
+            return self.service.next_card(deck), self.service.queue_state(deck)
+
+        self._busy = True
+        self.ctx.tasks.run(work, on_done=self._after_next, on_error=self._on_error)
+
+    def _after_next(self, result: tuple[StudyCard | None, QueueState]) -> None:
+        self._busy = False
+        card, queue = result
+        if card is None:
+            self.finish_session()
+            return
+        self._show_card(card, queue)
+
+    def _show_card(self, card: StudyCard, queue: QueueState | None) -> None:
+        self.card = card
+        self.revealed = False
+        self._shown_at = time.monotonic()
+        r = self.review
+        if queue is not None:
+            r.counts_label.setText(
+                f"<span style='color:#1a73e8'>New {queue.new}</span> · "
+                f"<span style='color:#d93025'>Learning {queue.learning}</span> · "
+                f"<span style='color:#188038'>Due {queue.review}</span>")
+        else:
+            r.counts_label.setText(f"{len(self.cram_queue or [])} left")
+        r.card_view.setHtml(self._card_html(card, back=False))
+        r.show_button.show()
+        r.answer_row.hide()
+        r.undo_button.setEnabled(len(self.service.undo_stack) > 0)
+        r.flag_button.setText("Unflag (Ctrl+F)" if card.flag else "Flag (Ctrl+F)")
+        for widget in (r.bury_button, r.suspend_button, r.flag_button, r.undo_button):
+            widget.setVisible(self.cram_queue is None)
+        self._stack.setCurrentWidget(r)
+        r.setFocus()
+
+    def _card_html(self, card: StudyCard, *, back: bool) -> str:
+        css = palette_css(self.ctx.dark) + " .front { font-size: 16pt; } .back { font-size: 14pt; }"
+        parts = [f"<html><head><style>{css}</style></head><body>",
+                 f"<div class='front'>{markdown_to_html(card.front)}</div>"]
+        if back:
+            parts.append("<hr>")
+            parts.append(f"<div class='back'>{markdown_to_html(card.back)}</div>")
+            if card.source:
+                parts.append(f"<p class='muted'>Source: {markdown_to_html(card.source)}</p>")
+            if card.leech:
+                parts.append("<p class='wrong'>Leech: this card keeps slipping. Consider "
+                             "rewording it in your own notes.</p>")
+        parts.append("</body></html>")
+        return "".join(parts)
+
+    def _on_space_or_enter(self) -> None:
+        if self.revealed:
+            self.answer(Rating.GOOD)
+        else:
+            self.reveal()
+
+    def reveal(self) -> None:
+        """Show the back and the answer buttons with their intervals."""
+        if self.card is None or self.revealed:
+            return
+        self.revealed = True
+        r = self.review
+        r.card_view.setHtml(self._card_html(self.card, back=True))
+        r.show_button.hide()
+        if self.cram_queue is None:
+            intervals = self.service.intervals(self.card)
+        else:
+            intervals = {Rating.AGAIN: timedelta(0), Rating.HARD: timedelta(0),
+                         Rating.GOOD: timedelta(0), Rating.EASY: timedelta(0)}
+        for rating, button in r.rating_buttons.items():
+            hint = format_interval(intervals[rating]) if self.cram_queue is None else ""
+            button.setText(f"{RATING_LABELS[rating]}\n{hint} ({int(rating)})".replace("\n ", "\n"))
+        r.answer_row.show()
+        r.rating_buttons[Rating.GOOD].setFocus()
+
+    def answer(self, rating: Rating) -> None:
+        """Grade the card shown (only once its answer is revealed)."""
+        card = self.card
+        if card is None or not self.revealed or self._busy:
+            return
+        self.stats.answered += 1
+        self.stats.again += rating is Rating.AGAIN
+        if self.cram_queue is not None:
+            done = self.cram_queue.pop(0)
+            if rating is Rating.AGAIN:
+                self.cram_queue.append(done)  # see it again before the end
+            self._load_next()
+            return
+        duration = int((time.monotonic() - self._shown_at) * 1000)
+        self._busy = True
+        self.card = None
+        self.ctx.tasks.run(lambda: self.service.answer(card, rating, duration_ms=duration),
+                           on_done=self._after_answer, on_error=self._on_error)
+
+    def _after_answer(self, result: AnswerResult) -> None:
+        self._busy = False
+        self.ctx.bus.publish(result.changes)
+        if result.became_leech:
+            self.status("This card has lapsed 8 times and is now tagged “leech”. Try rewriting "
+                        "it in your own words or breaking it into smaller facts.", 12000)
+        self._load_next()
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._busy = False
+        self.show_error(exc)
+
+    def bury(self) -> None:
+        """Hide this card until tomorrow."""
+        self._card_action(lambda c: self.service.bury(c.card_id), "Buried until tomorrow.")
+
+    def suspend(self) -> None:
+        """Take this card out of study."""
+        self._card_action(lambda c: self.service.set_suspended(c.card_id, True),
+                          "Suspended. Unsuspend it in the card browser.")
+
+    def toggle_flag(self) -> None:
+        """Flag or unflag this card."""
+        card = self.card
+        if card is None or self.cram_queue is not None:
+            return
+        flag = Flag.NONE if card.flag else Flag.RED
+        self.ctx.tasks.run(lambda: self.service.set_flag(card.card_id, flag),
+                           on_error=self.show_error,
+                           on_done=lambda _: self._reload_card(card.card_id))
+
+    def _reload_card(self, card_id: int) -> None:
+        self.card = self.service.card(card_id)
+        self.review.flag_button.setText("Unflag (Ctrl+F)" if self.card.flag
+                                        else "Flag (Ctrl+F)")
+        self.status("Flagged." if self.card.flag else "Flag removed.", 3000)
+
+    def _card_action(self, action: Callable[[StudyCard], Changes], message: str) -> None:
+        card = self.card
+        if card is None or self.cram_queue is not None or self._busy:
+            return
+        self.card = None
+
+        def done(changes: Changes) -> None:
+            self.status(message, 4000)
+            self.ctx.bus.publish(changes)
+            self._load_next()
+
+        self.ctx.tasks.run(lambda: action(card), on_done=done, on_error=self._on_error)
+
+    def undo(self) -> None:
+        """Undo the last answer or card action and show that card again."""
+        if self._stack.currentWidget() is not self.review or self.cram_queue is not None:
+            return
+        if not len(self.service.undo_stack):
+            self.status("Nothing to undo.", 3000)
+            return
+        label = self.service.undo_stack.label or "Undo"
+
+        def work() -> tuple[StudyCard | None, Changes, QueueState]:
+            card_id, changes = self.service.undo()
+            card = self.service.card(card_id) if card_id is not None else None
+            return card, changes, self.service.queue_state(self.deck)
+
+        def done(result: tuple[StudyCard | None, Changes, QueueState]) -> None:
+            card, changes, queue = result
+            self.ctx.bus.publish(changes)
+            if self.stats.answered and label == "Undo answer":
+                self.stats.answered -= 1
+            self.status(f"{label.replace('Undo ', '').capitalize()} undone.", 3000)
+            if card is not None:
+                self._show_card(card, queue)
+
+        self.ctx.tasks.run(work, on_done=done, on_error=self._on_error)
+
+    def finish_session(self) -> None:
+        """Show the end-of-session summary."""
+        stats = self.stats
+        minutes, seconds = divmod(int(time.monotonic() - stats.started), 60)
+        if stats.answered:
+            self.summary_title.setText("Session complete")
+            self.summary_label.setText(
+                f"You answered {stats.answered} card(s) in {minutes} min {seconds:02d} s. "
+                f"Recalled: {round(stats.accuracy * 100)}% (answers other than Again).")
+        else:
+            self.summary_title.setText("Nothing due right now")
+            self.summary_label.setText("You are up to date with this deck. Come back later, "
+                                       "or cram the deck to practise anyway.")
+        self.card = None
+        self.cram_queue = None
+        self._stack.setCurrentWidget(self.summary_page)
+        self.back_button.setFocus()
+        self.ctx.bus.publish(Changes(cards=True))
+
+    # -- browser -------------------------------------------------------------------------
+    def open_browser(self) -> None:
+        """Open the card browser."""
+        from mht_desktop.ui.views.card_browser import CardBrowser
+
+        browser = CardBrowser(self.ctx, self.service, self)
+        browser.exec()
+        self.mark_stale()
+
+    def about_to_close(self) -> None:
+        """Nothing to save: every answer is already committed."""

@@ -1,0 +1,380 @@
+"""Card scheduling rows: choosing the next card, recording answers, undo, browsing.
+
+Every learner has one card row per flashcard (created by :func:`sync_cards` when a study
+screen opens), so choosing the next card is an index range scan on (profile, state, due)
+rather than a search through every flashcard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, insert, literal, or_, select
+from sqlalchemy.orm import Session
+
+from mht_desktop.core.cards import (
+    CardState,
+    Deck,
+    DeckCounts,
+    Flag,
+    Rating,
+    Schedule,
+    StudyCard,
+)
+from mht_desktop.core.clock import ensure_utc
+from mht_desktop.core.errors import NotFoundError
+from mht_desktop.storage.models import BankRow, CardRow, FlashcardRow, ReviewLogRow, TopicRow
+
+_SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
+                    "lapses", "suspended", "buried_until", "flag", "leech")
+
+
+def sync_cards(session: Session, profile_id: int, now: datetime) -> int:
+    """Give the learner a (new) card row for every flashcard that lacks one."""
+    missing = (
+        select(literal(profile_id), FlashcardRow.id, literal(int(CardState.NEW)),
+               literal(now.replace(tzinfo=None)), literal(0), literal(0), literal(False),
+               literal(0), literal(False))
+        .where(~exists().where(CardRow.profile_id == profile_id,
+                               CardRow.flashcard_id == FlashcardRow.id))
+        .order_by(FlashcardRow.bank_id, FlashcardRow.position)
+    )
+    result: Any = session.execute(insert(CardRow).from_select(
+        ["profile_id", "flashcard_id", "state", "due", "reps", "lapses", "suspended", "flag",
+         "leech"], missing))
+    return int(result.rowcount or 0)
+
+
+def _live(deck: Deck) -> list[Any]:
+    conditions: list[Any] = [BankRow.enabled.is_(True), FlashcardRow.retired.is_(False)]
+    if deck.bank_id is not None:
+        conditions.append(FlashcardRow.bank_id == deck.bank_id)
+    if deck.topic_id is not None:
+        conditions.append(FlashcardRow.topic_id == deck.topic_id)
+    return conditions
+
+
+def _available(now: datetime) -> Any:
+    return and_(CardRow.suspended.is_(False),
+                or_(CardRow.buried_until.is_(None), CardRow.buried_until <= now))
+
+
+def _card_select() -> Select[CardRow, FlashcardRow]:
+    return (select(CardRow, FlashcardRow)
+            .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
+            .join(BankRow, BankRow.id == FlashcardRow.bank_id))
+
+
+def to_schedule(row: CardRow) -> Schedule:
+    """The core schedule of a card row."""
+    return Schedule(state=CardState(row.state), due=ensure_utc(row.due), step=row.step,
+                    stability=row.stability, difficulty=row.difficulty,
+                    last_review=row.last_review, reps=row.reps, lapses=row.lapses)
+
+
+def _to_study_card(card: CardRow, flashcard: FlashcardRow) -> StudyCard:
+    return StudyCard(
+        card_id=card.id, flashcard_id=flashcard.id, bank_id=flashcard.bank_id,
+        topic_id=flashcard.topic_id, front=flashcard.front, back=flashcard.back,
+        source=flashcard.source, tags=tuple(flashcard.tags or ()), schedule=to_schedule(card),
+        flag=Flag(card.flag), suspended=card.suspended, leech=card.leech)
+
+
+@dataclass(frozen=True, slots=True)
+class TodayCounts:
+    """What the learner already did this study day."""
+
+    new_introduced: int
+    reviews_done: int
+
+
+def today_counts(session: Session, profile_id: int, day_start: datetime) -> TodayCounts:
+    """New cards introduced and review-state cards answered since ``day_start``."""
+    row = session.execute(
+        select(func.count().filter(ReviewLogRow.state_before == int(CardState.NEW)),
+               func.count().filter(ReviewLogRow.state_before == int(CardState.REVIEW)))
+        .where(ReviewLogRow.profile_id == profile_id, ReviewLogRow.reviewed_at >= day_start)
+    ).one()
+    return TodayCounts(int(row[0]), int(row[1]))
+
+
+def next_card(session: Session, profile_id: int, deck: Deck, *, now: datetime,
+              day_end: datetime, new_left: int, reviews_left: int,
+              learn_ahead_until: datetime) -> StudyCard | None:
+    """The card to show next, Anki's order: learning due now, reviews due today, new cards,
+    then learning cards due a little later (so a session can finish without waiting)."""
+    base = _card_select().where(CardRow.profile_id == profile_id, _available(now), *_live(deck))
+    learning = (CardRow.state.in_((int(CardState.LEARNING), int(CardState.RELEARNING))))
+    queries: list[Select[CardRow, FlashcardRow]] = [
+        base.where(learning, CardRow.due <= now).order_by(CardRow.due)]
+    if reviews_left > 0:
+        queries.append(base.where(CardRow.state == int(CardState.REVIEW), CardRow.due < day_end)
+                       .order_by(CardRow.due))
+    if new_left > 0:
+        queries.append(base.where(CardRow.state == int(CardState.NEW))
+                       .order_by(CardRow.due, CardRow.id))
+    queries.append(base.where(learning, CardRow.due <= learn_ahead_until).order_by(CardRow.due))
+    for query in queries:
+        found = session.execute(query.limit(1)).first()
+        if found is not None:
+            return _to_study_card(found[0], found[1])
+    return None
+
+
+def remaining_counts(session: Session, profile_id: int, deck: Deck, *, now: datetime,
+                     day_end: datetime) -> tuple[int, int, int]:
+    """(new, learning, review) cards still available today, before daily limits."""
+    row = session.execute(
+        select(
+            func.count().filter(CardRow.state == int(CardState.NEW)),
+            func.count().filter(CardRow.state.in_((int(CardState.LEARNING),
+                                                   int(CardState.RELEARNING))),
+                                CardRow.due < day_end),
+            func.count().filter(CardRow.state == int(CardState.REVIEW), CardRow.due < day_end),
+        ).select_from(CardRow)
+        .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
+        .join(BankRow, BankRow.id == FlashcardRow.bank_id)
+        .where(CardRow.profile_id == profile_id, _available(now), *_live(deck))
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def deck_counts(session: Session, profile_id: int, *, now: datetime,
+                day_end: datetime) -> list[DeckCounts]:
+    """Counts per bank and per topic within each bank, for the deck list."""
+    learning = CardRow.state.in_((int(CardState.LEARNING), int(CardState.RELEARNING)))
+    available = _available(now)
+    rows = session.execute(
+        select(
+            FlashcardRow.bank_id, FlashcardRow.topic_id,
+            func.count().filter(CardRow.state == int(CardState.NEW), available),
+            func.count().filter(learning, CardRow.due < day_end, available),
+            func.count().filter(CardRow.state == int(CardState.REVIEW), CardRow.due < day_end,
+                                available),
+            func.count(),
+        ).select_from(CardRow)
+        .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
+        .join(BankRow, BankRow.id == FlashcardRow.bank_id)
+        .where(CardRow.profile_id == profile_id, *_live(Deck()))
+        .group_by(FlashcardRow.bank_id, FlashcardRow.topic_id)
+    ).all()
+    titles = {(t.bank_id, t.id): t.title for t in session.scalars(select(TopicRow))}
+    bank_titles = dict(session.execute(select(BankRow.id, BankRow.title)).all())
+    out: list[DeckCounts] = []
+    by_bank: dict[str, list[DeckCounts]] = {}
+    for bank_id, topic_id, new, learn, due, total in rows:
+        by_bank.setdefault(bank_id, []).append(DeckCounts(
+            bank_id, topic_id, titles.get((bank_id, topic_id), topic_id), new, learn, due, total))
+    for bank_id in sorted(by_bank, key=lambda b: bank_titles.get(b, b)):
+        topics = by_bank[bank_id]
+        out.append(DeckCounts(bank_id, None, bank_titles.get(bank_id, bank_id),
+                              sum(t.new for t in topics), sum(t.learning for t in topics),
+                              sum(t.due for t in topics), sum(t.total for t in topics)))
+        out.extend(sorted(topics, key=lambda t: t.title))
+    return out
+
+
+def get_card(session: Session, card_id: int) -> StudyCard:
+    """One card with its text."""
+    found = session.execute(_card_select().where(CardRow.id == card_id)).first()
+    if found is None:
+        raise NotFoundError(f"Card {card_id} no longer exists.")
+    return _to_study_card(found[0], found[1])
+
+
+def snapshot(row: CardRow) -> dict[str, Any]:
+    """Everything undo needs to put a card back as it was (JSON-safe)."""
+    data: dict[str, Any] = {}
+    for name in _SNAPSHOT_FIELDS:
+        value = getattr(row, name)
+        data[name] = value.isoformat() if isinstance(value, datetime) else value
+    return data
+
+
+def restore(row: CardRow, data: dict[str, Any]) -> None:
+    """Put a card back to a :func:`snapshot`."""
+    for name in _SNAPSHOT_FIELDS:
+        value = data.get(name)
+        if name in ("due", "last_review", "buried_until") and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        setattr(row, name, value)
+
+
+def save_review(session: Session, *, card_id: int, profile_id: int, after: Schedule,
+                rating: Rating, now: datetime, duration_ms: int, leech_threshold: int,
+                ) -> tuple[int, bool]:
+    """Store an answer and the card's new schedule in the caller's transaction.
+
+    Returns:
+        The review log id (for undo) and whether the card just became a leech.
+    """
+    row = session.get(CardRow, card_id)
+    if row is None or row.profile_id != profile_id:
+        raise NotFoundError(f"Card {card_id} no longer exists.")
+    before = snapshot(row)
+    state_before = row.state
+    row.state, row.due, row.step = int(after.state), after.due, after.step
+    row.stability, row.difficulty, row.last_review = after.stability, after.difficulty, now
+    row.reps, row.lapses = after.reps, after.lapses
+    became_leech = (not row.leech and rating is Rating.AGAIN
+                    and after.lapses >= leech_threshold and after.lapses > before["lapses"])
+    if became_leech:
+        row.leech = True
+    log = ReviewLogRow(profile_id=profile_id, card_id=card_id, rating=int(rating),
+                       reviewed_at=now, duration_ms=duration_ms, state_before=state_before,
+                       interval_days=(after.due - now).total_seconds() / 86400,
+                       snapshot=before)
+    session.add(log)
+    session.flush()
+    return log.id, became_leech
+
+
+def undo_review(session: Session, log_id: int) -> int:
+    """Delete a review and restore the card as it was before it; returns the card id."""
+    log = session.get(ReviewLogRow, log_id)
+    if log is None:
+        raise NotFoundError("That answer was already undone.")
+    row = session.get(CardRow, log.card_id)
+    if row is None:
+        raise NotFoundError("That card no longer exists.")
+    restore(row, log.snapshot)
+    session.delete(log)
+    return row.id
+
+
+def update_card(session: Session, card_id: int, **values: Any) -> dict[str, Any]:
+    """Change a card's flags (suspended, buried_until, flag…); returns the prior snapshot."""
+    row = session.get(CardRow, card_id)
+    if row is None:
+        raise NotFoundError(f"Card {card_id} no longer exists.")
+    before = snapshot(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    return before
+
+
+def restore_card(session: Session, card_id: int, data: dict[str, Any]) -> None:
+    """Undo :func:`update_card`."""
+    row = session.get(CardRow, card_id)
+    if row is not None:
+        restore(row, data)
+
+
+def reset_card(session: Session, card_id: int, now: datetime) -> dict[str, Any]:
+    """Forget a card's schedule (it becomes new again); its history stays."""
+    return update_card(session, card_id, state=int(CardState.NEW), due=now, step=None,
+                       stability=None, difficulty=None, last_review=None, reps=0, lapses=0,
+                       leech=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CardRowView:
+    """One row of the card browser."""
+
+    card_id: int
+    front: str
+    back: str
+    bank_id: str
+    topic_id: str
+    tags: tuple[str, ...]
+    state: CardState
+    due: datetime
+    lapses: int
+    reps: int
+    suspended: bool
+    flag: Flag
+    leech: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseQuery:
+    """Card-browser filters; every one is optional."""
+
+    text: str = ""
+    bank_id: str | None = None
+    topic_id: str | None = None
+    tag: str | None = None
+    state: CardState | None = None
+    suspended: bool | None = None
+    due_before: datetime | None = None
+    min_lapses: int = 0
+    sort: str = "due"
+    descending: bool = False
+    limit: int = 5000
+
+
+_SORTS = {"front": FlashcardRow.front, "topic": FlashcardRow.topic_id, "due": CardRow.due,
+          "lapses": CardRow.lapses, "reps": CardRow.reps, "state": CardRow.state}
+
+
+def browse(session: Session, profile_id: int, query: BrowseQuery) -> list[CardRowView]:
+    """Cards matching the browser's filters."""
+    stmt = _card_select().where(CardRow.profile_id == profile_id,
+                                FlashcardRow.retired.is_(False))
+    if query.text:
+        pattern = f"%{query.text.lower()}%"
+        stmt = stmt.where(or_(func.lower(FlashcardRow.front).like(pattern),
+                              func.lower(FlashcardRow.back).like(pattern)))
+    if query.bank_id:
+        stmt = stmt.where(FlashcardRow.bank_id == query.bank_id)
+    if query.topic_id:
+        stmt = stmt.where(FlashcardRow.topic_id == query.topic_id)
+    if query.state is not None:
+        stmt = stmt.where(CardRow.state == int(query.state))
+    if query.suspended is not None:
+        stmt = stmt.where(CardRow.suspended.is_(query.suspended))
+    if query.due_before is not None:
+        stmt = stmt.where(CardRow.due < query.due_before, CardRow.state != int(CardState.NEW))
+    if query.min_lapses:
+        stmt = stmt.where(CardRow.lapses >= query.min_lapses)
+    column = _SORTS.get(query.sort, CardRow.due)
+    stmt = stmt.order_by(column.desc() if query.descending else column, CardRow.id)
+    out = []
+    for card, flashcard in session.execute(stmt.limit(query.limit)):
+        tags = tuple(flashcard.tags or ()) + (("leech",) if card.leech else ())
+        if query.tag and query.tag.lower() not in (t.lower() for t in tags):
+            continue
+        out.append(CardRowView(card.id, flashcard.front, flashcard.back, flashcard.bank_id,
+                               flashcard.topic_id, tags, CardState(card.state),
+                               ensure_utc(card.due), card.lapses, card.reps, card.suspended,
+                               Flag(card.flag), card.leech))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """One line of a card's review history."""
+
+    reviewed_at: datetime
+    rating: Rating
+    state_before: CardState
+    interval_days: float
+    duration_ms: int
+
+
+def history(session: Session, card_id: int) -> list[ReviewEntry]:
+    """A card's reviews, oldest first."""
+    rows = session.scalars(select(ReviewLogRow).where(ReviewLogRow.card_id == card_id)
+                           .order_by(ReviewLogRow.reviewed_at))
+    return [ReviewEntry(r.reviewed_at, Rating(r.rating), CardState(r.state_before),
+                        r.interval_days, r.duration_ms) for r in rows]
+
+
+def new_remaining(session: Session, profile_id: int) -> int:
+    """New cards in enabled banks that the learner has not started."""
+    return int(session.scalar(
+        select(func.count()).select_from(CardRow)
+        .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
+        .join(BankRow, BankRow.id == FlashcardRow.bank_id)
+        .where(CardRow.profile_id == profile_id, CardRow.state == int(CardState.NEW),
+               CardRow.suspended.is_(False), *_live(Deck()))) or 0)
+
+
+def cram_cards(session: Session, profile_id: int, deck: Deck) -> list[StudyCard]:
+    """Every live card of a deck, for cram practice."""
+    rows = session.execute(_card_select().where(CardRow.profile_id == profile_id,
+                                                CardRow.suspended.is_(False), *_live(deck)))
+    return [_to_study_card(c, f) for c, f in rows]
+

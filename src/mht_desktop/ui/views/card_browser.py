@@ -1,0 +1,229 @@
+"""The card browser: search, filter and sort cards; info and history; suspend; reset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop.core.cards import CardState
+from mht_desktop.core.changes import Changes
+from mht_desktop.services.study import StudyService
+from mht_desktop.storage.cards import BrowseQuery, CardRowView
+from mht_desktop.ui.views.base import ViewContext
+
+COLUMNS = [("front", "Front"), ("topic", "Topic"), ("state", "State"), ("due", "Due"),
+           ("lapses", "Lapses"), ("reps", "Reviews")]
+STATE_NAMES = {CardState.NEW: "New", CardState.LEARNING: "Learning",
+               CardState.REVIEW: "Review", CardState.RELEARNING: "Relearning"}
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class CardTableModel(QAbstractTableModel):
+    """Rows of the browser as a Qt table model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[CardRowView] = []
+
+    def set_rows(self, rows: list[CardRowView]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "front":
+                return row.front.replace("\n", " ")
+            if key == "topic":
+                return row.topic_id
+            if key == "state":
+                text = STATE_NAMES[row.state]
+                if row.suspended:
+                    text += " (suspended)"
+                if row.leech:
+                    text += " · leech"
+                return text
+            if key == "due":
+                return "—" if row.state is CardState.NEW else \
+                    row.due.astimezone().strftime("%Y-%m-%d %H:%M")
+            return getattr(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "front":
+            return f"{row.front}\n\n{row.back}"
+        return None
+
+
+class CardBrowser(QDialog):
+    """A dialog to find cards and manage them."""
+
+    def __init__(self, ctx: ViewContext, service: StudyService,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = service
+        self.setWindowTitle("Browse cards")
+        self.resize(980, 620)
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search front and back…")
+        self.search.setClearButtonEnabled(True)
+        self.state_box = QComboBox()
+        self.state_box.addItem("Any state", None)
+        for state, name in STATE_NAMES.items():
+            self.state_box.addItem(name, state)
+        self.state_box.addItem("Suspended", "suspended")
+        self.topic_box = QComboBox()
+        self.topic_box.addItem("Any topic", None)
+        self.tag_edit = QLineEdit()
+        self.tag_edit.setPlaceholderText("Tag (e.g. leech)")
+        self.due_box = QComboBox()
+        for label, days in (("Any due date", None), ("Due today", 1), ("Due within 7 days", 7),
+                            ("Due within 30 days", 30)):
+            self.due_box.addItem(label, days)
+        self.lapses_spin = QSpinBox()
+        self.lapses_spin.setPrefix("Lapses ≥ ")
+        self.lapses_spin.setRange(0, 99)
+        for w in (self.search, self.state_box, self.topic_box, self.tag_edit, self.due_box,
+                  self.lapses_spin):
+            filters.addWidget(w)
+        layout.addLayout(filters)
+        self.model = CardTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self.reload())
+        self.table.doubleClicked.connect(lambda *_: self.show_info())
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.info_button = QPushButton("Card info…")
+        self.info_button.clicked.connect(self.show_info)
+        self.suspend_button = QPushButton("Suspend / unsuspend")
+        self.suspend_button.clicked.connect(self.toggle_suspend)
+        self.reset_button = QPushButton("Reset…")
+        self.reset_button.clicked.connect(self.reset_selected)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        for b in (self.info_button, self.suspend_button, self.reset_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        for signal in (self.search.textChanged, self.tag_edit.textChanged):
+            signal.connect(lambda *_: self.reload())
+        for box in (self.state_box, self.topic_box, self.due_box):
+            box.currentIndexChanged.connect(lambda *_: self.reload())
+        self.lapses_spin.valueChanged.connect(lambda *_: self.reload())
+        self.reload()
+        for topic in sorted({r.topic_id for r in self.model.rows}):
+            self.topic_box.addItem(topic, topic)
+
+    def query(self) -> BrowseQuery:
+        """The filters as a query."""
+        from datetime import timedelta
+
+        state = self.state_box.currentData()
+        days = self.due_box.currentData()
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        sort = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else "due"
+        return BrowseQuery(
+            text=self.search.text().strip(),
+            topic_id=self.topic_box.currentData(),
+            tag=self.tag_edit.text().strip() or None,
+            state=state if isinstance(state, CardState) else None,
+            suspended=True if state == "suspended" else None,
+            due_before=(self.ctx.app.clock.now() + timedelta(days=days)) if days else None,
+            min_lapses=self.lapses_spin.value(), sort=sort,
+            descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+
+    def reload(self) -> None:
+        """Run the query and show the rows."""
+        query = self.query()
+        self.ctx.tasks.run(lambda: self.service.browse(query), on_done=self.model.set_rows)
+
+    def selected(self) -> CardRowView | None:
+        """The highlighted card."""
+        index = self.table.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def show_info(self) -> None:
+        """Card details with its review history."""
+        row = self.selected()
+        if row is None:
+            return
+        entries = self.service.history(row.card_id)
+        lines = "".join(
+            f"<tr><td>{e.reviewed_at.astimezone():%Y-%m-%d %H:%M}</td><td>{e.rating.name.title()}"
+            f"</td><td>{STATE_NAMES[e.state_before]}</td><td>{e.interval_days:.1f} d</td>"
+            f"<td>{e.duration_ms / 1000:.1f} s</td></tr>" for e in entries)
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Card info")
+        dialog.resize(560, 480)
+        box = QVBoxLayout(dialog)
+        text = QTextBrowser()
+        text.setHtml(
+            f"<h3>{row.front}</h3><p>{row.back}</p><p>Topic: {row.topic_id} · Tags: "
+            f"{', '.join(row.tags) or '—'} · Lapses: {row.lapses} · Reviews: {row.reps}</p>"
+            "<table border='1' cellpadding='4'><tr><th>When</th><th>Answer</th><th>Was</th>"
+            f"<th>Next interval</th><th>Time</th></tr>{lines}</table>"
+            + ("" if entries else "<p>Not reviewed yet.</p>"))
+        box.addWidget(text)
+        dialog.exec()
+
+    def toggle_suspend(self) -> None:
+        """Suspend the card, or unsuspend it."""
+        row = self.selected()
+        if row is None:
+            return
+        self.ctx.tasks.run(lambda: self.service.set_suspended(row.card_id, not row.suspended),
+                           on_done=self._after_change)
+
+    def reset_selected(self) -> None:
+        """Forget the card's schedule after confirmation."""
+        row = self.selected()
+        if row is None:
+            return
+        if QMessageBox.question(self, "Reset card", "Make this card new again? Its review "
+                                "history is kept.") != QMessageBox.StandardButton.Yes:
+            return
+        self.ctx.tasks.run(lambda: self.service.reset(row.card_id), on_done=self._after_change)
+
+    def _after_change(self, changes: Changes) -> None:
+        self.ctx.bus.publish(changes)
+        self.reload()

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from mht_desktop.core.cards import CardState, Deck, Flag, Rating
+from mht_desktop.core.clock import FixedClock
+from mht_desktop.services.context import AppContext
+from mht_desktop.services.study import StudyService
+from mht_desktop.storage.cards import BrowseQuery
+
+HEADER = 'format = 1\n[bank]\nid = "deck"\ntitle = "Deck"\n[[topics]]\nid = "a"\ntitle = "A"\n' \
+         '[[topics]]\nid = "b"\ntitle = "B"\n'
+
+
+def _bank(tmp_path: Path, n: int = 30) -> Path:
+    cards = "".join(
+        f'[[flashcards]]\nid = "c{i:03d}"\ntopic = "{"a" if i % 2 == 0 else "b"}"\n'
+        f'front = "Front {i}"\nback = "Back {i}"\nsource = "S"\n' for i in range(n))
+    path = tmp_path / "deck.mhtbank.toml"
+    path.write_text(HEADER + cards)
+    return path
+
+
+@pytest.fixture
+def study(ctx: AppContext, tmp_path: Path, clock: FixedClock) -> StudyService:
+    ctx.banks.import_file_now(_bank(tmp_path))
+    profile, _ = ctx.profiles.create("Ana")
+    return StudyService(ctx.db, clock, profile.id, zone=UTC, fuzz=False)
+
+
+def test_new_cards_come_in_bank_order_and_respect_the_daily_limit(
+        study: StudyService, ctx: AppContext, clock: FixedClock) -> None:
+    ctx.profiles.update_settings(study.profile_id, new_per_day=3)
+    study.reload()
+    fronts = []
+    for _ in range(3):
+        card = study.next_card()
+        assert card is not None and card.schedule.state is CardState.NEW
+        fronts.append(card.front)
+        study.answer(card, Rating.EASY)
+    assert fronts == ["Front 0", "Front 1", "Front 2"]
+    assert study.next_card() is None  # limit reached and nothing else is due
+    assert study.queue_state().new == 0
+    clock.advance(timedelta(days=1))  # a new study day brings three more
+    assert study.queue_state().new == 3
+
+
+def test_learning_steps_then_review(study: StudyService, clock: FixedClock) -> None:
+    card = study.next_card()
+    assert card is not None
+    intervals = study.intervals(card)
+    assert intervals[Rating.AGAIN] == timedelta(minutes=1)
+    assert intervals[Rating.GOOD] == timedelta(minutes=10)
+    study.answer(card, Rating.GOOD)
+    again = study.card(card.card_id)
+    assert again.schedule.state is CardState.LEARNING
+    assert again.schedule.due == clock.now() + timedelta(minutes=10)
+    clock.advance(timedelta(minutes=10))
+    nxt = study.next_card()
+    assert nxt is not None and nxt.card_id == card.card_id  # due learning card comes first
+    result = study.answer(nxt, Rating.GOOD)
+    assert study.card(card.card_id).schedule.state is CardState.REVIEW
+    assert result.next_due - clock.now() >= timedelta(days=1)
+
+
+def test_day_boundary_defaults_to_4am(study: StudyService, clock: FixedClock) -> None:
+    clock.current = datetime(2026, 1, 5, 3, 30, tzinfo=UTC)  # before 4 AM: yesterday's day
+    start, end = study._day_bounds(clock.now())
+    assert start == datetime(2026, 1, 4, 4, 0, tzinfo=UTC)
+    assert end == datetime(2026, 1, 5, 4, 0, tzinfo=UTC)
+
+
+def test_every_answer_is_committed_and_logged(study: StudyService, ctx: AppContext) -> None:
+    card = study.next_card()
+    assert card is not None
+    study.answer(card, Rating.HARD, duration_ms=4200)
+    with ctx.db.engine.connect() as c:
+        row = c.exec_driver_sql(
+            "SELECT rating, duration_ms, state_before FROM review_logs").one()
+    assert tuple(row) == (2, 4200, 0)
+
+
+def test_multi_step_undo_restores_cards_exactly(study: StudyService) -> None:
+    first = study.next_card()
+    assert first is not None
+    study.answer(first, Rating.GOOD)
+    second = study.next_card()
+    assert second is not None
+    study.answer(second, Rating.AGAIN)
+    study.bury(first.card_id)
+    assert study.undo_stack.label == "Undo bury"
+    assert study.undo()[0] == first.card_id
+    assert study.undo()[0] == second.card_id
+    assert study.card(second.card_id).schedule == second.schedule
+    assert study.undo()[0] == first.card_id
+    assert study.card(first.card_id).schedule == first.schedule
+    assert study.undo() == (None, study.undo()[1])
+    assert study.history(first.card_id) == []
+
+
+def test_bury_suspend_flag(study: StudyService, clock: FixedClock) -> None:
+    card = study.next_card()
+    assert card is not None
+    study.bury(card.card_id)
+    assert study.next_card().card_id != card.card_id  # type: ignore[union-attr]
+    clock.advance(timedelta(days=1))
+    assert study.next_card().card_id == card.card_id  # type: ignore[union-attr]
+    study.set_suspended(card.card_id, True)
+    assert study.next_card().card_id != card.card_id  # type: ignore[union-attr]
+    study.set_flag(card.card_id, Flag.RED)
+    assert study.card(card.card_id).flag is Flag.RED and study.card(card.card_id).suspended
+
+
+def test_cram_does_not_change_schedules(study: StudyService, ctx: AppContext) -> None:
+    study.prepare()
+    queue = study.cram_queue(Deck("deck", "a"), seed=7)
+    assert len(queue) == 15 and {c.topic_id for c in queue} == {"a"}
+    assert [c.card_id for c in study.cram_queue(Deck("deck", "a"), seed=7)] == \
+        [c.card_id for c in queue]
+    with ctx.db.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM review_logs").scalar() == 0
+
+
+def test_a_card_that_lapses_eight_times_becomes_a_leech(study: StudyService,
+                                                        clock: FixedClock) -> None:
+    card = study.next_card()
+    assert card is not None
+    study.answer(card, Rating.EASY)  # graduates to review
+    leech_seen_at = None
+    for lapse in range(1, 9):
+        current = study.card(card.card_id)
+        clock.current = current.schedule.due
+        if current.schedule.state is not CardState.REVIEW:
+            study.answer(current, Rating.EASY)
+            current = study.card(card.card_id)
+            clock.current = current.schedule.due
+        result = study.answer(current, Rating.AGAIN)
+        assert study.card(card.card_id).schedule.lapses == lapse
+        if result.became_leech:
+            leech_seen_at = lapse
+    assert leech_seen_at == 8
+    assert study.card(card.card_id).leech
+    assert "leech" in study.browse(BrowseQuery(tag="leech"))[0].tags
+
+
+def test_overview_counts_and_exam_plan(study: StudyService, ctx: AppContext) -> None:
+    from datetime import date
+
+    ctx.profiles.update_settings(study.profile_id, exam_date=date(2026, 1, 20), new_per_day=2)
+    study.reload()
+    overview = study.overview()
+    bank = overview.decks[0]
+    assert (bank.bank_id, bank.topic_id, bank.new, bank.total) == ("deck", None, 30, 30)
+    assert [d.topic_id for d in overview.decks[1:]] == ["a", "b"]
+    assert overview.plan is not None and not overview.plan.on_track
+    # Exam 20 Jan, today 5 Jan: intro days 5–13 Jan = 9 days; 30 cards → 4 per day.
+    assert overview.plan.suggested_new_per_day == 4
+
+
+def test_browser_filters_and_sorts(study: StudyService) -> None:
+    card = study.next_card()
+    assert card is not None
+    study.answer(card, Rating.AGAIN)
+    rows = study.browse(BrowseQuery(text="front 1", sort="front"))
+    assert [r.front for r in rows][:3] == ["Front 1", "Front 10", "Front 11"]
+    assert len(study.browse(BrowseQuery(state=CardState.LEARNING))) == 1
+    assert len(study.browse(BrowseQuery(topic_id="b"))) == 15
