@@ -8,6 +8,7 @@ from pathlib import Path
 from mht_desktop.core.clock import Clock, SystemClock
 from mht_desktop.services.banks import BankService
 from mht_desktop.services.profiles import ProfileService
+from mht_desktop.services.quiz import QuizService
 from mht_desktop.services.study import StudyService
 from mht_desktop.storage.database import Database
 from mht_desktop.storage.paths import resolve_data_dir
@@ -50,6 +51,10 @@ class AppContext:
     def study(self, profile_id: int) -> StudyService:
         """Flashcard study for one learner (keep the instance: it holds the undo stack)."""
         return StudyService(self.db, self.clock, profile_id)
+
+    def quiz(self, profile_id: int) -> QuizService:
+        """Quizzes for one learner (keep the instance: it runs the exam clock)."""
+        return QuizService(self.db, self.clock, profile_id)
 
     def close(self) -> None:
         """Release the database."""

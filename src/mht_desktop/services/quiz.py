@@ -1,0 +1,507 @@
+"""Practice quizzes and timed exam simulations.
+
+Every answer is committed when given. An exam's clock runs only while the app is open: the
+time used is saved with each answer (and by the window every few seconds), so an exam
+interrupted by a crash or by quitting resumes with the time it had left.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mht_desktop.core.banks import Question, QuestionType
+from mht_desktop.core.blueprints import blueprint_from_dict
+from mht_desktop.core.changes import Changes
+from mht_desktop.core.clock import Clock
+from mht_desktop.core.errors import MhtError
+from mht_desktop.core.quiz import (
+    AttemptStatus,
+    Blueprint,
+    MissedReview,
+    QuestionHistory,
+    Pool,
+    QuizMode,
+    TopicScore,
+    attempt_rng,
+    remaining_seconds,
+    sample_by_blueprint,
+    score_answer,
+    shuffled_order,
+    smart_weight,
+    weighted_sample,
+)
+from mht_desktop.core.settings import LearnerSettings
+from mht_desktop.services.resources import resources_dir
+from mht_desktop.storage import profiles as profiles_repo
+from mht_desktop.storage import quizzes as repo
+from mht_desktop.storage.database import Database
+from mht_desktop.storage.models import AttemptItemRow, QuizAttemptRow
+
+
+class QuizError(MhtError):
+    """A quiz cannot be built or continued (e.g. no questions match)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuizConfig:
+    """What the quiz builder asks for."""
+
+    mode: QuizMode = QuizMode.TUTOR
+    count: int = 20
+    topics: tuple[str, ...] = ()
+    difficulties: tuple[int, ...] = ()
+    pool: Pool = Pool.ALL
+    minutes: int | None = None
+    seed: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Stored with the attempt."""
+        return {"mode": self.mode.value, "count": self.count, "topics": list(self.topics),
+                "difficulties": list(self.difficulties), "pool": self.pool.value,
+                "minutes": self.minutes}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """One question of an attempt as a screen shows it."""
+
+    position: int
+    question_id: int
+    question: Question
+    order: tuple[int, ...]            # bank indexes in display order
+    selected: frozenset[int] | None   # bank indexes; None when unanswered
+    marked: bool
+    struck: frozenset[int]
+    correct: bool | None
+    score: float | None
+    time_spent_s: float
+    flagged: bool = False
+
+    @property
+    def answered(self) -> bool:
+        """Whether an answer has been given."""
+        return self.selected is not None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptView:
+    """An attempt with all its items."""
+
+    id: int
+    mode: QuizMode
+    status: AttemptStatus
+    started_at: datetime
+    time_limit_s: int | None
+    elapsed_s: float
+    current_index: int
+    items: tuple[ItemView, ...]
+    pass_mark: float
+    partial_credit: bool
+
+    @property
+    def remaining_s(self) -> float | None:
+        """Seconds left on the clock (None when untimed)."""
+        return remaining_seconds(self.time_limit_s, self.elapsed_s)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFeedback:
+    """What tutor mode shows after an answer."""
+
+    correct: bool
+    score: float
+    rationale: str
+    chosen_feedback: tuple[tuple[str, str], ...]  # (choice text, why it is right/wrong)
+    correct_texts: tuple[str, ...]
+    done: bool = False  # missed-review: every question mastered
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """A submitted attempt's results."""
+
+    attempt: AttemptView
+    score: float           # 0..1 of points
+    earned: float
+    total: int
+    passed: bool
+    by_topic: tuple[TopicScore, ...]
+    unanswered: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSummary:
+    """A line in the attempt history."""
+
+    id: int
+    mode: QuizMode
+    started_at: datetime
+    finished_at: datetime | None
+    questions: int
+    score: float | None
+    passed: bool | None
+    remaining_s: float | None = None
+
+
+@dataclass
+class _Clock:
+    base: float
+    since: datetime
+
+
+@dataclass
+class _Runtime:
+    clocks: dict[int, _Clock] = field(default_factory=dict)
+    missed: dict[int, MissedReview] = field(default_factory=dict)
+
+
+def default_blueprint() -> Blueprint:
+    """The shipped blueprint (resources/blueprints/default.toml)."""
+    path = resources_dir() / "blueprints" / "default.toml"
+    with path.open("rb") as handle:
+        return blueprint_from_dict(tomllib.load(handle), where=str(path))
+
+
+class QuizService:
+    """Quizzes for one learner."""
+
+    def __init__(self, db: Database, clock: Clock, profile_id: int, *,
+                 blueprint: Blueprint | None = None) -> None:
+        self._db = db
+        self._clock = clock
+        self.profile_id = profile_id
+        self._blueprint = blueprint
+        self._rt = _Runtime()
+
+    @property
+    def blueprint(self) -> Blueprint:
+        """The exam blueprint in use."""
+        if self._blueprint is None:
+            self._blueprint = default_blueprint()
+        return self._blueprint
+
+    def _settings(self) -> LearnerSettings:
+        with self._db.session() as s:
+            return LearnerSettings.from_json(profiles_repo.settings(s, self.profile_id))
+
+    # -- building --------------------------------------------------------------------------
+    def topics(self) -> list[tuple[str, str, int]]:
+        """(topic id, title, questions) for the builder."""
+        with self._db.session() as s:
+            pool = repo.question_pool(s, self.profile_id, topics=None, difficulties=None,
+                                      pool=Pool.ALL)
+            titles = repo.topic_titles(s)
+        counts: dict[str, int] = {}
+        for entry in pool:
+            counts[entry.topic] = counts.get(entry.topic, 0) + 1
+        return sorted(((t, titles.get(t, t), n) for t, n in counts.items()),
+                      key=lambda x: x[1])
+
+    def start(self, config: QuizConfig) -> AttemptView:
+        """Build a quiz, store it, and start its clock.
+
+        Raises:
+            QuizError: when no question matches the choices.
+        """
+        now = self._clock.now()
+        seed = config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
+        rng = random.Random(seed)
+        settings = self._settings()
+        with self._db.session() as s:
+            pool = repo.question_pool(
+                s, self.profile_id, topics=config.topics or None,
+                difficulties=config.difficulties or None,
+                pool=Pool.MISSED if config.mode is QuizMode.MISSED else config.pool)
+            if not pool:
+                raise QuizError(_empty_pool_message(config))
+            ids = self._choose(s, config, pool, rng, now)
+            questions = repo.load_questions(s, ids)
+            items = [(qid, shuffled_order(questions[qid].choices, attempt_rng(seed, i)))
+                     for i, qid in enumerate(ids)]
+            time_limit = None
+            if config.mode is QuizMode.EXAM:
+                minutes = config.minutes or self.blueprint.minutes
+                time_limit = minutes * 60
+            elif config.minutes:
+                time_limit = config.minutes * 60
+            stored = {**config.to_json(), "pass_mark": settings.pass_mark,
+                      "partial_credit": settings.partial_credit}
+            if config.mode is QuizMode.MISSED:
+                stored["queue"] = ids
+                items = items[:1]
+            attempt_id = repo.create_attempt(
+                s, profile_id=self.profile_id, mode=config.mode.value, config=stored, seed=seed,
+                now=now, time_limit_s=time_limit, items=items)
+        if config.mode is QuizMode.MISSED:
+            self._rt.missed[attempt_id] = MissedReview(list(ids))
+        self._rt.clocks[attempt_id] = _Clock(0.0, now)
+        return self.view(attempt_id)
+
+    def _choose(self, s: Any, config: QuizConfig, pool: list[repo.PoolEntry],
+                rng: random.Random, now: datetime) -> list[int]:
+        if config.mode is QuizMode.MISSED:
+            ids = [e.question_id for e in pool]
+            rng.shuffle(ids)
+            return ids[: config.count] if config.count else ids
+        count = min(config.count, len(pool))
+        if config.mode is QuizMode.EXAM:
+            by_topic: dict[str, list[int]] = {}
+            for entry in pool:
+                by_topic.setdefault(entry.topic, []).append(entry.question_id)
+            covered = {t for d in self.blueprint.domains for t in d.topics}
+            if not covered & by_topic.keys():
+                return rng.sample([e.question_id for e in pool], count)
+            blueprint_pool = {t: q for t, q in by_topic.items() if t in covered}
+            available = sum(len(q) for q in blueprint_pool.values())
+            return sample_by_blueprint(self.blueprint, blueprint_pool, min(count, available),
+                                       rng)
+        if config.mode is QuizMode.SMART:
+            ids = [e.question_id for e in pool]
+            histories = repo.question_histories(s, self.profile_id, ids, now)
+            accuracy = repo.topic_accuracy(s, self.profile_id)
+            weights = [smart_weight(histories.get(e.question_id)
+                                    or QuestionHistory(e.question_id, e.topic),
+                                    accuracy.get(e.topic, 0.5)) for e in pool]
+            return weighted_sample(ids, weights, count, rng)
+        return rng.sample([e.question_id for e in pool], count)
+
+    # -- viewing ---------------------------------------------------------------------------
+    def view(self, attempt_id: int) -> AttemptView:
+        """The attempt as it stands (with the live clock)."""
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            items = repo.item_rows(s, attempt_id)
+            questions = repo.load_questions(s, [i.question_id for i in items])
+            flagged = repo.flagged_ids(s, self.profile_id)
+            return self._to_view(attempt, items, questions, flagged)
+
+    def _elapsed(self, attempt: QuizAttemptRow) -> float:
+        clock = self._rt.clocks.get(attempt.id)
+        if clock is None or attempt.status != AttemptStatus.IN_PROGRESS.value:
+            return attempt.elapsed_s
+        return clock.base + (self._clock.now() - clock.since).total_seconds()
+
+    def _to_view(self, attempt: QuizAttemptRow, items: list[AttemptItemRow],
+                 questions: dict[int, Question], flagged: set[int]) -> AttemptView:
+        config = attempt.config or {}
+        return AttemptView(
+            id=attempt.id, mode=QuizMode(attempt.mode), status=AttemptStatus(attempt.status),
+            started_at=attempt.started_at, time_limit_s=attempt.time_limit_s,
+            elapsed_s=self._elapsed(attempt), current_index=attempt.current_index,
+            items=tuple(ItemView(
+                position=i.position, question_id=i.question_id,
+                question=questions[i.question_id], order=tuple(i.choice_order),
+                selected=None if i.selected is None else frozenset(i.selected),
+                marked=i.marked, struck=frozenset(i.struck or ()), correct=i.correct,
+                score=i.score, time_spent_s=i.time_spent_s,
+                flagged=i.question_id in flagged) for i in items),
+            pass_mark=float(config.get("pass_mark", 0.70)),
+            partial_credit=bool(config.get("partial_credit", False)))
+
+    # -- answering -------------------------------------------------------------------------
+    def answer(self, attempt_id: int, position: int, selected: frozenset[int], *,
+               time_spent_s: float = 0.0) -> AnswerFeedback:
+        """Record an answer (bank indexes), committed at once; returns tutor feedback."""
+        now = self._clock.now()
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            if attempt.status != AttemptStatus.IN_PROGRESS.value:
+                raise QuizError("This quiz is already finished.")
+            item = repo.item_row(s, attempt_id, position)
+            question = repo.load_questions(s, [item.question_id])[item.question_id]
+            partial = bool((attempt.config or {}).get("partial_credit", False))
+            score = score_answer(question.type, question.choices, selected,
+                                 partial_credit=partial)
+            item.selected = sorted(selected)
+            item.score = score
+            item.correct = score >= 1.0
+            item.answered_at = now
+            item.time_spent_s = item.time_spent_s + max(0.0, time_spent_s)
+            attempt.elapsed_s = self._elapsed(attempt)
+            done = False
+            if attempt.mode == QuizMode.MISSED.value:
+                done = self._advance_missed(s, attempt, item.question_id, item.correct)
+        return _feedback(question, selected, score, done)
+
+    def _advance_missed(self, s: Any, attempt: QuizAttemptRow, question_id: int,
+                        correct: bool) -> bool:
+        review = self._missed_state(s, attempt)
+        review.record(question_id, correct)
+        nxt = review.current()
+        if nxt is None:
+            return True
+        question = repo.load_questions(s, [nxt])[nxt]
+        position = repo.add_item(s, attempt.id, nxt, [])
+        order = shuffled_order(question.choices, attempt_rng(attempt.seed, position))
+        repo.item_row(s, attempt.id, position).choice_order = order
+        attempt.current_index = position
+        return False
+
+    def _missed_state(self, s: Any, attempt: QuizAttemptRow) -> MissedReview:
+        review = self._rt.missed.get(attempt.id)
+        if review is None:  # resumed after a restart: replay the answers given so far
+            review = MissedReview(list((attempt.config or {}).get("queue", [])))
+            for item in repo.item_rows(s, attempt.id):
+                if item.answered_at is not None and review.current() == item.question_id:
+                    review.record(item.question_id, bool(item.correct))
+            self._rt.missed[attempt.id] = review
+        return review
+
+    def set_marked(self, attempt_id: int, position: int, marked: bool) -> None:
+        """Mark a question for review (exam navigator)."""
+        with self._db.session() as s:
+            repo.item_row(s, attempt_id, position).marked = marked
+
+    def set_struck(self, attempt_id: int, position: int, struck: frozenset[int]) -> None:
+        """Remember which choices the learner struck out."""
+        with self._db.session() as s:
+            repo.item_row(s, attempt_id, position).struck = sorted(struck)
+
+    def go_to(self, attempt_id: int, position: int) -> None:
+        """Remember where the learner is (and save the clock)."""
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            attempt.current_index = position
+            attempt.elapsed_s = self._elapsed(attempt)
+
+    def toggle_flag(self, question_id: int, flagged: bool) -> Changes:
+        """Flag a question to come back to (feeds the "flagged" pool)."""
+        with self._db.session() as s:
+            repo.set_flag(s, self.profile_id, question_id, flagged, self._clock.now())
+        return Changes(quizzes=True)
+
+    # -- clock -----------------------------------------------------------------------------
+    def resume(self, attempt_id: int) -> AttemptView:
+        """Start the clock again for an interrupted attempt (it stood still while closed)."""
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            if attempt.status != AttemptStatus.IN_PROGRESS.value:
+                raise QuizError("That quiz is already finished.")
+            self._rt.clocks[attempt_id] = _Clock(attempt.elapsed_s, self._clock.now())
+            repo.abandon_others(s, self.profile_id, attempt_id)
+        return self.view(attempt_id)
+
+    def pause(self, attempt_id: int) -> None:
+        """Save the time used and stop the clock (quitting, switching learner)."""
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            if attempt.status == AttemptStatus.IN_PROGRESS.value:
+                attempt.elapsed_s = self._elapsed(attempt)
+        self._rt.clocks.pop(attempt_id, None)
+
+    def save_clock(self, attempt_id: int) -> None:
+        """Persist the time used so far (called periodically by the window)."""
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            if attempt.status == AttemptStatus.IN_PROGRESS.value:
+                attempt.elapsed_s = self._elapsed(attempt)
+
+    def check_time(self, attempt_id: int) -> Results | None:
+        """Submit the exam automatically when its time is up; None while time remains."""
+        view = self.view(attempt_id)
+        if view.status is AttemptStatus.IN_PROGRESS and view.remaining_s is not None \
+                and view.remaining_s <= 0:
+            return self.submit(attempt_id, timed_out=True)
+        return None
+
+    # -- finishing -------------------------------------------------------------------------
+    def submit(self, attempt_id: int, *, timed_out: bool = False) -> Results:
+        """Finish the attempt and score it (unanswered questions score 0)."""
+        now = self._clock.now()
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            if attempt.status == AttemptStatus.IN_PROGRESS.value:
+                elapsed = self._elapsed(attempt)
+                if attempt.time_limit_s is not None:
+                    elapsed = min(elapsed, float(attempt.time_limit_s))
+                attempt.elapsed_s = elapsed
+                attempt.status = AttemptStatus.SUBMITTED.value
+                attempt.finished_at = now
+                config = dict(attempt.config or {})
+                config["timed_out"] = timed_out
+                attempt.config = config
+                items = repo.item_rows(s, attempt_id)
+                total = len(items)
+                earned = sum(i.score or 0.0 for i in items)
+                attempt.score = earned / total if total else 0.0
+                attempt.passed = attempt.score >= float(config.get("pass_mark", 0.70))
+        self._rt.clocks.pop(attempt_id, None)
+        return self.results(attempt_id)
+
+    def abandon(self, attempt_id: int) -> Changes:
+        """Give up an unfinished attempt (its answers stay in the history)."""
+        with self._db.session() as s:
+            attempt = repo.attempt_row(s, attempt_id)
+            if attempt.status == AttemptStatus.IN_PROGRESS.value:
+                attempt.status = AttemptStatus.ABANDONED.value
+                attempt.elapsed_s = self._elapsed(attempt)
+        self._rt.clocks.pop(attempt_id, None)
+        return Changes(quizzes=True)
+
+    def results(self, attempt_id: int) -> Results:
+        """Score, pass/fail and per-topic breakdown of an attempt."""
+        view = self.view(attempt_id)
+        with self._db.session() as s:
+            titles = repo.topic_titles(s)
+        topics: dict[str, list[float]] = {}
+        for item in view.items:
+            entry = topics.setdefault(item.question.topic, [0.0, 0])
+            entry[0] += item.score or 0.0
+            entry[1] += 1
+        earned = sum(i.score or 0.0 for i in view.items)
+        total = len(view.items)
+        score = earned / total if total else 0.0
+        by_topic = tuple(sorted(
+            (TopicScore(t, titles.get(t, t), e, int(n)) for t, (e, n) in topics.items()),
+            key=lambda ts: (ts.fraction, ts.title)))
+        return Results(attempt=view, score=score, earned=earned, total=total,
+                       passed=score >= view.pass_mark, by_topic=by_topic,
+                       unanswered=sum(1 for i in view.items if not i.answered))
+
+    def history(self) -> list[AttemptSummary]:
+        """Finished attempts, newest first."""
+        with self._db.session() as s:
+            rows = repo.attempts(s, self.profile_id)
+            counts = {r.id: len(repo.item_rows(s, r.id)) for r in rows}
+        return [AttemptSummary(r.id, QuizMode(r.mode), r.started_at, r.finished_at,
+                               counts[r.id], r.score, r.passed) for r in rows]
+
+    def resumable(self) -> AttemptSummary | None:
+        """The newest unfinished attempt, if any (offered at start-up)."""
+        with self._db.session() as s:
+            rows = repo.in_progress(s, self.profile_id)
+            if not rows:
+                return None
+            r = rows[0]
+            count = len(repo.item_rows(s, r.id))
+            return AttemptSummary(r.id, QuizMode(r.mode), r.started_at, None, count, None,
+                                  None, remaining_seconds(r.time_limit_s, r.elapsed_s))
+
+
+def _feedback(question: Question, selected: frozenset[int], score: float,
+              done: bool) -> AnswerFeedback:
+    chosen = tuple((question.choices[i].text,
+                    question.choices[i].feedback or ("Correct." if question.choices[i].correct
+                                                     else "Not correct."))
+                   for i in sorted(selected))
+    return AnswerFeedback(
+        correct=score >= 1.0, score=score, rationale=question.rationale,
+        chosen_feedback=chosen,
+        correct_texts=tuple(c.text for c in question.choices if c.correct), done=done)
+
+
+def _empty_pool_message(config: QuizConfig) -> str:
+    if config.mode is QuizMode.MISSED or config.pool is Pool.MISSED:
+        return "You have no missed questions to review. Take a quiz first."
+    if config.pool is Pool.FLAGGED:
+        return "You have not flagged any questions yet."
+    if config.pool is Pool.UNSEEN:
+        return "You have already seen every question that matches. Choose \"All questions\"."
+    return "No questions match those choices. Import or enable a question bank first."
+
+
+__all__ = ["QuestionType", "QuizConfig", "QuizError", "QuizService"]
