@@ -200,32 +200,54 @@ class _GiftReader:
                 raise self.fail(start, "the title opened with '::' is never closed with '::'")
             title = _unescape(text[pos + 2:end]).replace(_NEWLINE, " ").strip()
             pos = end + 2
-        label = f"question {title!r}" if title else "question"
         open_at, close_at = text.find("{", pos), text.find("}", pos)
         if open_at < 0:
             if close_at >= 0:
                 raise self.fail(block.line_of(close_at), "'}' without an opening '{' (write "
                                 "\\} for a literal brace)")
-            self.warn(start, f"{label} has no answer block {{…}}: descriptions are not "
-                      "supported; skipped")
+            self.warn(start, f"{_label(title)} has no answer block {{…}}: descriptions are "
+                      "not supported; skipped")
             raise _Skip
-        self._check_braces(block, open_at, close_at)
+        if text.count("{") != 1 or text.count("}") != 1 or close_at < open_at:
+            self._brace_error(block, open_at, close_at)
         fmt, stem = _split_format(text[pos:open_at], "moodle")
         after = text[close_at + 1:]
         if after.strip():  # missing-word question: the block marks the blank
             stem = stem + _BLANK + after
-        if has_embedded_media(stem):
-            self.warn(start, f"{label}: an image or embedded file was dropped (MHT Desktop "
-                      "shows text only)")
-        kind, choices, rationale = self._answers(block, open_at + 1, close_at, fmt, label)
+        if ("<" in stem or "@@" in stem) and has_embedded_media(stem):
+            self.warn(start, f"{_label(title)}: an image or embedded file was dropped (MHT "
+                      "Desktop shows text only)")
+        answers, rationale = text[open_at + 1:close_at], ""
+        general = answers.find("####")
+        if general >= 0:
+            answers, rationale = answers[:general], answers[general + 4:]
+        kind = self._kind(block, answers, title)
+        if kind is QuestionType.TRUE_FALSE:
+            word, _, feedback = answers.partition("#")
+            wrong, _, right = feedback.partition("#")
+            stem, rationale, wrong, right = _finish_all([stem, rationale, wrong, right], fmt,
+                                                        block.escaped)
+            answer = _TRUE_FALSE[word.strip().upper()]
+            # Feedback belongs to the choice the learner picks: the right one sees "right".
+            choices = [Choice("True", answer, right if answer else wrong),
+                       Choice("False", not answer, wrong if answer else right)]
+        else:
+            fields = self._answer_fields(block, answers, open_at + 1, title)
+            finished = _finish_all([stem, rationale, *(f[2] for f in fields),
+                                    *(f[3] or "" for f in fields)], fmt, block.escaped)
+            stem, rationale = finished[0], finished[1]
+            choices = self._choices(block, fields, finished[2:], title)
+            if not any(c.correct for c in choices) or "=" not in answers:
+                kind = QuestionType.MULTIPLE
         question_id = self.ids.take(self.position, title=title)
         self.questions.append(Question(
             id=question_id, type=kind, topic=self.topics.use(self.current_topic),
-            stem=_finish(stem, fmt, block.escaped), choices=tuple(choices),
-            rationale=rationale, title=title if title != question_id else "", line=start,
+            stem=stem, choices=tuple(choices), rationale=rationale,
+            title=title if title != question_id else "", line=start,
         ))
 
-    def _check_braces(self, block: _Block, open_at: int, close_at: int) -> None:
+    def _brace_error(self, block: _Block, open_at: int, close_at: int) -> None:
+        """Report the first misplaced brace of a question (``{`` is at ``open_at``)."""
         text = block.text
         if close_at < 0:
             raise self.fail(block.line_of(open_at), "'{' is never closed with '}' (write \\{ "
@@ -243,67 +265,70 @@ class _GiftReader:
                 raise self.fail(block.line_of(extra), "a question may hold only one answer "
                                 "block {…} (write \\{ and \\} for literal braces)")
 
-    def _answers(self, block: _Block, begin: int, end: int, fmt: str,
-                 label: str) -> tuple[QuestionType, list[Choice], str]:
-        """Classify the answer block ``text[begin:end]`` and read its answers."""
-        answers, rationale = block.text[begin:end], ""
-        general = answers.find("####")
-        if general >= 0:
-            answers, rationale = answers[:general], _finish(answers[general + 4:], fmt,
-                                                            block.escaped)
+    def _kind(self, block: _Block, answers: str, title: str) -> QuestionType:
+        """Classify an answer block (general feedback removed); skip unsupported kinds."""
         stripped = answers.strip()
         unsupported = None
         if not stripped:
             unsupported = "essay questions ({})"
         elif stripped.startswith("#"):
             unsupported = "numerical questions ({#…})"
-        elif "~" not in stripped and "=" in stripped and "->" in stripped:
+        elif "~" in stripped:
+            return QuestionType.SINGLE  # or multiple response: decided by the answers
+        elif "=" in stripped and "->" in stripped:
             unsupported = "matching questions (=a -> b)"
-        elif "~" not in stripped and stripped.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
-            return (QuestionType.TRUE_FALSE, _true_false(stripped, fmt, block.escaped),
-                    rationale)
-        elif "~" not in stripped:
+        elif stripped.split("#", 1)[0].strip().upper() in _TRUE_FALSE:
+            return QuestionType.TRUE_FALSE
+        else:
             unsupported = "short-answer questions (only '=' answers)"
-        if unsupported:
-            self.warn(block.line_of(0), f"{label}: {unsupported} are not supported; skipped")
-            raise _Skip
-        return (*self._multichoice(block, answers, begin, fmt, label), rationale)
+        self.warn(block.line_of(0), f"{_label(title)}: {unsupported} are not supported; "
+                  "skipped")
+        raise _Skip
 
-    def _multichoice(self, block: _Block, answers: str, base: int, fmt: str,
-                     label: str) -> tuple[QuestionType, list[Choice]]:
+    def _answer_fields(self, block: _Block, answers: str, base: int,
+                       title: str) -> list[tuple[str, str | None, str, str | None]]:
+        """(mark, weight, text, feedback) of each answer, still raw."""
         matches = list(_ANSWER.finditer(answers))
         lead = answers[:matches[0].start()]
         if lead.strip():
             raise self.fail(block.line_of(base + len(lead) - len(lead.lstrip())),
-                            f"{label}: text before the first answer; start every answer "
-                            "with '=' (right) or '~' (wrong)")
-        single = "=" in answers
-        fields = [match.groups() for match in matches]
+                            f"{_label(title)}: text before the first answer; start every "
+                            "answer with '=' (right) or '~' (wrong)")
+        for index, match in enumerate(matches, start=1):
+            raw_weight = match.group(2)
+            if raw_weight is not None and not -100 <= float(raw_weight) <= 100:
+                raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
+                                f"weight {raw_weight}% is outside -100%…100%")
+            if not match.group(3).strip():
+                raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
+                                f"answer {index} is empty")
+        return [match.groups() for match in matches]  # type: ignore[misc]
+
+    def _choices(self, block: _Block, fields: list[tuple[str, str | None, str, str | None]],
+                 texts: list[str], title: str) -> list[Choice]:
+        """Choices from raw answer fields and their finished texts and feedback."""
         count = len(fields)
-        finished = _finish_all([f[2] for f in fields] + [f[3] or "" for f in fields], fmt,
-                               block.escaped)
-        choices: list[Choice] = []
+        single = any(mark == "=" for mark, *_ in fields)
+        choices = []
         for index, (mark, raw_weight, _, _) in enumerate(fields):
             weight = None if raw_weight is None else float(raw_weight)
-            if weight is not None and not -100 <= weight <= 100:
-                raise self.fail(block.line_of(base + matches[index].start()),
-                                f"{label}: weight {raw_weight}% is outside -100%…100%")
-            if not finished[index]:
-                raise self.fail(block.line_of(base + matches[index].start()),
-                                f"{label}: answer {index + 1} is empty")
             correct = mark == "=" if single else (weight or 0) > 0
-            choices.append(Choice(finished[index], correct, finished[count + index],
-                                  weight=weight))
+            choices.append(Choice(texts[index], correct, texts[count + index], weight=weight))
         right = sum(1 for c in choices if c.correct)
         if single and right > 1:
-            raise self.fail(block.line_of(0), f"{label}: {right} answers are marked right "
-                            "with '='; a multiple-choice question takes one (for "
+            raise self.fail(block.line_of(0), f"{_label(title)}: {right} answers are marked "
+                            "right with '='; a multiple-choice question takes one (for "
                             "select-all-that-apply give weights such as ~%50%)")
         if not right:
-            raise self.fail(block.line_of(0), f"{label}: no answer is right; mark it with "
-                            "'=' or, for select-all-that-apply, give the right answers "
+            raise self.fail(block.line_of(0), f"{_label(title)}: no answer is right; mark it "
+                            "with '=' or, for select-all-that-apply, give the right answers "
                             "positive weights such as ~%50%")
-        return QuestionType.SINGLE if single else QuestionType.MULTIPLE, choices
+        return choices
+
+
+def _label(title: str) -> str:
+    """How messages name a question."""
+    return f"question {title!r}" if title else "question"
 
 
 def _replace_all(text: str, table: dict[str, str]) -> str:
@@ -367,17 +392,6 @@ def _finish_all(fragments: list[str], fmt: str, escaped: bool) -> list[str]:
     if escaped and _NEWLINE in joined:
         parts = [part.replace(_NEWLINE, "\n") for part in parts]
     return [part.strip() for part in parts]
-
-
-def _true_false(answers: str, fmt: str, escaped: bool) -> list[Choice]:
-    """Choices for ``{T#feedback if wrong#feedback if right}``."""
-    word, _, feedback = answers.partition("#")
-    wrong, _, right = feedback.partition("#")
-    answer = _TRUE_FALSE[word.strip().upper()]
-    wrong_text, right_text = _finish(wrong, fmt, escaped), _finish(right, fmt, escaped)
-    # Feedback belongs to the choice the learner picks: the right one sees the "right" text.
-    return [Choice("True", answer, right_text if answer else wrong_text),
-            Choice("False", not answer, wrong_text if answer else right_text)]
 
 
 def read_gift(text: str, *, file: str) -> ParsedBank:

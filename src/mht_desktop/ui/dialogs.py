@@ -23,10 +23,12 @@ SHORTCUTS = [
     ("Flashcards", [("Space or Enter", "Show the answer"), ("1 2 3 4", "Again, Hard, Good, Easy"),
                     ("Ctrl+Z", "Undo the last answer"), ("-", "Bury the card until tomorrow"),
                     ("@", "Suspend the card"), ("Ctrl+F", "Flag the card")]),
-    ("Quiz and exam", [("1–8 or A–H", "Choose an answer"),
+    ("Quiz and exam", [("1–8 or A–H", "Choose an answer (F is “mark”, so use 6 for choice F)"),
                        ("Space", "Toggle the highlighted answer (select all that apply)"),
                        ("Enter", "Submit or go on"), ("← → or P / N", "Previous / next question"),
-                       ("F", "Mark for review"), ("X", "Strike out the highlighted answer")]),
+                       ("F", "Mark for review (exam) or flag the question (practice)"),
+                       ("↑ ↓", "Highlight a choice"),
+                       ("X", "Strike out the highlighted choice")]),
 ]
 
 
