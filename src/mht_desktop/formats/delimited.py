@@ -44,6 +44,7 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     *(f"feedback_{letter}" for letter in LETTERS),
 )
 REQUIRED_COLUMNS = ("stem", "choice_a", "choice_b", "correct")
+_TEMPLATE_NAMES = frozenset(TEMPLATE_COLUMNS)
 
 # Anki's names for separators in "#separator:"; in sniffing order (space is a last resort:
 # it splits ordinary sentences into words).
@@ -118,22 +119,27 @@ def _read_header(lines: list[str], file: str, problems: list[Problem]) -> _Heade
     return header
 
 
-def _sniff(sample: str) -> str | None:
-    """The separator that splits the sample lines into the same number (≥ 2) of fields.
+def _sniff(lines: list[str]) -> str | None:
+    """The separator that splits the first lines into the same number (≥ 2) of fields.
 
-    The first separator (tab, comma, semicolon, pipe, colon, space) that gives every line
-    the same count wins; failing that, the one that gives the most lines the commonest
+    The first separator (tab, comma, semicolon, pipe, colon, space) that gives every row
+    the same count wins; failing that, the one that gives the most rows the commonest
     count, so the rows that disagree can be reported by line.
     """
+    sample = "\n".join(lines[:_SNIFF_LINES])
+    truncated = len(lines) > _SNIFF_LINES
     best: tuple[float, str] | None = None
     for separator in _SNIFF_ORDER:
-        counts = Counter(len(row) for row in csv.reader(io.StringIO(sample), delimiter=separator)
-                         if any(cell.strip() for cell in row))
+        rows = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=separator)
+                if any(cell.strip() for cell in row)]
+        if truncated and len(rows) > 1:
+            rows.pop()  # the sample may end inside a quoted field
+        counts = Counter(rows)
         if not counts:
             return None
         common, hits = counts.most_common(1)[0]
-        if common < 2:
-            continue
+        if common < 2 or (separator == " " and counts != {2: hits}):
+            continue  # spaces split sentences: only accept them for clean word pairs
         if len(counts) == 1:
             return separator
         score = hits / sum(counts.values())
@@ -154,10 +160,14 @@ def _records(body: str, separator: str, first_line: int) -> Iterator[_Row]:
 
 
 def _template_separator(line: str, candidates: tuple[str, ...]) -> str | None:
-    """The separator under which ``line`` names our template's required columns, if any."""
+    """The separator under which ``line`` is our template's header row, if it is one.
+
+    A header naming ``stem`` and one more template column counts, so that a template with a
+    required column missing is reported as such rather than read as flashcards.
+    """
     for separator in candidates:
         names = {name.strip().lower() for name in next(csv.reader([line], delimiter=separator))}
-        if all(column in names for column in REQUIRED_COLUMNS):
+        if "stem" in names and len(names & _TEMPLATE_NAMES) >= 2:
             return separator
     return None
 
@@ -184,7 +194,7 @@ def read_delimited(text: str, *, file: str) -> ParsedBank:
     if template_separator is not None:
         return _Template(file, TopicSet(default_topic), problems).read(
             info, body, template_separator, header.lines + 1)
-    separator = header.separator or _sniff("\n".join(lines[header.lines:][:_SNIFF_LINES]))
+    separator = header.separator or _sniff(lines[header.lines:])
     if separator is None:
         problems.append(Problem(file, header.lines + 1, "cannot tell the columns apart: put "
                                 "front and back on each line separated by a tab, comma or "
@@ -199,12 +209,20 @@ def read_delimited(text: str, *, file: str) -> ParsedBank:
 # --------------------------------------------------------------------------------------------
 
 
+_CHOICE_COLUMNS = tuple(f"choice_{letter}" for letter in LETTERS)
+_FEEDBACK_COLUMNS = tuple(f"feedback_{letter}" for letter in LETTERS)
+_DIFFICULTIES = {"": 2, "1": 1, "2": 2, "3": 3}
+_SCALAR_COLUMNS = ("id", "type", "topic", "difficulty", "stem", "correct", "rationale",
+                   "source", "tags", "reviewed")
+
+
 @dataclass(slots=True)
 class _Template:
     file: str
     topics: TopicSet
     problems: list[Problem]
     questions: list[Question] = field(default_factory=list)
+    topic_ids: dict[str, str] = field(default_factory=dict)  # cell value → topic id
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -215,6 +233,11 @@ class _Template:
         if head is None:
             return ParsedBank(Bank(info=info), self.problems)
         names = [name.strip().lower() for name in head.fields]
+        missing = [column for column in REQUIRED_COLUMNS if column not in names]
+        if missing:
+            self.error(head.line, "the questions template needs the columns "
+                       f"{', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)}")
+            return ParsedBank(None, self.problems)
         for name in names:
             if name and name not in TEMPLATE_COLUMNS:
                 self.problems.append(Problem(self.file, head.line, f"column {name!r} is not "
@@ -227,57 +250,66 @@ class _Template:
                 self.error(row.line, f"the row has {len(row.fields)} columns but the header "
                            f"has {len(names)} (a stray separator or a missing quote?)")
                 continue
-            records.append((position, row.line, dict(zip(names, row.fields, strict=False))))
+            records.append((position, row.line, row.fields))
+        # Look columns up by position once, not by name in every row.
+        index = {name: i for i, name in reversed(list(enumerate(names)))}
+        scalar = [index.get(name) for name in _SCALAR_COLUMNS]
+        choice = [index.get(name) for name in _CHOICE_COLUMNS]
+        feedback = [index.get(name) for name in _FEEDBACK_COLUMNS]
+        id_column = index.get("id")
         # Generated ids must not take an id that a later row gives explicitly.
-        ids = ItemIds("q", reserved=[r.get("id", "").strip() for _, _, r in records])
-        for position, line, record in records:
-            self._question(line, record, ids, position)
+        ids = ItemIds("q", reserved=[] if id_column is None else
+                      [f[id_column].strip() for _, _, f in records])
+        for position, line, fields in records:
+            cells = dict(zip(_SCALAR_COLUMNS, _pick(fields, scalar), strict=True))
+            self._question(line, cells, _pick(fields, choice), _pick(fields, feedback), ids,
+                           position)
         self.problems.sort(key=lambda p: p.line or 0)  # file order, whichever pass found it
         bank = Bank(info=info, topics=self.topics.topics(), questions=tuple(self.questions))
         return ParsedBank(bank, self.problems)
 
-    def _question(self, line: int, record: dict[str, str], ids: ItemIds,
-                  position: int) -> None:
-        def cell(name: str) -> str:
-            return record.get(name, "").strip()
-
+    def _question(self, line: int, cell: dict[str, str], texts: list[str],
+                  feedback: list[str], ids: ItemIds, position: int) -> None:
+        """One template row (``cell`` holds the stripped single-value columns)."""
         before = len(self.problems)
-        type_name = cell("type").lower()
+        type_name = cell["type"].lower()
         kind = _TYPES.get(type_name) if type_name else None
         if type_name and kind is None:
-            self.error(line, f"type {cell('type')!r} is not single, multiple or truefalse")
-        difficulty = self._difficulty(line, cell("difficulty"))
-        reviewed = self._reviewed(line, cell("reviewed"))
-        texts = [cell(f"choice_{letter}") for letter in LETTERS]
-        feedback = [cell(f"feedback_{letter}") for letter in LETTERS]
+            self.error(line, f"type {cell['type']!r} is not single, multiple or truefalse")
+        difficulty = _DIFFICULTIES.get(cell["difficulty"]) or self._difficulty(
+            line, cell["difficulty"])
+        reviewed = self._reviewed(line, cell["reviewed"]) if cell["reviewed"] else None
         if kind is QuestionType.TRUE_FALSE:
-            choices = self._true_false(line, cell("correct"), texts, feedback)
+            choices = self._true_false(line, cell["correct"], texts, feedback)
         else:
-            choices = self._choices(line, cell("correct"), texts, feedback)
+            choices = self._choices(line, cell["correct"], texts, feedback)
             right = sum(1 for c in choices if c.correct)
             kind = kind or (QuestionType.MULTIPLE if right > 1 else QuestionType.SINGLE)
         if len(self.problems) > before or kind is None:
             return
+        tags = cell["tags"]
         self.questions.append(Question(
-            id=cell("id") or ids.take(position), type=kind,
-            topic=self._topic(cell("topic")), stem=cell("stem"), choices=tuple(choices),
-            rationale=cell("rationale"), difficulty=difficulty,
-            tags=tuple(t.strip() for t in cell("tags").split(";") if t.strip()),
-            source=cell("source"), reviewed=reviewed, line=line,
+            id=cell["id"] or ids.take(position), type=kind,
+            topic=self._topic(cell["topic"]), stem=cell["stem"], choices=tuple(choices),
+            rationale=cell["rationale"], difficulty=difficulty,
+            tags=tuple(t.strip() for t in tags.split(";") if t.strip()) if tags else (),
+            source=cell["source"], reviewed=reviewed, line=line,
         ))
 
     def _topic(self, value: str) -> str:
+        known = self.topic_ids.get(value)
+        if known is not None:
+            return self.topics.use(known)
         if not value:
-            return self.topics.use()
-        if ID_PATTERN.match(value):  # already an id: keep it, make a readable title
+            topic = self.topics.default
+        elif ID_PATTERN.match(value):  # already an id: keep it, make a readable title
             topic = Topic(value, title_from_id(value))
         else:
             topic = Topic(slugify(value, fallback=self.topics.default.id), value)
-        return self.topics.use(self.topics.register(topic))
+        self.topic_ids[value] = self.topics.register(topic)
+        return self.topics.use(self.topic_ids[value])
 
     def _difficulty(self, line: int, value: str) -> int:
-        if not value:
-            return 2
         try:
             number = float(value)  # spreadsheets may write 2 as "2.0"
         except ValueError:
@@ -288,8 +320,6 @@ class _Template:
         return int(number)
 
     def _reviewed(self, line: int, value: str) -> date | None:
-        if not value:
-            return None
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -343,6 +373,11 @@ class _Template:
                 Choice("False", answer is False, note[False])]
 
 
+def _pick(fields: list[str], columns: list[int | None]) -> list[str]:
+    """The stripped cells at ``columns`` ('' for a column the file does not have)."""
+    return ["" if i is None else fields[i].strip() for i in columns]
+
+
 # --------------------------------------------------------------------------------------------
 # Flashcards (Anki, Quizlet)
 # --------------------------------------------------------------------------------------------
@@ -376,7 +411,7 @@ class _Flashcards:
                                          "are ignored", Severity.WARNING))
         deck = self._deck_topic(header.deck) if header.deck else None
         media = False
-        for row in rows:
+        for position, row in enumerate(rows, start=1):
             if len(row.fields) != expected:
                 self.problems.append(Problem(self.file, row.line, f"the row has "
                                              f"{len(row.fields)} columns, not {expected}: put "
@@ -388,7 +423,7 @@ class _Flashcards:
                 continue
             front, back = (self._text(row.fields[i]) for i in field_columns[:2])
             media = media or any("[sound:" in row.fields[i] for i in field_columns[:2])
-            self._card(row, front, back, deck)
+            self._card(position, row, front, back, deck)
         if media:
             self.problems.append(Problem(self.file, None, "sound references ([sound:…]) were "
                                          "dropped: MHT Desktop shows text only",
@@ -396,7 +431,7 @@ class _Flashcards:
         bank = Bank(info=info, topics=self.topics.topics(), flashcards=tuple(self.cards))
         return ParsedBank(bank, self.problems)
 
-    def _card(self, row: _Row, front: str, back: str, deck: str | None) -> None:
+    def _card(self, position: int, row: _Row, front: str, back: str, deck: str | None) -> None:
         special = self.header.special
         topic = deck
         if "deck" in special and row.fields[special["deck"]].strip():
@@ -405,7 +440,7 @@ class _Flashcards:
         if "tags" in special:
             tags = tags + tuple(row.fields[special["tags"]].split())
         self.cards.append(Flashcard(
-            id=f"f{len(self.cards) + 1:04d}", topic=self.topics.use(topic), front=front,
+            id=f"f{position:04d}", topic=self.topics.use(topic), front=front,
             back=back, tags=tuple(dict.fromkeys(tags)), line=row.line,
         ))
 

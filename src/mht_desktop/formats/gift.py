@@ -5,7 +5,8 @@ often the only copy of a bank they have. We read the question kinds MHT Desktop 
 (multiple choice, multiple response, true/false, missing word) and skip the rest with a
 warning that names the line, so an instructor can see exactly what did not come across.
 
-Rules follow Moodle's importer as summarised in /work/shared/formats.md; the parser is our own.
+The rules are those of Moodle's GIFT importer and documentation (see docs/import-formats.md
+for what we support); the parser is our own.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ class _Skip(Exception):
 # A run of non-blank lines (a blank line may hold spaces or tabs). Leading blanks are matched
 # by a class that cannot overlap "\S", so the pattern never backtracks quadratically.
 _RUN = re.compile(r"[ \t\r\f\v]*\S[^\n]*(?:\n[ \t\r\f\v]*\S[^\n]*)*")
-_ANSWER = re.compile(r"([=~])(?:\s*%(-?\d+(?:\.\d+)?)%)?([^=~#]*)(?:#([^=~]*))?")
+# Like Moodle, only '~' answers take a %weight%: "=%50%x" is a right answer reading "%50%x".
+_ANSWER = re.compile(r"([=~])(?:(?<=~)\s*%(-?\d+(?:\.\d+)?)%)?([^=~#]*)(?:#([^=~]*))?")
 
 
 @dataclass(slots=True)
@@ -237,7 +239,7 @@ class _GiftReader:
                                     *(f[3] or "" for f in fields)], fmt, block.escaped)
             stem, rationale = finished[0], finished[1]
             choices = self._choices(block, fields, finished[2:], title)
-            if not any(c.correct for c in choices) or "=" not in answers:
+            if "=" not in answers:  # no '=' at all: a checkbox question with weights
                 kind = QuestionType.MULTIPLE
         question_id = self.ids.take(self.position, title=title)
         self.questions.append(Question(
@@ -455,6 +457,15 @@ def write_gift(bank: Bank) -> str:
     return "\n".join(out)
 
 
+_WEIGHT_LIKE = re.compile(r"\s*%-?\d+(?:\.\d+)?%")
+
+
+def _fragment(text: str) -> str:
+    """An escaped answer or feedback text that cannot be misread as a format prefix."""
+    escaped = escape_gift(text)
+    return f"[markdown]{escaped}" if _FORMAT_PREFIX.match(escaped) else escaped
+
+
 def _question_gift(question: Question) -> str:
     lines = [f"::{escape_gift(question.id)}::[markdown]{escape_gift(question.stem)} {{"]
     if question.type is QuestionType.TRUE_FALSE:
@@ -462,14 +473,18 @@ def _question_gift(question: Question) -> str:
     else:
         weighted = question.type is QuestionType.MULTIPLE
         for choice, fraction in zip(question.choices, moodle_fractions(question), strict=True):
-            if weighted or (not choice.correct and fraction != 0):
+            text = _fragment(choice.text)
+            if choice.correct and not weighted:
+                mark = "="
+            elif weighted or fraction != 0 or _WEIGHT_LIKE.match(text):
+                # An explicit weight also keeps a text such as "%50% of adults" intact.
                 mark = f"~%{format_percent(fraction)}%"
             else:
-                mark = "=" if choice.correct else "~"
-            feedback = f"#{escape_gift(choice.feedback)}" if choice.feedback.strip() else ""
-            lines.append(f"\t{mark}{escape_gift(choice.text)}{feedback}")
+                mark = "~"
+            feedback = f"#{_fragment(choice.feedback)}" if choice.feedback.strip() else ""
+            lines.append(f"\t{mark}{text}{feedback}")
     if question.rationale.strip():
-        lines.append(f"\t####{escape_gift(question.rationale)}")
+        lines.append(f"\t####{_fragment(question.rationale)}")
     lines.append("}")
     return "\n".join(lines)
 
@@ -481,7 +496,7 @@ def _true_false_gift(question: Question) -> str:
     wrong = next((c.feedback for c in question.choices if not c.correct), "")
     text = "TRUE" if is_true else "FALSE"
     if wrong.strip() or right.strip():
-        text += f"#{escape_gift(wrong)}"
+        text += f"#{_fragment(wrong)}" if wrong.strip() else "#"
     if right.strip():
-        text += f"#{escape_gift(right)}"
+        text += f"#{_fragment(right)}"
     return text

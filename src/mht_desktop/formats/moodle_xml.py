@@ -13,10 +13,12 @@ the other readers may import without a cycle.
 
 from __future__ import annotations
 
+import codecs
 import html
+import io
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
@@ -48,6 +50,7 @@ _HTML_TOKEN = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+_DOUBLE_SPACE = re.compile(r" {2,}")
 _TEXT_NEWLINES = re.compile(r"[ \t]*\n[ \t\n]*")
 _BLOCK_TAGS = frozenset({
     "p", "div", "ul", "ol", "table", "tr", "blockquote", "pre", "section", "article",
@@ -95,6 +98,8 @@ def html_to_text(text: str) -> str:
     if "\n" in text or "\t" in text or "  " in text or "\r" in text:
         text = _HTML_SPACE.sub(" ", text)  # browsers collapse runs of white space
     text = _HTML_TOKEN.sub(_tag_replacement, text)
+    if "  " in text:  # a removed tag between two spaces
+        text = _DOUBLE_SPACE.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
     text = text.replace("\xa0", " ").strip()
@@ -257,8 +262,7 @@ _SUPPORTED = ("multichoice", "truefalse")
 
 def _question_lines(data: bytes) -> list[int]:
     """1-based line of each ``<question`` start tag, in document order."""
-    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
-    text = data.decode(encoding, errors="replace")
+    text = data.decode("utf-8", errors="replace")  # UTF-16 was re-encoded already
     lines: list[int] = []
     line, last = 1, 0
     for match in _QUESTION_START.finditer(text):
@@ -302,28 +306,50 @@ def _without_layout(data: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _parse(data: bytes) -> ET.Element:
-    """Parse untrusted XML without expanding or fetching anything.
+def _end_events(data: bytes) -> Iterator[tuple[str, ET.Element]]:
+    """Stream the "end" events of untrusted XML without expanding or fetching anything.
 
     Entities (the "billion laughs" bomb) and external references (which could read local
     files) can only be declared in a document type declaration. A file that has one goes
     through defusedxml, which refuses those declarations with an exception. A file with no
     ``<!DOCTYPE`` has nothing to expand or fetch, so it goes through the standard C parser,
-    several times faster than defusedxml's tree builder (which calls Python for every
-    element). The test is made on the bytes: expat only accepts encodings that spell
-    ``<!DOCTYPE`` in ASCII bytes, except UTF-16, whose NUL bytes also take the defused path.
+    several times faster than defusedxml's (which calls Python for every element). The test
+    is made on the bytes: expat only accepts encodings that spell ``<!DOCTYPE`` in ASCII
+    bytes, except UTF-16. Files with a UTF-16 BOM were re-encoded as UTF-8 before we get
+    here; any other file holding NUL bytes takes the defused path.
 
     Raises:
         DefusedXmlException: the file declares entities or refers to external ones.
-        ET.ParseError: the file is not well-formed; its position is in ``data``'s lines.
+        ET.ParseError: the file is not well-formed (the position may be in the file with
+            its layout removed: see :func:`_original_error`).
     """
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"\x00" in data:
-        root: ET.Element = SafeET.fromstring(data)
-        return root
+        events: Iterator[tuple[str, ET.Element]] = SafeET.iterparse(io.BytesIO(data),
+                                                                     events=("end",))
+        return events
+    return ET.iterparse(io.BytesIO(_without_layout(data)), events=("end",))
+
+
+_DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def _utf16_to_utf8(data: bytes) -> bytes:
+    """Re-encode a UTF-16 file (with its BOM) as UTF-8, declaration included.
+
+    A Moodle export re-saved as "Unicode" by a Windows editor keeps ``encoding="UTF-8"`` in
+    its declaration, which expat rejects as a lie; the text itself is fine.
+    """
+    text = data.decode("utf-16")
+    return _DECLARED_ENCODING.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8")
+
+
+def _original_error(data: bytes, error: ET.ParseError) -> ET.ParseError:
+    """The parse error with its position in the file as the user has it."""
     try:
-        return ET.fromstring(_without_layout(data))
-    except ET.ParseError:
-        return ET.fromstring(data)  # raise again, with the line as the user's file has it
+        ET.fromstring(data)  # only reached for files with no DOCTYPE: nothing to expand
+    except ET.ParseError as original:
+        return original
+    return error
 
 
 def read_moodle_xml(data: bytes, *, file: str) -> ParsedBank:
@@ -340,24 +366,35 @@ def read_moodle_xml(data: bytes, *, file: str) -> ParsedBank:
     Returns:
         The bank and its problems; ``bank`` is None when the XML cannot be read at all.
     """
-    try:
-        root = _parse(data)
-    except DefusedXmlException as exc:
-        return ParsedBank(None, [_refusal(exc, data, file)])
-    except ET.ParseError as exc:
-        line, column = exc.position
-        reason = str(exc).split(":")[0]
-        return ParsedBank(None, [Problem(
-            file, line, f"not well-formed XML ({reason}, column {column + 1})")])
-    if root.tag != "quiz":
-        return ParsedBank(None, [Problem(
-            file, 1, f"not a Moodle XML quiz: the root element is <{root.tag}>, not <quiz>")])
-
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data = _utf16_to_utf8(data)
+        except UnicodeDecodeError as exc:
+            return ParsedBank(None, [Problem(file, None, f"not valid UTF-16 ({exc.reason})")])
     info, default_topic = info_from_file_name(file)
     reader = _XmlReader(file=file, topics=TopicSet(default_topic))
     lines = _question_lines(data)
-    for index, element in enumerate(root.iter("question")):
-        reader.read(element, lines[index] if index < len(lines) else None)
+    index, last = 0, None
+    try:
+        # Questions are read as the parser reaches their end tag, then emptied: the whole
+        # tree never sits in memory, and the garbage collector has little to walk.
+        for _, element in _end_events(data):
+            last = element
+            if element.tag == "question":
+                reader.read(element, lines[index] if index < len(lines) else None)
+                index += 1
+                element.clear()
+    except DefusedXmlException as exc:
+        return ParsedBank(None, [_refusal(exc, data, file)])
+    except ET.ParseError as exc:
+        line, column = _original_error(data, exc).position
+        reason = str(exc).split(":")[0]
+        return ParsedBank(None, [Problem(
+            file, line, f"not well-formed XML ({reason}, column {column + 1})")])
+    if last is None or last.tag != "quiz":  # the root element ends last
+        tag = "?" if last is None else last.tag
+        return ParsedBank(None, [Problem(
+            file, 1, f"not a Moodle XML quiz: the root element is <{tag}>, not <quiz>")])
     bank = Bank(info=info, topics=reader.topics.topics(), questions=tuple(reader.questions))
     return ParsedBank(bank, reader.problems)
 
@@ -469,8 +506,9 @@ class _XmlReader:
     def _multichoice(self, fields: dict[str, ET.Element], elements: list[ET.Element],
                      line: int | None, label: str) -> tuple[list[Choice], QuestionType]:
         answers = self._answers(elements, line, label)
-        if not answers:
-            self.problem(line, f"{label}: the multichoice question has no <answer>")
+        if not answers:  # none at all, or each already reported
+            if not elements:
+                self.problem(line, f"{label}: the multichoice question has no <answer>")
             return [], QuestionType.SINGLE
         single = (_leaf_text(fields.get("single")) or "true").lower() in _TRUE_WORDS
         shuffle = (_leaf_text(fields.get("shuffleanswers")) or "1").lower() not in (

@@ -9,6 +9,11 @@ from typing import Any
 
 import tomli_w
 
+try:  # Optional speed-up: the same TOML, parsed in Rust. tomllib is the reference.
+    import rtoml
+except ImportError:  # pragma: no cover - rtoml is a declared dependency
+    rtoml = None  # type: ignore[assignment]
+
 from mht_desktop.core.banks import (
     Bank,
     BankInfo,
@@ -23,8 +28,9 @@ from mht_desktop.formats.base import ParsedBank
 
 FORMAT_VERSION = 1
 _TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
-_QUESTION_HEADER = re.compile(r"^\s*\[\[\s*questions\s*\]\]", re.MULTILINE)
-_FLASHCARD_HEADER = re.compile(r"^\s*\[\[\s*flashcards\s*\]\]", re.MULTILINE)
+_RTOML_ERROR_LINE = re.compile(r"\s*at line (\d+) column (\d+)")
+_QUESTION_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*questions[ \t]*\]\]", re.MULTILINE)
+_FLASHCARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*flashcards[ \t]*\]\]", re.MULTILINE)
 
 
 class _Fields:
@@ -94,7 +100,37 @@ class _Fields:
 
 
 def _header_lines(text: str, pattern: re.Pattern[str]) -> list[int]:
-    return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
+    """1-based line of each match, counting newlines once across the file (not per match)."""
+    lines = []
+    line, last = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        lines.append(line)
+    return lines
+
+
+def _parse_toml(text: str) -> tuple[dict[str, Any] | None, int | None, str]:
+    """Parse TOML with rtoml (Rust, ~4× faster on big banks) or the standard library.
+
+    Returns:
+        (data, None, "") on success; (None, line, message) on a syntax error.
+    """
+    if rtoml is not None:
+        try:
+            return rtoml.loads(text), None, ""
+        except rtoml.TomlParsingError as exc:
+            message = str(exc)
+            match = _RTOML_ERROR_LINE.search(message)
+            line = int(match.group(1)) if match else None
+            return None, line, _RTOML_ERROR_LINE.sub("", message).strip()
+    try:
+        return tomllib.loads(text), None, ""
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_ERROR_LINE.search(message)
+        line = int(match.group(1)) if match else None
+        return None, line, _TOML_ERROR_LINE.sub("", message).strip()
 
 
 def read_native(text: str, *, file: str) -> ParsedBank:
@@ -107,14 +143,9 @@ def read_native(text: str, *, file: str) -> ParsedBank:
     Returns:
         The bank and any problems; structural problems leave ``bank`` as None.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_ERROR_LINE.search(message)
-        line = int(match.group(1)) if match else None
-        message = _TOML_ERROR_LINE.sub("", message).strip()
-        return ParsedBank(None, [Problem(file, line, f"not valid TOML: {message}")])
+    data, error_line, error = _parse_toml(text)
+    if data is None:
+        return ParsedBank(None, [Problem(file, error_line, f"not valid TOML: {error}")])
 
     problems: list[Problem] = []
     version = data.get("format", FORMAT_VERSION)
@@ -178,8 +209,14 @@ def _table_list(data: dict[str, Any], key: str, file: str,
     return value
 
 
+_FAST_TEXT = ("id", "topic", "stem", "rationale", "source", "title")
+
+
 def _read_question(raw: dict[str, Any], *, file: str, line: int | None,
                    problems: list[Problem]) -> Question:
+    fast = _read_question_fast(raw, line)
+    if fast is not None:
+        return fast
     qf = _Fields(raw, file=file, line=line, what=f"question {raw.get('id', '?')!r}",
                  problems=problems)
     type_name = qf.text("type", "single")
@@ -213,6 +250,57 @@ def _read_question(raw: dict[str, Any], *, file: str, line: int | None,
         jurisdiction=qf.strings("jurisdiction"), setting=qf.strings("setting"),
         title=qf.text("title"), line=line,
     )
+
+
+def _read_question_fast(raw: dict[str, Any], line: int | None) -> Question | None:
+    """The common case in one pass: every field present with the right type.
+
+    Anything unusual returns None so the careful reader can explain exactly what is wrong.
+    This path matters: it is most of the work of importing a 10,000-question bank.
+    """
+    get = raw.get
+    qid, topic, stem = get("id"), get("topic"), get("stem")
+    rationale, source, title = get("rationale", ""), get("source", ""), get("title", "")
+    if (type(qid) is not str or type(topic) is not str or type(stem) is not str
+            or type(rationale) is not str or type(source) is not str or type(title) is not str
+            or not qid or not topic or not stem.strip()):
+        return None
+    qtype = _TYPES.get(get("type", "single"))
+    difficulty = get("difficulty", 2)
+    reviewed = get("reviewed")
+    if qtype is None or type(difficulty) is not int or (
+            reviewed is not None and type(reviewed) is not date):
+        return None
+    lists = []
+    for key in ("tags", "jurisdiction", "setting"):
+        value = get(key, ())
+        if value and (type(value) is not list or any(type(x) is not str for x in value)):
+            return None
+        lists.append(tuple(x.strip() for x in value) if value else ())
+    raw_choices = get("choices", ())
+    if type(raw_choices) is not list:
+        return None
+    choices = []
+    for c in raw_choices:
+        if type(c) is not dict or not c.keys() <= _CHOICE_KEYS:
+            return None
+        text, correct = c.get("text"), c.get("correct", False)
+        feedback, fixed, weight = c.get("feedback", ""), c.get("fixed", False), c.get("weight")
+        if (type(text) is not str or type(correct) is not bool or type(feedback) is not str
+                or type(fixed) is not bool or not (weight is None
+                                                   or type(weight) in (int, float))):
+            return None
+        choices.append(Choice(text.strip(), correct, feedback.strip(), fixed,
+                              None if weight is None else float(weight)))
+    return Question(
+        id=qid.strip(), type=qtype, topic=topic.strip(), stem=stem.strip(),
+        choices=tuple(choices), rationale=rationale.strip(), difficulty=difficulty,
+        tags=lists[0], source=source.strip(), reviewed=reviewed, jurisdiction=lists[1],
+        setting=lists[2], title=title.strip(), line=line)
+
+
+_CHOICE_KEYS = frozenset({"text", "correct", "feedback", "fixed", "weight"})
+_TYPES = {t.value: t for t in QuestionType}
 
 
 def write_native(bank: Bank) -> str:

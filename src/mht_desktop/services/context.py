@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mht_desktop.core.clock import Clock, SystemClock
 from mht_desktop.services.banks import BankService
+from mht_desktop.services.guide import GuideService
 from mht_desktop.services.profiles import ProfileService
 from mht_desktop.services.quiz import QuizService
 from mht_desktop.services.study import StudyService
@@ -55,6 +56,10 @@ class AppContext:
     def quiz(self, profile_id: int) -> QuizService:
         """Quizzes for one learner (keep the instance: it runs the exam clock)."""
         return QuizService(self.db, self.clock, profile_id)
+
+    def guide(self, profile_id: int) -> GuideService:
+        """The career guide for one learner (keep the instance: it caches pages and search)."""
+        return GuideService(self.db, self.clock, profile_id)
 
     def close(self) -> None:
         """Release the database."""

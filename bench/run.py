@@ -1,0 +1,319 @@
+"""Run every benchmark and compare each with its baseline measured in the same run.
+
+    python bench/run.py --size smoke|full [--json FILE] [--data-dir DIR]
+
+Prints a table of medians, each with its ratio to a baseline (a bare PySide6 window, raw
+sqlite3 ``executemany``) and the budget from bench/README.md. Timing is never asserted here:
+CI runs the smoke size only so the benchmarks cannot rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import NOW, SIZES, generate
+from mht_desktop.core.banks import BankFormat
+from mht_desktop.core.cards import Rating
+from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.quiz import QuizMode
+from mht_desktop.services.context import AppContext
+from mht_desktop.services.quiz import QuizConfig, QuizService
+from mht_desktop.services.study import StudyService
+
+BARE_WINDOW = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1180, 780); w.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+
+APP_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from mht_desktop.services.context import AppContext
+from mht_desktop.ui.app import build_window
+from mht_desktop.ui.task_runner import TaskRunner
+app = QApplication(sys.argv[:1])
+ctx = AppContext.open(sys.argv[1])
+profile = ctx.profiles.by_name("bench")
+tasks = TaskRunner()
+window = build_window(ctx, profile, tasks)
+window.show()
+QTimer.singleShot(0, app.quit)   # the first time the event loop is idle, the window is up
+app.exec()
+tasks.wait()
+"""
+
+BUDGETS = {"startup": ("ratio", 2.0), "import_native": ("qps", 20_000),
+           "import_gift": ("qps", 20_000), "import_aiken": ("qps", 20_000),
+           "import_moodle_xml": ("qps", 20_000), "import_csv": ("qps", 20_000),
+           "next_card": ("seconds", 0.005), "exam_start": ("seconds", 0.100),
+           "dashboard": ("seconds", 0.150), "report_pdf": ("seconds", 1.5),
+           "peak_rss_mb": ("ratio", 2.0)}
+
+
+@dataclass
+class Result:
+    """One benchmark's figures."""
+
+    name: str
+    median_s: float | None = None
+    value: float | None = None
+    baseline: float | None = None
+    extra: dict[str, Any] | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        """Measured over baseline."""
+        measured = self.median_s if self.median_s is not None else self.value
+        if measured is None or not self.baseline:
+            return None
+        return measured / self.baseline
+
+    def to_json(self) -> dict[str, Any]:
+        """The object ``--json`` writes for this benchmark."""
+        out: dict[str, Any] = {}
+        if self.median_s is not None:
+            out["median_s"] = self.median_s
+        if self.value is not None:
+            out["value"] = self.value
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
+            out["ratio"] = self.ratio
+        if self.extra:
+            out.update(self.extra)
+        return out
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``fn`` over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run_child(code: str, *args: str) -> tuple[float, float]:
+    """Run Python code in a fresh process; return (wall seconds, peak RSS in MB)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"child process failed ({proc.returncode})")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def bench_startup(data_dir: Path, repeat: int) -> tuple[Result, Result]:
+    """Process start to main window shown and idle, against a bare window."""
+    run_child(APP_WINDOW, str(data_dir))  # warm-up: file cache, shipped banks
+    bare = [run_child(BARE_WINDOW) for _ in range(repeat)]
+    app = [run_child(APP_WINDOW, str(data_dir)) for _ in range(repeat)]
+    startup = Result("startup", statistics.median(t for t, _ in app),
+                     baseline=statistics.median(t for t, _ in bare))
+    memory = Result("peak_rss_mb", value=max(m for _, m in app),
+                    baseline=max(m for _, m in bare))
+    return startup, memory
+
+
+def sqlite_baseline(n: int) -> float:
+    """Raw sqlite3 executemany of ``n`` question-shaped rows into a file, with a commit."""
+    rows = [(f"bq{i:05d}", "single", "topic", 2, f"Stem {i} " * 4,
+             json.dumps([{"t": f"Option {k}", "c": k == 0} for k in range(4)]),
+             f"Rationale {i}", "Synthetic") for i in range(n)]
+
+    def once() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            con = sqlite3.connect(Path(tmp) / "b.sqlite3")
+            con.execute("CREATE TABLE q (id INTEGER PRIMARY KEY, item TEXT, qtype TEXT, "
+                        "topic TEXT, difficulty INT, stem TEXT, choices TEXT, rationale TEXT, "
+                        "source TEXT)")
+            con.executemany("INSERT INTO q (item, qtype, topic, difficulty, stem, choices, "
+                            "rationale, source) VALUES (?,?,?,?,?,?,?,?)", rows)
+            con.commit()
+            con.close()
+
+    return median_time(once, 3)
+
+
+def bench_imports(files: dict[str, Path], n: int, repeat: int) -> list[Result]:
+    """Import the same bank from each format into a fresh database."""
+    baseline = sqlite_baseline(n)
+    formats = {"native": BankFormat.NATIVE, "gift": BankFormat.GIFT, "aiken": BankFormat.AIKEN,
+               "moodle_xml": BankFormat.MOODLE_XML, "csv": BankFormat.CSV}
+    results = []
+    for name, fmt in formats.items():
+        path = files[name]
+
+        times = []
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                ctx = AppContext.open(Path(tmp))  # an empty database, made before the clock
+                started = time.perf_counter()
+                report, _ = ctx.banks.import_file_now(path, fmt)
+                times.append(time.perf_counter() - started)
+                ctx.close()
+                if not report.imported:
+                    raise RuntimeError(f"{path}: {report.errors[:3]}")
+        seconds = statistics.median(times)
+        results.append(Result(f"import_{name}", seconds, baseline=baseline,
+                              extra={"questions_per_s": round(n / seconds)}))
+    return results
+
+
+def bench_next_card(ctx: AppContext, profile_id: int, rounds: int) -> Result:
+    """Choose the next card and record an answer (committed), repeatedly."""
+    clock = FixedClock(NOW)
+    study = StudyService(ctx.db, clock, profile_id, zone=UTC)
+    study.prepare()
+    rng = random.Random(3)
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        card = study.next_card()
+        if card is None:
+            break
+        study.answer(card, rng.choice((Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.EASY)))
+        times.append(time.perf_counter() - started)
+        clock.advance(__import__("datetime").timedelta(seconds=5))
+    return Result("next_card", statistics.median(times), extra={"rounds": len(times)})
+
+
+def bench_exam_start(ctx: AppContext, profile_id: int, repeat: int) -> Result:
+    """Build a 100-question exam from the question pool."""
+    quiz = QuizService(ctx.db, FixedClock(NOW), profile_id)
+    quiz.blueprint  # noqa: B018 - load the blueprint file outside the timing
+    created: list[int] = []
+
+    def once() -> None:
+        created.append(quiz.start(QuizConfig(mode=QuizMode.EXAM, count=100)).id)
+
+    seconds = median_time(once, repeat)
+    for attempt_id in created:
+        quiz.abandon(attempt_id)
+    return Result("exam_start", seconds)
+
+
+def bench_dashboard(ctx: AppContext, profile_id: int, repeat: int) -> Result | None:
+    """The Progress view's figures (skipped until the stats service exists)."""
+    try:
+        from mht_desktop.services.stats import StatsService  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    stats = StatsService(ctx.db, FixedClock(NOW), profile_id, zone=UTC)
+    stats.dashboard()  # warm the caches a user would have after opening the view once
+    return Result("dashboard", median_time(stats.dashboard, repeat))
+
+
+def bench_report(ctx: AppContext, profile_id: int, repeat: int) -> Result | None:
+    """The full PDF report (skipped until the renderer exists)."""
+    try:
+        from mht_desktop.rendering import report as report_module  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    render = getattr(report_module, "render_learner_report_for_bench", None)
+    if render is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "r.pdf"
+        render(ctx, profile_id, out)  # warm-up: fonts, chart code
+        return Result("report_pdf", median_time(lambda: render(ctx, profile_id, out), repeat))
+
+
+def verdict(result: Result) -> str:
+    """Whether a figure meets its budget."""
+    kind, limit = BUDGETS.get(result.name, ("", 0.0))
+    if kind == "ratio" and result.ratio is not None:
+        return "ok" if result.ratio <= limit else f"MISS (> {limit}×)"
+    if kind == "seconds" and result.median_s is not None:
+        return "ok" if result.median_s <= limit else f"MISS (> {limit * 1000:g} ms)"
+    if kind == "qps" and result.extra:
+        return "ok" if result.extra["questions_per_s"] >= limit else f"MISS (< {limit}/s)"
+    return ""
+
+
+def print_table(results: list[Result]) -> None:
+    """A plain table for people."""
+    print(f"{'benchmark':<20}{'median':>12}{'baseline':>12}{'ratio':>8}  budget")
+    for r in results:
+        if r.median_s is not None:
+            measured = f"{r.median_s * 1000:.2f} ms"
+            base = f"{r.baseline * 1000:.2f} ms" if r.baseline else ""
+        else:
+            measured = f"{r.value:.1f} MB"
+            base = f"{r.baseline:.1f} MB" if r.baseline else ""
+        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+        extra = f"  ({r.extra['questions_per_s']:,} q/s)" if r.extra and \
+            "questions_per_s" in r.extra else ""
+        print(f"{r.name:<20}{measured:>12}{base:>12}{ratio:>8}  {verdict(r)}{extra}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry."""
+    parser = argparse.ArgumentParser(description="Run the MHT Desktop benchmarks.")
+    parser.add_argument("--size", choices=sorted(SIZES), default="smoke")
+    parser.add_argument("--json", type=Path, help="write results as JSON to this file")
+    parser.add_argument("--data-dir", type=Path,
+                        help="reuse data made by generate.py (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    full = args.size == "full"
+    repeat = 5 if full else 3
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = args.data_dir or Path(tmp) / "data"
+        banks = data_dir / "banks"
+        if not (data_dir / "mht-desktop.sqlite3").exists():
+            print(f"generating {args.size} data…", flush=True)
+            generate(data_dir, args.size)
+        files = {"native": banks / "bench.mhtbank.toml", "gift": banks / "bench.gift",
+                 "aiken": banks / "bench-aiken.txt", "moodle_xml": banks / "bench.xml",
+                 "csv": banks / "bench.csv"}
+        results: list[Result] = []
+        startup, memory = bench_startup(data_dir, repeat)
+        results.append(startup)
+        results += bench_imports(files, SIZES[args.size].questions, 3)
+        ctx = AppContext.open(data_dir)
+        try:
+            profile_id = ctx.profiles.by_name("bench").id
+            results.append(bench_next_card(ctx, profile_id, 200 if full else 50))
+            results.append(bench_exam_start(ctx, profile_id, 10 if full else 3))
+            for optional in (bench_dashboard(ctx, profile_id, repeat),
+                             bench_report(ctx, profile_id, 3)):
+                if optional is not None:
+                    results.append(optional)
+        finally:
+            ctx.close()
+        results.append(memory)
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps({r.name: r.to_json() for r in results}, indent=2))
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
