@@ -7,6 +7,8 @@ import time
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mht_desktop.core.banks import (
     Bank,
@@ -196,3 +198,47 @@ def test_five_thousand_questions_through_read_bank(fmt: BankFormat, name: str) -
     assert result.problems == []
     assert result.bank is not None and len(result.bank.questions) == 5000
     assert elapsed < 3.0
+
+
+# --- property: any text survives a round trip -----------------------------------------------
+
+_TOKEN = st.one_of(
+    st.characters(blacklist_categories=("Cs", "Cc", "Co")),
+    st.sampled_from([*"\n{}=~#:\\%[]<>&\"',;|/_- ", "->", "####", "[html]", "%50%", "::",
+                     "//", "$CATEGORY:", "&amp;", "]]>", "\\n", "<b>"]),
+)
+_TEXT = st.lists(_TOKEN, min_size=1, max_size=12).map(lambda t: "".join(t).strip()).filter(bool)
+
+
+@st.composite
+def questions(draw: st.DrawFn) -> Question:
+    kind = draw(st.sampled_from(list(QuestionType)))
+    if kind is QuestionType.TRUE_FALSE:
+        answer = draw(st.booleans())
+        choices = (Choice("True", answer, draw(st.just("") | _TEXT)),
+                   Choice("False", not answer, draw(st.just("") | _TEXT)))
+    else:
+        texts = draw(st.lists(_TEXT, min_size=2, max_size=8, unique=True))
+        if kind is QuestionType.SINGLE:
+            right = {draw(st.integers(0, len(texts) - 1))}
+        else:
+            right = set(draw(st.lists(st.integers(0, len(texts) - 1), min_size=1, unique=True)))
+        choices = tuple(Choice(t, i in right, draw(st.just("") | _TEXT))
+                        for i, t in enumerate(texts))
+    return Question("placeholder", kind, "vital-signs", draw(_TEXT), choices,
+                    rationale=draw(st.just("") | _TEXT))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(questions(), min_size=1, max_size=5))
+@pytest.mark.parametrize(("fmt", "name"), [
+    (BankFormat.GIFT, "p.gift"), (BankFormat.MOODLE_XML, "p.xml"), (BankFormat.CSV, "p.csv")])
+def test_any_text_round_trips(fmt: BankFormat, name: str, drawn: list[Question]) -> None:
+    bank = Bank(BankInfo("prop", "Prop"), (Topic("vital-signs", "Vital signs"),), tuple(
+        Question(f"q-{i}", q.type, q.topic, q.stem, q.choices, q.rationale)
+        for i, q in enumerate(drawn)))
+    result = read_bank(write_bank(bank, fmt).encode(), file_name=name, fmt=fmt)
+    assert result.problems == []
+    assert result.bank is not None
+    assert [common_fields(q) + (q.rationale,) for q in result.bank.questions] == [
+        common_fields(q) + (q.rationale,) for q in bank.questions]

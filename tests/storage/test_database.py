@@ -26,6 +26,12 @@ def test_new_database_is_built_at_head_with_wal_and_foreign_keys(tmp_path: Path)
         db.close()
 
 
+def test_schema_head_constant_matches_the_migration_scripts() -> None:
+    from mht_desktop.storage.database import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD
+
+
 def test_models_and_migrations_agree(tmp_path: Path) -> None:
     db = Database.open(tmp_path)
     config = alembic_config(str(db.engine.url))

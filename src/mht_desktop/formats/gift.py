@@ -212,7 +212,8 @@ class _GiftReader:
             raise _Skip
         if text.count("{") != 1 or text.count("}") != 1 or close_at < open_at:
             self._brace_error(block, open_at, close_at)
-        fmt, stem = _split_format(text[pos:open_at], "moodle")
+        stem = text[pos:open_at]  # keeps its [format] prefix: _finish_all removes it once
+        fmt = _split_format(stem, "moodle")[0]
         after = text[close_at + 1:]
         if after.strip():  # missing-word question: the block marks the blank
             stem = stem + _BLANK + after

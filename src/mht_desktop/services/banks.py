@@ -16,9 +16,6 @@ from mht_desktop.core.clock import Clock
 from mht_desktop.core.errors import MhtError, Problem, Severity
 from mht_desktop.core.progress import CancelToken, Progress
 from mht_desktop.core.validation import validate_bank
-from mht_desktop.formats import detect_format, read_bank, write_bank
-from mht_desktop.formats.base import decode_text
-from mht_desktop.formats.delimited import write_flashcards_tsv
 from mht_desktop.services.resources import builtin_banks_dir
 from mht_desktop.storage import banks as repo
 from mht_desktop.storage.banks import BankSummary
@@ -94,6 +91,10 @@ class BankService:
             return self._load_file(path, fmt, strict=strict)
 
     def _load_file(self, path: Path, fmt: BankFormat | None, *, strict: bool) -> _Loaded:
+        # The format readers load on first use: opening the window does not need them.
+        from mht_desktop.formats import detect_format, read_bank
+        from mht_desktop.formats.base import decode_text
+
         label = path.name
         try:
             data = path.read_bytes()
@@ -226,6 +227,8 @@ class BankService:
 
     def export(self, bank_id: str, fmt: BankFormat, out: Path) -> Path:
         """Write a bank to ``out`` in ``fmt`` (atomically: a failed write leaves no half file)."""
+        from mht_desktop.formats import write_bank
+
         bank = self.load(bank_id)
         text = write_bank(bank, fmt)
         _atomic_write(out, text)
@@ -233,6 +236,8 @@ class BankService:
 
     def export_flashcards_tsv(self, bank_id: str, out: Path) -> Path:
         """Write a bank's flashcards as an Anki-importable TSV file."""
+        from mht_desktop.formats.delimited import write_flashcards_tsv
+
         _atomic_write(out, write_flashcards_tsv(self.load(bank_id)))
         return out
 

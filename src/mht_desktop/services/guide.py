@@ -199,6 +199,7 @@ def guide_css(dark: bool) -> str:
         f"font-size: small; }}"
         f"table.ladder {{ border-collapse: separate; }}"
         f"td.gap {{ border-style: none; padding: 0px; }}"
+        f"td.ruler {{ border-style: none; padding: 0px; font-size: 1px; }}"
         f"td.rise {{ color: {muted}; border-style: none; }}"
         f"span.years {{ color: {years}; font-weight: bold; }}"
         f"{step_rules}"
@@ -214,8 +215,9 @@ def render_career_ladder(ladder: Ladder) -> str:
     tiers = ladder.tiers
     n = len(tiers)
     offset = 8 if n <= 5 else max(3, 40 // n)  # per step, as a percentage of the width
-    ruler = "".join(f'<td class="gap" width="{offset}%"></td>' for _ in range(n - 1))
-    rows = [f"<tr>{ruler}<td class=\"gap\"></td></tr>"]
+    # A row of empty cells fixes the column widths; it is kept one pixel high.
+    ruler = "".join(f'<td class="ruler" width="{offset}%"></td>' for _ in range(n - 1))
+    rows = [f"<tr>{ruler}<td class=\"ruler\"></td></tr>"]
     for i in reversed(range(n)):
         tier = tiers[i]
         items = "".join(f"<li>{html.escape(r)}</li>" for r in tier.responsibilities)
@@ -248,17 +250,25 @@ def render_pay_table(data: CareerData) -> str:
         parts.append(
             '<p class="figure-caption">Figure: pay (median wages)</p>'
             '<table class="figure" width="100%" cellspacing="0">'
-            "<tr><th>Measure</th><th>Median</th><th>Year</th><th>Source</th></tr>"
+            f"{_header_row('Measure', 'Median', 'Year', 'Source')}"
             f"{pay_rows}</table>")
     if outlook_rows:
         parts.append(
             '<p class="figure-caption">Figure: job outlook</p>'
             '<table class="figure" width="100%" cellspacing="0">'
-            "<tr><th>Measure</th><th>Figure</th><th>Period</th><th>Source</th></tr>"
+            f"{_header_row('Measure', 'Figure', 'Period', 'Source')}"
             f"{outlook_rows}</table>"
             '<p class="figure-source">Rows marked <i>superseded</i> are older projections, '
             "shown only because some websites still quote them.</p>")
     return "".join(parts) or _missing_figure(FIGURE_PAY_TABLE)
+
+
+def _header_row(*titles: str) -> str:
+    # Fixed shares, or Qt gives the long source column the room the label needs.
+    widths = (44, 18, 12, 26)
+    cells = "".join(f'<th width="{w}%">{html.escape(t)}</th>'
+                    for t, w in zip(titles, widths, strict=True))
+    return f"<tr>{cells}</tr>"
 
 
 def _outlook_row(label: str, value: str, period: str, source: str, note: str,

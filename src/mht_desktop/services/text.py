@@ -11,8 +11,12 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#", "guide:")
 
@@ -30,7 +34,11 @@ def _validate_link(url: str) -> bool:
         ":" not in lowered.split("/")[0] and not lowered.startswith("//"))
 
 
+@cache
 def _make() -> MarkdownIt:
+    # Imported on first use: the parser is not needed to open the window.
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough"])
     md.add_render_rule("image", _image_as_text)
@@ -38,14 +46,11 @@ def _make() -> MarkdownIt:
     return md
 
 
-_MD = _make()
-
-
 def markdown_to_html(text: str) -> str:
     """Render Markdown safely (raw HTML shown as text, no images, safe links only)."""
-    return str(_MD.render(text))
+    return str(_make().render(text))
 
 
 def inline_markdown(text: str) -> str:
     """Render a short Markdown fragment without the wrapping paragraph."""
-    return str(_MD.renderInline(text))
+    return str(_make().renderInline(text))

@@ -13,11 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from typing import TYPE_CHECKING
+
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 from sqlalchemy.exc import OperationalError
@@ -26,12 +24,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from mht_desktop.core.errors import DatabaseError
 from mht_desktop.storage.paths import DATABASE_NAME, prepare_data_dir, restrict_to_owner
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The newest migration. Opening an up-to-date database compares against this constant instead
+# of importing Alembic and reading every migration script (about a tenth of a second at every
+# start); tests/storage/test_database.py checks it matches the scripts.
+SCHEMA_HEAD = "0001"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for our packaged migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url)
@@ -39,7 +46,9 @@ def alembic_config(url: str) -> Config:
 
 
 def head_revision() -> str:
-    """The newest migration shipped with this version of the app."""
+    """The newest migration shipped with this version of the app (read from the scripts)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     head = script.get_current_head()
     assert head is not None
@@ -128,15 +137,19 @@ class Database:
     def current_revision(self) -> str | None:
         """The migration the database is at (None for an empty file)."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision; refuse a database from a newer app."""
-        with self.engine.begin() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-        script = ScriptDirectory.from_config(alembic_config(str(self.engine.url)))
-        if current is not None and current == script.get_current_head():
+        current = self.current_revision()
+        if current == SCHEMA_HEAD:
             return  # The usual case: nothing to do, and start-up stays fast.
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory.from_config(alembic_config(str(self.engine.url)))
         if current is not None and current not in {r.revision for r in script.walk_revisions()}:
             raise DatabaseError(
                 f"The database {self.path} was written by a newer version of MHT Desktop "

@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTabWidget,
     QTextBrowser,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -362,9 +361,7 @@ class GuideView(SectionView):
         self.read_button = QPushButton("Mark as read")
         self.read_button.setCheckable(True)
         self.read_button.clicked.connect(self.mark_read)
-        self.print_button = QToolButton()
-        self.print_button.setText("Print / export PDF…")
-        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_button = QPushButton("Print / export PDF…")
         menu = QMenu(self.print_button)
         menu.addAction("Print…", self.print_chapter)
         menu.addAction("Export PDF…", self.export_pdf)
