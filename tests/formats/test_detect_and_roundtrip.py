@@ -229,7 +229,7 @@ def questions(draw: st.DrawFn) -> Question:
                     rationale=draw(st.just("") | _TEXT))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(questions(), min_size=1, max_size=5))
 @pytest.mark.parametrize(("fmt", "name"), [
     (BankFormat.GIFT, "p.gift"), (BankFormat.MOODLE_XML, "p.xml"), (BankFormat.CSV, "p.csv")])
