@@ -161,3 +161,22 @@ def test_smart_practice_prefers_missed_questions(quiz: QuizService) -> None:
     smart = quiz.start(QuizConfig(mode=QuizMode.SMART, count=10, topics=("alpha",), seed=8))
     hits = sum(1 for i in smart.items if i.question_id in missed)
     assert hits >= 6  # missed weigh ~13× more than ones just answered right
+
+
+def test_a_bank_can_carry_its_own_blueprint(ctx: AppContext, tmp_path: Path,
+                                            clock: FixedClock) -> None:
+    path = _bank(tmp_path)
+    path.write_text(path.read_text() + (
+        '\n[blueprint]\nname = "Alpha-heavy"\nquestions = 10\nminutes = 15\n'
+        '[[blueprint.domains]]\nname = "Alpha"\nweight = 9\ntopics = ["alpha"]\n'
+        '[[blueprint.domains]]\nname = "Gamma"\nweight = 1\ntopics = ["gamma"]\n'))
+    report, _ = ctx.banks.import_file_now(path)
+    assert report.imported
+    profile, _ = ctx.profiles.create("Bo")
+    quiz = QuizService(ctx.db, clock, profile.id, blueprint=BLUEPRINT)
+    assert [key for key, _ in quiz.blueprints()] == [None, "qb"]
+    view = quiz.start(QuizConfig(mode=QuizMode.EXAM, count=10, seed=1, blueprint_bank="qb"))
+    assert Counter(i.question.topic for i in view.items) == {"alpha": 9, "gamma": 1}
+    assert view.time_limit_s == 15 * 60
+    exported = ctx.banks.load("qb")
+    assert exported.blueprint is not None and exported.blueprint["name"] == "Alpha-heavy"

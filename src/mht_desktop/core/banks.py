@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from typing import Any
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_CHOICES = 2
@@ -117,6 +118,8 @@ class Bank:
     topics: tuple[Topic, ...] = ()
     questions: tuple[Question, ...] = ()
     flashcards: tuple[Flashcard, ...] = ()
+    # The bank's own exam blueprint as written in the file (see core.blueprints), if any.
+    blueprint: dict[str, Any] | None = field(default=None, compare=False)
 
     def topic_ids(self) -> set[str]:
         """The ids of the topics this bank declares."""

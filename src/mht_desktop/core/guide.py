@@ -27,7 +27,7 @@ CAREER_DATA_FILE = "career-data.toml"
 
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
 _EXTERNAL_SCHEMES = ("http", "https", "mailto")
 
 
@@ -248,7 +248,11 @@ def _parse_toml(text: str, file_name: str, first_line: int, what: str) -> dict[s
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
-        line = first_line + int(match.group(1)) - 1 if match else None
+        line: int | None = None
+        if match and match.group(1):
+            line = first_line + int(match.group(1)) - 1
+        elif match:  # "at end of document": the last line is where the text ran out
+            line = first_line + max(0, len(text.splitlines()) - 1)
         detail = _TOML_POSITION.sub("", message).rstrip(".")
         raise GuideError(file_name, line, f"{what} is not valid TOML: {detail}") from exc
 

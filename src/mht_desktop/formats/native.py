@@ -23,7 +23,8 @@ from mht_desktop.core.banks import (
     QuestionType,
     Topic,
 )
-from mht_desktop.core.errors import Problem
+from mht_desktop.core.blueprints import BlueprintError, blueprint_from_dict
+from mht_desktop.core.errors import Problem, Severity
 from mht_desktop.formats.base import ParsedBank
 
 FORMAT_VERSION = 1
@@ -191,8 +192,28 @@ def read_native(text: str, *, file: str) -> ParsedBank:
             front=cf.text("front", required=True), back=cf.text("back", required=True),
             tags=cf.strings("tags"), source=cf.text("source"), line=line,
         ))
+    blueprint = data.get("blueprint")
+    if blueprint is not None:
+        blueprint_line = _header_lines(text, re.compile(r"^[ \t]*\[[ \t]*blueprint[ \t]*\]",
+                                                        re.MULTILINE))
+        try:
+            if not isinstance(blueprint, dict):
+                raise BlueprintError("[blueprint] must be a table")
+            parsed = blueprint_from_dict(blueprint, where="[blueprint]")
+            known = {t.id for t in topics}
+            unknown = sorted({t for d in parsed.domains for t in d.topics} - known)
+            if unknown:
+                problems.append(Problem(
+                    file, blueprint_line[0] if blueprint_line else None,
+                    f"[blueprint] names topics this bank does not declare: {', '.join(unknown)} "
+                    "(they will only count if another enabled bank has them)",
+                    Severity.WARNING))
+        except BlueprintError as exc:
+            problems.append(Problem(file, blueprint_line[0] if blueprint_line else None,
+                                    str(exc)))
+            blueprint = None
     bank = Bank(info=info, topics=tuple(topics), questions=tuple(questions),
-                flashcards=tuple(flashcards))
+                flashcards=tuple(flashcards), blueprint=blueprint)
     return ParsedBank(bank, problems)
 
 
@@ -317,6 +338,8 @@ def write_native(bank: Bank) -> str:
     }
     if bank.questions:
         doc["questions"] = [_question_table(q) for q in bank.questions]
+    if bank.blueprint:
+        doc["blueprint"] = bank.blueprint
     if bank.flashcards:
         doc["flashcards"] = [
             _drop_empty({"id": f.id, "topic": f.topic, "front": f.front, "back": f.back,

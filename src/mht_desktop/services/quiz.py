@@ -36,6 +36,7 @@ from mht_desktop.core.quiz import (
 )
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.resources import resources_dir
+from mht_desktop.storage import banks as banks_repo
 from mht_desktop.storage import profiles as profiles_repo
 from mht_desktop.storage import quizzes as repo
 from mht_desktop.storage.database import Database
@@ -57,12 +58,13 @@ class QuizConfig:
     pool: Pool = Pool.ALL
     minutes: int | None = None
     seed: int | None = None
+    blueprint_bank: str | None = None  # use this bank's own blueprint (exam mode)
 
     def to_json(self) -> dict[str, Any]:
         """Stored with the attempt."""
         return {"mode": self.mode.value, "count": self.count, "topics": list(self.topics),
                 "difficulties": list(self.difficulties), "pool": self.pool.value,
-                "minutes": self.minutes}
+                "minutes": self.minutes, "blueprint_bank": self.blueprint_bank}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,25 @@ class QuizService:
             self._blueprint = default_blueprint()
         return self._blueprint
 
+    def blueprints(self) -> list[tuple[str | None, Blueprint]]:
+        """The default blueprint and every enabled bank's own, for the builder to offer."""
+        out: list[tuple[str | None, Blueprint]] = [(None, self.blueprint)]
+        with self._db.session() as s:
+            for bank_id, _title, data in banks_repo.blueprints(s):
+                try:
+                    out.append((bank_id, blueprint_from_dict(data, where=bank_id)))
+                except MhtError:
+                    continue  # validated on import; an old row that no longer parses is skipped
+        return out
+
+    def _blueprint_for(self, config: QuizConfig) -> Blueprint:
+        if config.blueprint_bank is None:
+            return self.blueprint
+        for bank_id, blueprint in self.blueprints():
+            if bank_id == config.blueprint_bank:
+                return blueprint
+        raise QuizError(f"The bank {config.blueprint_bank!r} has no exam blueprint.")
+
     def _settings(self) -> LearnerSettings:
         with self._db.session() as s:
             return LearnerSettings.from_json(profiles_repo.settings(s, self.profile_id))
@@ -218,13 +239,15 @@ class QuizService:
                 pool=Pool.MISSED if config.mode is QuizMode.MISSED else config.pool)
             if not pool:
                 raise QuizError(_empty_pool_message(config))
-            ids = self._choose(s, config, pool, rng, now)
+            blueprint = self._blueprint_for(config) if config.mode is QuizMode.EXAM \
+                else self.blueprint
+            ids = self._choose(s, config, pool, rng, now, blueprint)
             questions = repo.load_questions(s, ids)
             items = [(qid, shuffled_order(questions[qid].choices, attempt_rng(seed, i)))
                      for i, qid in enumerate(ids)]
             time_limit = None
             if config.mode is QuizMode.EXAM:
-                minutes = config.minutes or self.blueprint.minutes
+                minutes = config.minutes or blueprint.minutes
                 time_limit = minutes * 60
             elif config.minutes:
                 time_limit = config.minutes * 60
@@ -242,7 +265,7 @@ class QuizService:
         return self.view(attempt_id)
 
     def _choose(self, s: Any, config: QuizConfig, pool: list[repo.PoolEntry],
-                rng: random.Random, now: datetime) -> list[int]:
+                rng: random.Random, now: datetime, blueprint: Blueprint) -> list[int]:
         if config.mode is QuizMode.MISSED:
             ids = [e.question_id for e in pool]
             rng.shuffle(ids)
@@ -252,13 +275,12 @@ class QuizService:
             by_topic: dict[str, list[int]] = {}
             for entry in pool:
                 by_topic.setdefault(entry.topic, []).append(entry.question_id)
-            covered = {t for d in self.blueprint.domains for t in d.topics}
+            covered = {t for d in blueprint.domains for t in d.topics}
             if not covered & by_topic.keys():
                 return rng.sample([e.question_id for e in pool], count)
             blueprint_pool = {t: q for t, q in by_topic.items() if t in covered}
             available = sum(len(q) for q in blueprint_pool.values())
-            return sample_by_blueprint(self.blueprint, blueprint_pool, min(count, available),
-                                       rng)
+            return sample_by_blueprint(blueprint, blueprint_pool, min(count, available), rng)
         if config.mode is QuizMode.SMART:
             ids = [e.question_id for e in pool]
             histories = repo.question_histories(s, self.profile_id, ids, now)

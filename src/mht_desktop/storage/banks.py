@@ -109,8 +109,7 @@ def store_bank(session: Session, bank: Bank, *, source_path: str, source_format:
     row.description, row.license = info.description, info.license
     row.source_path, row.source_format, row.content_hash = source_path, source_format, content_hash
     row.imported_at, row.builtin = now, builtin
-    if blueprint is not None:
-        row.blueprint = blueprint
+    row.blueprint = blueprint if blueprint is not None else bank.blueprint
     session.flush()
 
     session.execute(delete(TopicRow).where(TopicRow.bank_id == info.id))
@@ -267,7 +266,8 @@ def load_bank(session: Session, bank_id: str) -> Bank:
                       .order_by(FlashcardRow.position)))
     info = BankInfo(id=row.id, title=row.title, version=row.version, author=row.author,
                     description=row.description, license=row.license)
-    return Bank(info=info, topics=topics, questions=questions, flashcards=cards)
+    return Bank(info=info, topics=topics, questions=questions, flashcards=cards,
+                blueprint=row.blueprint)
 
 
 def remove_bank(session: Session, bank_id: str) -> None:
@@ -300,6 +300,14 @@ def rename_topic(session: Session, bank_id: str, topic_id: str, title: str) -> N
     if row is None:
         raise NotFoundError(f"Bank {bank_id!r} has no topic {topic_id!r}.")
     row.title = title
+
+
+def blueprints(session: Session) -> list[tuple[str, str, dict[str, Any]]]:
+    """(bank id, bank title, blueprint) for every enabled bank that defines one."""
+    rows = session.execute(select(BankRow.id, BankRow.title, BankRow.blueprint)
+                           .where(BankRow.enabled.is_(True), BankRow.blueprint.is_not(None))
+                           .order_by(BankRow.title))
+    return [(i, t, b) for i, t, b in rows if b]
 
 
 def content_hashes(session: Session) -> dict[str, str]:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from mht_desktop.core.banks import QuestionType
 from mht_desktop.core.changes import Changes
-from mht_desktop.core.quiz import Pool, QuizMode, format_clock
+from mht_desktop.core.quiz import Blueprint, Pool, QuizMode, format_clock
 from mht_desktop.services.quiz import (
     AnswerFeedback,
     AttemptSummary,
@@ -225,6 +225,12 @@ class QuizView(SectionView):
             self.difficulty_boxes.append(box)
             difficulty.addWidget(box)
         form.addRow("Difficulty:", difficulty)
+        self.blueprint_box = QComboBox()
+        self.blueprint_box.setToolTip("How the exam spreads its questions across topics. "
+                                      "Banks can carry their own blueprint.")
+        self.blueprint_box.currentIndexChanged.connect(self._on_blueprint_changed)
+        form.addRow("Blueprint:", self.blueprint_box)
+        self._blueprints: list[tuple[str | None, Blueprint]] = []
         self.blueprint_label = QLabel()
         self.blueprint_label.setWordWrap(True)
         form.addRow("", self.blueprint_label)
@@ -253,10 +259,21 @@ class QuizView(SectionView):
         self._stack.addWidget(page)
         self._on_mode_changed()
 
+    def _on_blueprint_changed(self) -> None:
+        if self.mode_box.currentData() is QuizMode.EXAM:
+            self._on_mode_changed()
+
+    def _chosen_blueprint(self) -> tuple[str | None, Blueprint]:
+        index = self.blueprint_box.currentIndex()
+        if 0 <= index < len(self._blueprints):
+            return self._blueprints[index]
+        return None, self.service.blueprint
+
     def _on_mode_changed(self) -> None:
         mode = self.mode_box.currentData()
         exam = mode is QuizMode.EXAM
-        blueprint = self.service.blueprint if exam else None
+        self.blueprint_box.setEnabled(exam)
+        blueprint = self._chosen_blueprint()[1] if exam else None
         if blueprint is not None:
             self.count_spin.setValue(blueprint.questions)
             self.minutes_spin.setValue(blueprint.minutes)
@@ -290,6 +307,7 @@ class QuizView(SectionView):
 
         def load() -> tuple[list[tuple[str, str, int]], list[AttemptSummary],
                             AttemptSummary | None]:
+            self._blueprints = self.service.blueprints()
             return self.service.topics(), self.service.history(), self.service.resumable()
 
         self.ctx.tasks.run(load, on_done=self._show_builder, on_error=self.show_error)
@@ -297,6 +315,13 @@ class QuizView(SectionView):
     def _show_builder(self, data: tuple[list[tuple[str, str, int]], list[AttemptSummary],
                                         AttemptSummary | None]) -> None:
         topics, history, pending = data
+        self.blueprint_box.blockSignals(True)
+        chosen = self.blueprint_box.currentIndex()
+        self.blueprint_box.clear()
+        for _bank_id, blueprint in self._blueprints:
+            self.blueprint_box.addItem(blueprint.name)
+        self.blueprint_box.setCurrentIndex(max(0, min(chosen, self.blueprint_box.count() - 1)))
+        self.blueprint_box.blockSignals(False)
         checked = {self.topic_list.item(i).data(Qt.ItemDataRole.UserRole)
                    for i in range(self.topic_list.count())
                    if self.topic_list.item(i).checkState() == Qt.CheckState.Checked}
@@ -339,7 +364,9 @@ class QuizView(SectionView):
         config = QuizConfig(mode=mode, count=self.count_spin.value(), topics=topics,
                             difficulties=levels if len(levels) < 3 else (),
                             pool=self.pool_box.currentData(),
-                            minutes=self.minutes_spin.value() or None)
+                            minutes=self.minutes_spin.value() or None,
+                            blueprint_bank=self._chosen_blueprint()[0]
+                            if mode is QuizMode.EXAM else None)
         self.start(config)
 
     def start(self, config: QuizConfig) -> None:
