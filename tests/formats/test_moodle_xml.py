@@ -88,7 +88,8 @@ EXPORT = """\
     <questiontext format="moodle_auto_format"><text>A resting adult pulse of 60–100 is normal.
 Answer true or false.</text></questiontext>
     <answer fraction="100"><text>true</text><feedback><text>Right.</text></feedback></answer>
-    <answer fraction="0"><text>false</text><feedback><text>Check the range.</text></feedback></answer>
+    <answer fraction="0"><text>false</text>
+      <feedback><text>Check the range.</text></feedback></answer>
   </question>
   <question type="shortanswer">
     <name><text>Short</text></name>
@@ -284,8 +285,8 @@ def sample_bank() -> Bank:
                       Choice("None of the above", False, fixed=True)),
                      rationale="**Spores** need friction.", tags=("infection", "c-diff")),
             Question("vit-q001", QuestionType.MULTIPLE, "vitals", "Which are vital signs?",
-                     tuple(Choice(t, True) for t in ("Pulse", "BP", "Respirations"))
-                     + (Choice("Hair colour", False, "No"),)),
+                     (*(Choice(t, True) for t in ("Pulse", "BP", "Respirations")),
+                      Choice("Hair colour", False, "No"))),
             Question("vit-q002", QuestionType.TRUE_FALSE, "vitals", "60–100 is normal.",
                      (Choice("True", True, "Yes"), Choice("False", False, "No")),
                      title="Pulse range"),
@@ -304,17 +305,17 @@ def test_written_xml_is_what_moodle_expects() -> None:
     fractions = [float(a.get("fraction")) for a in root.iter("answer")]
     allowed = set(MOODLE_FRACTIONS) | {-f for f in MOODLE_FRACTIONS}
     assert all(f in allowed for f in fractions)
-    multi = [q for q in root.iter("question") if q.findtext("idnumber") == "vit-q001"][0]
+    multi = next(q for q in root.iter("question") if q.findtext("idnumber") == "vit-q001")
     assert multi.findtext("single") == "false"
     assert [a.get("fraction") for a in multi.iter("answer")] == [
         "33.33333", "33.33333", "33.33333", "-33.33333"]
-    single = [q for q in root.iter("question") if q.findtext("idnumber") == "inf-q001"][0]
+    single = next(q for q in root.iter("question") if q.findtext("idnumber") == "inf-q001")
     assert single.findtext("questiontext/text") == "After C. diff care use <soap> & water?"
     assert single.find("questiontext").get("format") == "markdown"
     assert single.findtext("generalfeedback/text") == "**Spores** need friction."
     assert single.findtext("shuffleanswers") == "1"
     assert [t.findtext("text") for t in single.iter("tag")] == ["infection", "c-diff"]
-    tf = [q for q in root.iter("question") if q.get("type") == "truefalse"][0]
+    tf = next(q for q in root.iter("question") if q.get("type") == "truefalse")
     assert tf.findtext("name/text") == "Pulse range"
     assert [(a.findtext("text"), a.get("fraction")) for a in tf.iter("answer")] == [
         ("true", "100"), ("false", "0")]

@@ -20,7 +20,7 @@ from mht_desktop.core.clock import ensure_utc
 from mht_desktop.core.errors import NotFoundError
 from mht_desktop.core.guide import Bookmark, ItemKind, ReadingState, SearchableItem
 from mht_desktop.storage import profiles as profiles_repo
-from mht_desktop.storage.banks import question_from_row
+from mht_desktop.storage.banks import choices_from_json, question_from_row
 from mht_desktop.storage.models import BankRow, BookmarkRow, FlashcardRow, QuestionRow, ReadingRow
 
 SNIPPET_TITLE_CHARS = 90
@@ -150,7 +150,8 @@ def searchable_items(session: Session) -> list[SearchableItem]:
         .where(BankRow.enabled.is_(True), QuestionRow.retired.is_(False))
         .order_by(QuestionRow.bank_id, QuestionRow.position))
     for q, bank_title in questions:
-        choices = " ".join(str(c.get("t", "")) for c in q.choices or [])
+        # Decoded by the bank repository, which owns the stored shape of choices.
+        choices = " ".join(c.text for c in choices_from_json(q.choices or []))
         items.append(SearchableItem(
             kind=ItemKind.QUESTION, row_id=q.id, item_id=q.item_id, bank_id=q.bank_id,
             bank_title=bank_title, topic_id=q.topic_id, title=_short(q.title or q.stem),

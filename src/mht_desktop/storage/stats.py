@@ -144,7 +144,7 @@ def review_days(session: Session, profile_id: int,
         chunk = bounds[start:start + _DAYS_PER_QUERY + 1]
         days = values(column("i", Integer), column("lo", UTCDateTime()),
                       column("hi", UTCDateTime()), name="days").data(
-            [(i, chunk[i], chunk[i + 1]) for i in range(len(chunk) - 1)])
+            [(i, chunk[i], chunk[i + 1]) for i in range(len(chunk) - 1)]).cte("days")
         # One subquery returning "count duration" walks each day's index range once;
         # two subqueries (count, then sum) would walk it twice.
         packed = (select(cast(func.count(), String) + " "
