@@ -184,6 +184,14 @@ def test_unicode_text_and_titles() -> None:
     assert result.bank.questions[1].title == "血压"
 
 
+def test_lines_starting_with_unicode_spaces_stay_in_their_question() -> None:
+    result = parse("::nb::Line one\n\u00a0continued {=a ~b}\n\u3000\n::nb2::Next {T}\n")
+    assert result.problems == []
+    assert result.bank is not None
+    assert [(q.id, q.stem, q.line) for q in result.bank.questions] == [
+        ("nb", "Line one\n\u00a0continued", 1), ("nb2", "Next", 4)]
+
+
 def test_windows_line_endings() -> None:
     text = "::a1::First {\r\n=yes\r\n~no\r\n}\r\n\r\n::a2::Second {T}\r\n"
     result = parse(text)
@@ -345,6 +353,9 @@ def test_write_gift_output() -> None:
     assert "\tFALSE#Spores survive.#Yes." in text
     assert "\t~%50%b" in text
     assert "Front" not in text  # flashcards cannot be expressed in GIFT
+    two_line_title = Bank(BankInfo("x1", "Line one\nLine two"), sample_bank().topics,
+                          sample_bank().questions)
+    assert read_gift(write_gift(two_line_title), file="x.gift").problems == []
 
 
 def test_write_then_read_keeps_what_gift_carries() -> None:

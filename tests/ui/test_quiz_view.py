@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
+from tests.services.test_quiz_service import _bank
 
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.context import AppContext
 from mht_desktop.ui.main_window import SECTIONS, MainWindow
 from mht_desktop.ui.task_runner import ImmediateTaskRunner
-from tests.services.test_quiz_service import _bank
 
 
 @pytest.fixture

@@ -276,7 +276,7 @@ class TopicReadiness:
 
 def recency_weight(age_days: int) -> float:
     """Weight of an answer ``age_days`` old: 1 today, ½ after 30 days, ¼ after 60…"""
-    return 0.5 ** (age_days / QUIZ_HALF_LIFE_DAYS)
+    return float(0.5 ** (age_days / QUIZ_HALF_LIFE_DAYS))
 
 
 def quiz_accuracy(buckets: Iterable[AnswerBucket], today: date) -> tuple[float | None, int]:

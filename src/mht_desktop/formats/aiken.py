@@ -66,6 +66,8 @@ class _Pending:
 
 @dataclass(slots=True)
 class _AikenReader:
+    """Reads line by line: a question starts with text, collects options, ends at ANSWER."""
+
     file: str
     topic: str
     questions: list[Question] = field(default_factory=list)

@@ -89,6 +89,7 @@ class _Row:
 
 
 def _read_header(lines: list[str], file: str, problems: list[Problem]) -> _Header:
+    """Anki's leading ``#key:value`` lines (and Excel's ``sep=``), which are not data."""
     header = _Header()
     for number, line in enumerate(lines, start=1):
         if number == 1 and line.lower().startswith("sep=") and len(line.rstrip()) == 5:
@@ -218,6 +219,8 @@ _SCALAR_COLUMNS = ("id", "type", "topic", "difficulty", "stem", "correct", "rati
 
 @dataclass(slots=True)
 class _Template:
+    """Reads the questions template: a header row, then one question per row."""
+
     file: str
     topics: TopicSet
     problems: list[Problem]
@@ -385,6 +388,8 @@ def _pick(fields: list[str], columns: list[int | None]) -> list[str]:
 
 @dataclass(slots=True)
 class _Flashcards:
+    """Reads front/back(/tags) rows as exported by Anki and Quizlet."""
+
     file: str
     topics: TopicSet
     problems: list[Problem]

@@ -24,6 +24,7 @@ from mht_desktop.formats.moodle_xml import (
     format_percent,
     has_embedded_media,
     html_to_text,
+    is_top_category,
     moodle_fractions,
     topic_for_path,
 )
@@ -92,9 +93,9 @@ class _Skip(Exception):
     """Abandon the current question; its problem has been recorded."""
 
 
-# A run of non-blank lines (a blank line may hold spaces or tabs). Leading blanks are matched
-# by a class that cannot overlap "\S", so the pattern never backtracks quadratically.
-_RUN = re.compile(r"[ \t\r\f\v]*\S[^\n]*(?:\n[ \t\r\f\v]*\S[^\n]*)*")
+# A run of non-blank lines (a blank line may hold white space). Leading white space is
+# matched by a class that cannot overlap "\S", so the pattern never backtracks quadratically.
+_RUN = re.compile(r"[^\S\n]*\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
 # Like Moodle, only '~' answers take a %weight%: "=%50%x" is a right answer reading "%50%x".
 _ANSWER = re.compile(r"([=~])(?:(?<=~)\s*%(-?\d+(?:\.\d+)?)%)?([^=~#]*)(?:#([^=~]*))?")
 
@@ -186,34 +187,17 @@ class _GiftReader:
             pass  # the problem is recorded; go on with the next question
 
     def _category(self, path: str) -> None:
-        parts = [p for p in path.replace("$course$", "").split("/") if p.strip()]
-        if not parts or parts == ["top"]:
+        if is_top_category(path):
             self.current_topic = None
         else:
             self.current_topic = self.topics.register(topic_for_path(path))
 
     def _question(self, block: _Block) -> None:
-        text, start = block.text, block.line_of(0)
-        pos = len(text) - len(text.lstrip())
-        title = ""
-        if text.startswith("::", pos):
-            end = text.find("::", pos + 2)
-            if end < 0:
-                raise self.fail(start, "the title opened with '::' is never closed with '::'")
-            title = _unescape(text[pos + 2:end]).replace(_NEWLINE, " ").strip()
-            pos = end + 2
-        open_at, close_at = text.find("{", pos), text.find("}", pos)
-        if open_at < 0:
-            if close_at >= 0:
-                raise self.fail(block.line_of(close_at), "'}' without an opening '{' (write "
-                                "\\} for a literal brace)")
-            self.warn(start, f"{_label(title)} has no answer block {{…}}: descriptions are "
-                      "not supported; skipped")
-            raise _Skip
-        if text.count("{") != 1 or text.count("}") != 1 or close_at < open_at:
-            self._brace_error(block, open_at, close_at)
-        stem = text[pos:open_at]  # keeps its [format] prefix: _finish_all removes it once
-        fmt = _split_format(stem, "moodle")[0]
+        start = block.line_of(0)
+        title, pos = self._title(block)
+        open_at, close_at = self._answer_block(block, pos, title)
+        text = block.text
+        fmt, stem = _split_format(text[pos:open_at], "moodle")
         after = text[close_at + 1:]
         if after.strip():  # missing-word question: the block marks the blank
             stem = stem + _BLANK + after
@@ -226,28 +210,54 @@ class _GiftReader:
             answers, rationale = answers[:general], answers[general + 4:]
         kind = self._kind(block, answers, title)
         if kind is QuestionType.TRUE_FALSE:
-            word, _, feedback = answers.partition("#")
-            wrong, _, right = feedback.partition("#")
-            stem, rationale, wrong, right = _finish_all([stem, rationale, wrong, right], fmt,
-                                                        block.escaped)
-            answer = _TRUE_FALSE[word.strip().upper()]
-            # Feedback belongs to the choice the learner picks: the right one sees "right".
-            choices = [Choice("True", answer, right if answer else wrong),
-                       Choice("False", not answer, wrong if answer else right)]
+            stem, rationale, choices = _true_false(answers, stem, rationale, fmt, block.escaped)
         else:
-            fields = self._answer_fields(block, answers, open_at + 1, title)
-            finished = _finish_all([stem, rationale, *(f[2] for f in fields),
-                                    *(f[3] or "" for f in fields)], fmt, block.escaped)
-            stem, rationale = finished[0], finished[1]
-            choices = self._choices(block, fields, finished[2:], title)
-            if "=" not in answers:  # no '=' at all: a checkbox question with weights
-                kind = QuestionType.MULTIPLE
+            kind, stem, rationale, choices = self._multichoice(
+                block, answers, open_at + 1, [stem, rationale], fmt, title)
         question_id = self.ids.take(self.position, title=title)
         self.questions.append(Question(
             id=question_id, type=kind, topic=self.topics.use(self.current_topic),
             stem=stem, choices=tuple(choices), rationale=rationale,
             title=title if title != question_id else "", line=start,
         ))
+
+    def _title(self, block: _Block) -> tuple[str, int]:
+        """The ``::title::`` (or '') and where the text after it starts."""
+        text = block.text
+        pos = len(text) - len(text.lstrip())
+        if not text.startswith("::", pos):
+            return "", pos
+        end = text.find("::", pos + 2)
+        if end < 0:
+            raise self.fail(block.line_of(0), "the title opened with '::' is never closed "
+                            "with '::'")
+        return _unescape(text[pos + 2:end]).replace(_NEWLINE, " ").strip(), end + 2
+
+    def _answer_block(self, block: _Block, pos: int, title: str) -> tuple[int, int]:
+        """Offsets of the answer block's braces; skips descriptions, reports stray braces."""
+        text = block.text
+        open_at, close_at = text.find("{", pos), text.find("}", pos)
+        if open_at < 0:
+            if close_at >= 0:
+                raise self.fail(block.line_of(close_at), "'}' without an opening '{' (write "
+                                "\\} for a literal brace)")
+            self.warn(block.line_of(0), f"{_label(title)} has no answer block {{…}}: "
+                      "descriptions are not supported; skipped")
+            raise _Skip
+        if text.count("{") != 1 or text.count("}") != 1 or close_at < open_at:
+            self._brace_error(block, open_at, close_at)
+        return open_at, close_at
+
+    def _multichoice(self, block: _Block, answers: str, base: int, texts: list[str],
+                     fmt: str, title: str) -> tuple[QuestionType, str, str, list[Choice]]:
+        """Type, finished stem and rationale (``texts``), and choices of a ``~``/``=`` block."""
+        fields = self._answer_fields(block, answers, base, title)
+        fragments = texts + [f[2] for f in fields] + [f[3] or "" for f in fields]
+        finished = _finish_all(fragments, fmt, block.escaped)
+        single = "=" in answers  # no '=' at all: a checkbox question with weights
+        choices = self._choices(block, fields, finished[2:], single, title)
+        kind = QuestionType.SINGLE if single else QuestionType.MULTIPLE
+        return kind, finished[0], finished[1], choices
 
     def _brace_error(self, block: _Block, open_at: int, close_at: int) -> None:
         """Report the first misplaced brace of a question (``{`` is at ``open_at``)."""
@@ -297,27 +307,29 @@ class _GiftReader:
             raise self.fail(block.line_of(base + len(lead) - len(lead.lstrip())),
                             f"{_label(title)}: text before the first answer; start every "
                             "answer with '=' (right) or '~' (wrong)")
+        fields: list[tuple[str, str | None, str, str | None]] = []
         for index, match in enumerate(matches, start=1):
-            raw_weight = match.group(2)
+            mark, raw_weight, text, feedback = match.groups()
             if raw_weight is not None and not -100 <= float(raw_weight) <= 100:
                 raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
                                 f"weight {raw_weight}% is outside -100%…100%")
-            if not match.group(3).strip():
+            if not text or text.isspace():
                 raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
                                 f"answer {index} is empty")
-        return [match.groups() for match in matches]  # type: ignore[misc]
+            fields.append((mark, raw_weight, text, feedback))
+        return fields
 
     def _choices(self, block: _Block, fields: list[tuple[str, str | None, str, str | None]],
-                 texts: list[str], title: str) -> list[Choice]:
+                 texts: list[str], single: bool, title: str) -> list[Choice]:
         """Choices from raw answer fields and their finished texts and feedback."""
         count = len(fields)
-        single = any(mark == "=" for mark, *_ in fields)
         choices = []
+        right = 0
         for index, (mark, raw_weight, _, _) in enumerate(fields):
             weight = None if raw_weight is None else float(raw_weight)
-            correct = mark == "=" if single else (weight or 0) > 0
-            choices.append(Choice(texts[index], correct, texts[count + index], weight=weight))
-        right = sum(1 for c in choices if c.correct)
+            correct = mark == "=" if single else weight is not None and weight > 0
+            right += correct
+            choices.append(Choice(texts[index], correct, texts[count + index], False, weight))
         if single and right > 1:
             raise self.fail(block.line_of(0), f"{_label(title)}: {right} answers are marked "
                             "right with '='; a multiple-choice question takes one (for "
@@ -327,6 +339,18 @@ class _GiftReader:
                             "with '=' or, for select-all-that-apply, give the right answers "
                             "positive weights such as ~%50%")
         return choices
+
+
+def _true_false(answers: str, stem: str, rationale: str, fmt: str,
+                escaped: bool) -> tuple[str, str, list[Choice]]:
+    """Finished stem and rationale, and the choices of ``{T#if wrong#if right}``."""
+    word, _, feedback = answers.partition("#")
+    wrong, _, right = feedback.partition("#")
+    stem, rationale, wrong, right = _finish_all([stem, rationale, wrong, right], fmt, escaped)
+    answer = _TRUE_FALSE[word.strip().upper()]
+    # Feedback belongs to the choice the learner picks: the right one sees the "right" text.
+    return stem, rationale, [Choice("True", answer, right if answer else wrong),
+                             Choice("False", not answer, wrong if answer else right)]
 
 
 def _label(title: str) -> str:
@@ -355,15 +379,18 @@ def _split_format(text: str, default: str) -> tuple[str, str]:
     return match.group(1).lower(), text[match.end():]
 
 
-def _finish(raw: str, fmt: str, escaped: bool) -> str:
+def _finish(raw: str, fmt: str, escaped: bool, *, prefixed: bool = True) -> str:
     """Final text of a GIFT fragment: prefix removed, escapes undone, HTML flattened.
 
     Args:
         raw: The fragment as it stands in the block.
         fmt: The format in force (the question's, unless the fragment has its own prefix).
         escaped: Whether the block held escapes (placeholders to put back).
+        prefixed: Whether ``raw`` may start with its own ``[format]`` prefix (False for a
+            stem whose prefix was already removed: "[html]" after it is text).
     """
-    fmt, raw = _split_format(raw, fmt)
+    if prefixed:
+        fmt, raw = _split_format(raw, fmt)
     text = raw.strip()
     if escaped:
         text = _unescape(text)
@@ -379,14 +406,16 @@ _SEPARATOR = "\x1e"  # ASCII record separator: joins fragments that are finished
 
 
 def _finish_all(fragments: list[str], fmt: str, escaped: bool) -> list[str]:
-    """:func:`_finish` for many fragments at once (one regex pass instead of one each).
+    """:func:`_finish` for a question's texts at once (one pass instead of one each).
 
-    A question's answers and feedback are joined, unescaped in one go and split again; the
-    rare fragments with their own format prefix or with HTML take the one-by-one path.
+    The stem (first, its prefix already removed), rationale, answers and feedback are joined,
+    unescaped in one go and split again; when a fragment may carry its own format prefix,
+    each takes the one-by-one path.
     """
     joined = _SEPARATOR.join(fragments)
-    if "[" in joined or joined.count(_SEPARATOR) != len(fragments) - 1:
-        return [_finish(fragment, fmt, escaped) for fragment in fragments]
+    if "[" in joined[len(fragments[0]):] or joined.count(_SEPARATOR) != len(fragments) - 1:
+        return [_finish(fragments[0], fmt, escaped, prefixed=False),
+                *(_finish(fragment, fmt, escaped) for fragment in fragments[1:])]
     if escaped:
         joined = _unescape(joined)
     parts = joined.split(_SEPARATOR)
@@ -444,7 +473,8 @@ def write_gift(bank: Bank) -> str:
     Returns:
         The GIFT text, UTF-8 ready.
     """
-    out = [f"// {bank.info.title} — exported from MHT Desktop",
+    title = " ".join(bank.info.title.split())  # a line break would end the comment
+    out = [f"// {title} — exported from MHT Desktop",
            "// Flashcards, tags, sources and difficulty cannot be expressed in GIFT.", ""]
     topics = {t.id: t for t in bank.topics}
     by_topic: dict[str, list[Question]] = {}

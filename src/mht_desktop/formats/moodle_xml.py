@@ -2,9 +2,10 @@
 
 Instructors who keep their banks in Moodle can move them here without retyping, and we can
 hand banks back to Moodle with categories, feedback, rationales and ids intact. The files
-come from strangers, so they are parsed with ``defusedxml``: a file that declares entities
-(the "billion laughs" bomb) or points at an external entity (which could read files from
-this computer) is refused with a message rather than expanded.
+come from strangers: any file with a document type declaration is parsed with
+``defusedxml``, so one that declares entities (the "billion laughs" bomb) or points at an
+external entity (which could read files from this computer) is refused with a message rather
+than expanded. Files without one cannot declare anything and take the faster standard parser.
 
 This module also holds the few helpers every text format shares (HTML to plain text, Moodle's
 grade fractions, id and topic bookkeeping). They live here because this is the lowest module
@@ -145,7 +146,9 @@ def moodle_fractions(question: Question) -> list[float]:
     Single choice: the right answer is worth 100, wrong ones 0 unless they carry a partial
     credit weight. Multiple response: the right answers share 100 equally and each wrong one
     takes the same share away, so ticking every box scores nothing. A ``Choice.weight``
-    (kept from an imported file) wins when its sign agrees with the choice's correctness.
+    (kept from an imported file) wins when it agrees with the choice's correctness: positive
+    for a right answer, zero or negative for a wrong one (partial credit, below 100, for a
+    wrong answer of a single-choice question).
 
     Args:
         question: Any question (true/false questions get 100 and 0).
@@ -153,24 +156,22 @@ def moodle_fractions(question: Question) -> list[float]:
     Returns:
         One grade per choice, each in :data:`MOODLE_FRACTIONS` or its negatives.
     """
-    if question.type is not QuestionType.MULTIPLE:
-        return [
-            100.0 if c.correct
-            else nearest_moodle_fraction(c.weight) if c.weight is not None and c.weight < 100
-            else 0.0
-            for c in question.choices
-        ]
+    multiple = question.type is QuestionType.MULTIPLE
     right = sum(1 for c in question.choices if c.correct)
-    share = nearest_moodle_fraction(100 / right) if right else 0.0
+    share = 100.0
+    if multiple:
+        share = nearest_moodle_fraction(100 / right) if right else 0.0
     fractions = []
     for choice in question.choices:
-        default = share if choice.correct else -share
         weight = choice.weight
-        # A kept weight counts only when it agrees with the choice being right or wrong.
-        if weight is not None and weight != 0 and (weight > 0) == choice.correct:
+        if choice.correct and multiple and weight is not None and weight > 0:
             fractions.append(nearest_moodle_fraction(weight))
+        elif choice.correct:
+            fractions.append(share)  # single choice: Moodle wants the right answer at 100
+        elif weight is not None and (weight <= 0 if multiple else weight < 100):
+            fractions.append(nearest_moodle_fraction(weight))  # kept partial credit/penalty
         else:
-            fractions.append(default)
+            fractions.append(-share if multiple else 0.0)
     return fractions
 
 
@@ -198,7 +199,7 @@ class ItemIds:
         Returns:
             The id, recorded as taken.
         """
-        candidates = [exact] if ID_PATTERN.match(exact) else []
+        candidates = [exact] if exact and ID_PATTERN.match(exact) else []
         if title:
             candidates.append(title if ID_PATTERN.match(title) else slugify(title, fallback=""))
         for candidate in candidates:
@@ -231,13 +232,24 @@ class TopicSet:
     def use(self, topic_id: str | None = None) -> str:
         """Record that an item sits in ``topic_id`` (the default topic when None)."""
         if topic_id is None:
-            topic_id = self.register(self.default)
+            topic_id = self.default.id
+            if topic_id not in self._used:
+                self.register(self.default)
         self._used[topic_id] = None
         return topic_id
 
     def topics(self) -> tuple[Topic, ...]:
         """The used topics, in order of first use."""
         return tuple(self._known[topic_id] for topic_id in self._used)
+
+
+_CONTEXT = re.compile(r"\$\w+\$")  # $course$, $system$, $module$…: where, not what
+
+
+def is_top_category(path: str) -> bool:
+    """True for a category path that names no category of its own (``$course$/top``, '')."""
+    parts = [p.strip() for p in _CONTEXT.sub("", path).split("/") if p.strip()]
+    return parts in ([], ["top"])
 
 
 def topic_for_path(path: str) -> Topic:
@@ -323,11 +335,16 @@ def _end_events(data: bytes) -> Iterator[tuple[str, ET.Element]]:
         ET.ParseError: the file is not well-formed (the position may be in the file with
             its layout removed: see :func:`_original_error`).
     """
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"\x00" in data:
+    if _needs_defusing(data):
         events: Iterator[tuple[str, ET.Element]] = SafeET.iterparse(io.BytesIO(data),
                                                                      events=("end",))
         return events
     return ET.iterparse(io.BytesIO(_without_layout(data)), events=("end",))
+
+
+def _needs_defusing(data: bytes) -> bool:
+    """Whether ``data`` could declare entities (see :func:`_end_events`)."""
+    return b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"\x00" in data
 
 
 _DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
@@ -345,8 +362,10 @@ def _utf16_to_utf8(data: bytes) -> bytes:
 
 def _original_error(data: bytes, error: ET.ParseError) -> ET.ParseError:
     """The parse error with its position in the file as the user has it."""
+    if _needs_defusing(data):
+        return error  # parsed as is: the position is already right
     try:
-        ET.fromstring(data)  # only reached for files with no DOCTYPE: nothing to expand
+        ET.fromstring(data)  # no DOCTYPE: nothing to expand or fetch
     except ET.ParseError as original:
         return original
     return error
@@ -462,9 +481,7 @@ class _XmlReader:
 
     def _category(self, fields: dict[str, ET.Element]) -> None:
         path = _inner(fields.get("category")).strip()
-        parts = [p for p in path.replace("$course$", "").replace("$system$", "").split("/")
-                 if p.strip()]
-        if not parts or parts == ["top"]:  # Moodle's root category: no topic of its own
+        if is_top_category(path):  # Moodle's root category: the file's default topic
             self.current_topic = None
             return
         topic = topic_for_path(path)

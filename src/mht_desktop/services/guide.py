@@ -459,6 +459,9 @@ def make_snippet(text: str, words: Iterable[str], context: int = SNIPPET_CONTEXT
 class SearchIndex:
     """Full-text search over guide sections, questions and flashcards.
 
+    Guide sections count double when ranking: this is the guide's search, and a short
+    flashcard would otherwise outrank the chapter that explains it.
+
     Args:
         docs: What to search.
         use_fts: Use SQLite FTS5 when this Python's SQLite has it; False forces the plain
@@ -481,13 +484,14 @@ class SearchIndex:
         # learner's file, and may be used from whichever thread runs the DB lane.
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         try:
-            conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, "
+            conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, section UNINDEXED, "
                          "tokenize = 'porter unicode61 remove_diacritics 2')")
         except sqlite3.OperationalError:
             conn.close()
             return None
-        conn.executemany("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)",
-                         [(i, d.title, d.body) for i, d in enumerate(docs)])
+        conn.executemany("INSERT INTO docs(rowid, title, body, section) VALUES (?, ?, ?, ?)",
+                         [(i, d.title, d.body, int(d.hit.kind is HitKind.SECTION))
+                          for i, d in enumerate(docs)])
         conn.commit()
         return conn
 
@@ -503,20 +507,21 @@ class SearchIndex:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT rowid, snippet(docs, -1, char(1), char(2), '…', 18) FROM docs "
-                "WHERE docs MATCH ? ORDER BY bm25(docs, 4.0, 1.0) LIMIT ?",
+                "WHERE docs MATCH ? ORDER BY bm25(docs, 4.0, 1.0, 0.0) * (1 + section) LIMIT ?",
                 (match, limit)).fetchall()
         return [_with_snippet(self._docs[rowid].hit, snippet) for rowid, snippet in rows]
 
     def _substring_search(self, words: list[str], limit: int) -> list[SearchHit]:
-        scored: list[tuple[int, int]] = []
+        scored: list[tuple[bool, int, int]] = []
         for i, doc in enumerate(self._docs):
             title, body = doc.title.casefold(), doc.body.casefold()
             if all(w in title or w in body for w in words):
                 score = sum(3 * title.count(w) + body.count(w) for w in words)
-                scored.append((-score, i))
+                # Unranked search: guide sections first, then by how often the words occur.
+                scored.append((doc.hit.kind is not HitKind.SECTION, -score, i))
         scored.sort()
         hits = []
-        for _score, i in scored[:limit]:
+        for _item, _score, i in scored[:limit]:
             doc = self._docs[i]
             in_body = any(w in doc.body.casefold() for w in words)
             hits.append(_with_snippet(doc.hit, make_snippet(doc.body if in_body else doc.title,

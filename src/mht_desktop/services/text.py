@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
-
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

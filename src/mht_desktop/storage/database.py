@@ -8,12 +8,11 @@ foreign keys switched on by a ``connect`` listener (SQLite leaves them off by de
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
@@ -31,7 +30,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration. Opening an up-to-date database compares against this constant instead
 # of importing Alembic and reading every migration script (about a tenth of a second at every
 # start); tests/storage/test_database.py checks it matches the scripts.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -39,7 +38,8 @@ def alembic_config(url: str) -> Config:
     """An Alembic configuration for our packaged migrations (no alembic.ini needed)."""
     from alembic.config import Config
 
-    config = Config()
+    # Pass stdout now: Alembic's default is whatever sys.stdout was when it was first imported.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url)
     return config

@@ -26,20 +26,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
-    String,
+    TextClause,
     and_,
+    bindparam,
     case,
     cast,
-    column,
     func,
+    literal,
+    literal_column,
+    or_,
     select,
-    values,
+    text,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -78,13 +82,13 @@ class epoch_ms(FunctionElement[int]):  # noqa: N801 - reads like the SQL functio
 def _epoch_ms_sqlite(element: epoch_ms, compiler: SQLCompiler, **kw: Any) -> str:
     # julianday() keeps whole milliseconds internally; rounding after the multiplication
     # gives them back exactly, so day and hour arithmetic below is integer arithmetic.
-    arg = compiler.process(list(element.clauses)[0], **kw)
+    arg = compiler.process(next(iter(element.clauses)), **kw)
     return f"CAST(ROUND((julianday({arg}) - 2440587.5) * 86400000) AS INTEGER)"
 
 
 @compiles(epoch_ms, "postgresql")
 def _epoch_ms_postgresql(element: epoch_ms, compiler: SQLCompiler, **kw: Any) -> str:
-    arg = compiler.process(list(element.clauses)[0], **kw)
+    arg = compiler.process(next(iter(element.clauses)), **kw)
     return f"CAST(ROUND(EXTRACT(EPOCH FROM {arg}) * 1000) AS BIGINT)"
 
 
@@ -127,68 +131,139 @@ def first_review_at(session: Session, profile_id: int) -> datetime | None:
                           .where(ReviewLogRow.profile_id == profile_id))
 
 
-def review_days(session: Session, profile_id: int,
-                bounds: Sequence[datetime]) -> list[tuple[int, float]]:
+@lru_cache(maxsize=16)
+def _per_day_statement(select_sql: str, days: int) -> TextClause:
+    # Written as text and cached per length: building the same query with Core VALUES costs
+    # ~30 ms of Python per call for a year of days, more than the query itself. The SQL is
+    # standard (a VALUES CTE and a correlated scalar subquery), and the boundaries are bound
+    # as UTCDateTime so they are stored-format strings on SQLite and timestamps elsewhere.
+    rows = ", ".join(f"({i}, :b{i}, :b{i + 1})" for i in range(days))
+    sql = f"WITH days(i, lo, hi) AS (VALUES {rows}) SELECT days.i, {select_sql} FROM days " \
+          "ORDER BY days.i"
+    return text(sql).bindparams(*[bindparam(f"b{i}", type_=UTCDateTime())
+                                  for i in range(days + 1)])
+
+
+def _per_day(session: Session, select_sql: str, bounds: Sequence[datetime],
+             params: dict[str, Any]) -> list[Any]:
+    """Evaluate ``select_sql`` (which may use ``days.i``, ``days.lo`` and ``days.hi``) for each
+    day between consecutive ``bounds``, a chunk of days per statement."""
+    out: list[Any] = []
+    for start in range(0, max(0, len(bounds) - 1), _DAYS_PER_QUERY):
+        chunk = bounds[start:start + _DAYS_PER_QUERY + 1]
+        values: dict[str, Any] = {f"b{i}": moment for i, moment in enumerate(chunk)}
+        values.update(params, offset=start)
+        statement = _per_day_statement(select_sql, len(chunk) - 1)
+        out.extend(value for _i, value in session.execute(statement, values))
+    return out
+
+
+# Inside the counted days the subquery returns "count duration" and walks each day's index
+# range once (a count then a sum would walk it twice). Before them only whether the learner
+# studied at all matters (for streaks), and one index probe per day answers that.
+_REVIEW_DAY_SQL = (
+    "CASE WHEN days.i + :offset >= :counted_from THEN "
+    "(SELECT count(*) || ' ' || coalesce(sum(r.duration_ms), 0) FROM review_logs AS r "
+    " WHERE r.profile_id = :profile_id AND r.reviewed_at >= days.lo AND r.reviewed_at < days.hi)"
+    " ELSE (SELECT count(*) FROM (SELECT 1 FROM review_logs AS r "
+    " WHERE r.profile_id = :profile_id AND r.reviewed_at >= days.lo AND r.reviewed_at < days.hi"
+    " LIMIT 1)) END")
+
+
+def review_days(session: Session, profile_id: int, bounds: Sequence[datetime], *,
+                counted_from: int = 0) -> list[tuple[int, float]]:
     """Reviews and their total duration (ms) between consecutive ``bounds``.
 
     Args:
         session: The open session.
         profile_id: The learner.
         bounds: Ascending UTC day boundaries; day ``i`` is ``[bounds[i], bounds[i + 1])``.
+        counted_from: Days from this index on are counted in full. Earlier days only say
+            whether there was any review: (1, 0.0) or (0, 0.0).
 
     Returns:
         One (count, duration in ms) per day, in order.
     """
     out: list[tuple[int, float]] = []
-    for start in range(0, max(0, len(bounds) - 1), _DAYS_PER_QUERY):
-        chunk = bounds[start:start + _DAYS_PER_QUERY + 1]
-        days = values(column("i", Integer), column("lo", UTCDateTime()),
-                      column("hi", UTCDateTime()), name="days").data(
-            [(i, chunk[i], chunk[i + 1]) for i in range(len(chunk) - 1)]).cte("days")
-        # One subquery returning "count duration" walks each day's index range once;
-        # two subqueries (count, then sum) would walk it twice.
-        packed = (select(cast(func.count(), String) + " "
-                         + cast(func.coalesce(func.sum(ReviewLogRow.duration_ms), 0), String))
-                  .where(ReviewLogRow.profile_id == profile_id,
-                         ReviewLogRow.reviewed_at >= days.c.lo,
-                         ReviewLogRow.reviewed_at < days.c.hi)
-                  .scalar_subquery())
-        rows = session.execute(select(days.c.i, packed).order_by(days.c.i)).all()
-        for _i, text in rows:
-            count, _, total = str(text).partition(" ")
-            out.append((int(count), float(total)))
+    for packed in _per_day(session, _REVIEW_DAY_SQL, bounds,
+                           {"profile_id": profile_id, "counted_from": counted_from}):
+        count, _, total = str(packed).partition(" ")
+        out.append((int(count), float(total or 0)))
     return out
+
+
+_DUE_DAY_SQL = (
+    "(SELECT count(*) FROM cards AS c WHERE c.profile_id = :profile_id "
+    f"AND c.state IN ({int(CardState.LEARNING)}, {int(CardState.REVIEW)}, "
+    f"{int(CardState.RELEARNING)}) AND c.due >= days.lo AND c.due < days.hi)")
+
+
+def scheduled_days(session: Session, profile_id: int,
+                   bounds: Sequence[datetime]) -> list[int]:
+    """Cards in learning or review falling due between consecutive ``bounds``.
+
+    These counts read the (profile, state, due) index alone, so they include suspended cards
+    and cards of disabled banks; :func:`card_topic_days` counts those apart so the caller can
+    take them off.
+    """
+    return [int(n) for n in _per_day(session, _DUE_DAY_SQL, bounds,
+                                     {"profile_id": profile_id})]
 
 
 def recent_card_answers(session: Session, profile_id: int, since: datetime,
                         topics: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """(answers, answers other than Again) since ``since`` per topic, for cards that have no
-    FSRS memory state (the retention fallback); only ``topics`` are asked about."""
+    """(answers, answers other than Again) since ``since`` for the cards of ``topics``.
+
+    This is the retention fallback for topics that have no card with an FSRS memory state,
+    so the caller passes only such topics. The query walks from those topics' flashcards (an
+    index search) to their cards and then to their logs, so a topic never studied costs a
+    few index probes rather than a pass over the month's review logs.
+    """
     if not topics:
         return {}
+    enabled = select(BankRow.id).where(BankRow.enabled.is_(True))
+    topic_flashcards = select(FlashcardRow.id).where(FlashcardRow.topic_id.in_(list(topics)),
+                                                     FlashcardRow.bank_id.in_(enabled))
+    topic_cards = select(CardRow.id).where(CardRow.profile_id == profile_id,
+                                           CardRow.flashcard_id.in_(topic_flashcards))
     rows = session.execute(
         select(FlashcardRow.topic_id, func.count(),
                func.count().filter(ReviewLogRow.rating != int(Rating.AGAIN)))
         .select_from(ReviewLogRow)
         .join(CardRow, CardRow.id == ReviewLogRow.card_id)
         .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
-        .where(ReviewLogRow.profile_id == profile_id, ReviewLogRow.reviewed_at >= since,
-               FlashcardRow.topic_id.in_(list(topics)))
+        .where(ReviewLogRow.card_id.in_(topic_cards), ReviewLogRow.reviewed_at >= since)
         .group_by(FlashcardRow.topic_id))
     return {t: (int(n), int(ok)) for t, n, ok in rows}
 
 
 # -- cards ---------------------------------------------------------------------------------
 
+def _day_index(due: Any, starts: Sequence[datetime], lo: int, hi: int) -> Any:
+    """Which of the days ``[lo, hi)`` a due date falls in, given ``starts[lo] <= due <
+    starts[hi]``: a balanced tree of comparisons, so five string comparisons place a card
+    among 30 days with no date arithmetic, exactly across daylight-saving changes."""
+    if hi - lo == 1:
+        return literal(lo)
+    mid = (lo + hi) // 2
+    return case((due < starts[mid], _day_index(due, starts, lo, mid)),
+                else_=_day_index(due, starts, mid, hi))
+
+
 def card_topic_days(session: Session, profile_id: int, *, now: datetime,
                     day_starts: Sequence[datetime], decay: float,
-                    factor: float) -> list[tuple[str, int | None, int, int, float]]:
-    """Per (topic, due day): cards, reviewed cards and their summed FSRS retrievability.
+                    factor: float) -> list[tuple[str, int | None, int, int, int, float]]:
+    """Per topic: live cards, reviewed live cards and their summed FSRS retrievability, split
+    by the due day of the learner's *hidden* cards.
 
-    The due day is the index of the study day a card falls due on, counted from
-    ``day_starts[0]`` (overdue cards count as day 0); it is None for cards that are new,
-    suspended, or due after the last boundary. Retrievability follows FSRS-6:
-    ``(1 + factor · t / stability) ** decay`` with ``t`` the whole days since the last review.
+    One pass over the learner's cards serves the retention figure and corrects the due
+    forecast: :func:`scheduled_days` counts every scheduled card from the index, and the
+    hidden ones — suspended, retired, or in a disabled bank — are counted here per due day
+    (index into ``day_starts``; overdue counts as day 0) so the caller can subtract them.
+    For every other card the due day is None, so the groups stay few.
+
+    Retrievability follows FSRS-6, ``(1 + factor · t / stability) ** decay`` with ``t`` the
+    whole days since the last review, as ``fsrs.Scheduler.get_card_retrievability`` does.
 
     Args:
         session: The open session.
@@ -198,40 +273,35 @@ def card_topic_days(session: Session, profile_id: int, *, now: datetime,
             last one.
         decay: FSRS's (negative) decay exponent.
         factor: FSRS's factor, ``0.9 ** (1 / decay) - 1``.
+
+    Returns:
+        (topic, hidden due day or None, cards in the group, live cards, reviewed live cards,
+        their retrievability sum). For a hidden due day, "cards in the group" is the number
+        of hidden cards falling due that day.
     """
-    due_ms = epoch_ms(CardRow.due)
-    starts = [to_epoch_ms(d) for d in day_starts]
-    # Days are 24 h except across a daylight-saving change, so split the forecast into runs
-    # of 24-hour days and divide within each run.
-    whens: list[tuple[Any, Any]] = []
-    run_start, run_index = starts[0], 0
-    for i in range(1, len(starts)):
-        if starts[i] - starts[i - 1] != MS_PER_DAY:
-            whens.append((due_ms < starts[i], run_index + (due_ms - run_start) // MS_PER_DAY))
-            run_start, run_index = starts[i], i
-    day_in_run = run_index + (due_ms - run_start) // MS_PER_DAY
-    day_index = case(*whens, else_=day_in_run) if whens else day_in_run
-    due_day = case(
-        (and_(CardRow.state != int(CardState.NEW), CardRow.suspended.is_(False),
-              CardRow.due < day_starts[-1]),
-         case((CardRow.due < day_starts[0], 0), else_=day_index)),
-        else_=None).label("due_day")
-    reviewed = and_(CardRow.stability.is_not(None), CardRow.stability > 0,
-                    CardRow.last_review.is_not(None))
-    elapsed = (to_epoch_ms(now) - epoch_ms(CardRow.last_review)) // MS_PER_DAY
-    elapsed = case((elapsed < 0, 0), else_=elapsed)
+    last = len(day_starts) - 1
+    live = and_(BankRow.enabled.is_(True), FlashcardRow.retired.is_(False))
+    hidden_day = case(
+        (and_(CardRow.state != int(CardState.NEW), CardRow.due < day_starts[last],
+              or_(CardRow.suspended.is_(True), ~live)),
+         case((CardRow.due < day_starts[0], literal(0)),
+              else_=_day_index(CardRow.due, day_starts, 0, last))),
+        else_=None).label("hidden_day")
+    reviewed = and_(live, CardRow.stability > 0, CardRow.last_review.is_not(None))
+    elapsed = case((CardRow.last_review > now, 0),
+                   else_=(to_epoch_ms(now) - epoch_ms(CardRow.last_review)) // MS_PER_DAY)
     retrievability = func.pow(1.0 + factor * cast(elapsed, Float) / CardRow.stability, decay)
     rows = session.execute(
-        select(FlashcardRow.topic_id, due_day, func.count(), func.count().filter(reviewed),
+        select(FlashcardRow.topic_id, hidden_day, func.count(), func.count().filter(live),
+               func.count().filter(reviewed),
                func.coalesce(func.sum(case((reviewed, retrievability), else_=None)), 0.0))
         .select_from(CardRow)
         .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
         .join(BankRow, BankRow.id == FlashcardRow.bank_id)
-        .where(CardRow.profile_id == profile_id, BankRow.enabled.is_(True),
-               FlashcardRow.retired.is_(False))
-        .group_by(FlashcardRow.topic_id, due_day))
-    return [(t, None if d is None else int(d), int(n), int(r), float(s))
-            for t, d, n, r, s in rows]
+        .where(CardRow.profile_id == profile_id)
+        .group_by(FlashcardRow.topic_id, literal_column("hidden_day")))
+    return [(t, None if d is None else int(d), int(a), int(n), int(r), float(x))
+            for t, d, a, n, r, x in rows]
 
 
 # -- quiz answers --------------------------------------------------------------------------

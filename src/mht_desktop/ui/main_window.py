@@ -84,7 +84,9 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(180)
+        self.nav.setStyleSheet("QListWidget#navigation { font-size: 11pt; }"
+                               "QListWidget#navigation::item { padding: 9px 10px; }")
         self.nav.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         self.guide = GuideView(self.view_ctx)

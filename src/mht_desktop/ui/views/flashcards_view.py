@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.cards import Deck, Flag, Rating, StudyCard, format_interval
 from mht_desktop.core.changes import Changes
 from mht_desktop.services.study import AnswerResult, DeckOverview, QueueState, StudyService
-from mht_desktop.services.text import markdown_to_html
+from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
@@ -422,7 +422,7 @@ class FlashcardsView(SectionView):
             parts.append("<hr>")
             parts.append(f"<div class='back'>{markdown_to_html(card.back)}</div>")
             if card.source:
-                parts.append(f"<p class='muted'>Source: {markdown_to_html(card.source)}</p>")
+                parts.append(f"<p class='muted'>Source: {inline_markdown(card.source)}</p>")
             if card.leech:
                 parts.append("<p class='wrong'>Leech: this card keeps slipping. Consider "
                              "rewording it in your own notes.</p>")

@@ -61,6 +61,7 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.core.guide import Bookmark, LinkKind, resolve_link
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.guide import (
+    SEARCH_LIMIT,
     ZOOM_MAX,
     ZOOM_MIN,
     ChapterPage,
@@ -460,9 +461,9 @@ class GuideView(SectionView):
         for bookmark in self.bookmark_list:
             note = bookmark.note or "(no note)"
             item = QListWidgetItem(f"{bookmark.title}\n{note}")
-            muted = "" if bookmark.note else ' style="color: gray"'
-            item.setData(HTML_ROLE, f"<b>{html.escape(bookmark.title)}</b><br>"
-                                    f"<span{muted}>{html.escape(note)}</span>")
+            # Italics rather than a grey colour: it stays readable on a selected row.
+            shown = html.escape(note) if bookmark.note else f"<i>{html.escape(note)}</i>"
+            item.setData(HTML_ROLE, f"<b>{html.escape(bookmark.title)}</b><br>{shown}")
             item.setData(DATA_ROLE, bookmark.id)
             self.bookmarks.addItem(item)
         has = bool(self.bookmark_list)
@@ -732,9 +733,13 @@ class GuideView(SectionView):
             item.setToolTip("Open in the guide" if hit.kind is HitKind.SECTION else "Show")
             self.results.addItem(item)
         count = len(hits)
-        self.search_status.setText(
-            f"No matches for “{query}”." if not count else
-            f"{count} match{'es' if count != 1 else ''} for “{query}”. Click one to open it.")
+        if not count:
+            text = f"No matches for “{query}”."
+        elif count >= SEARCH_LIMIT:
+            text = f"The best {count} matches for “{query}”. Click one to open it."
+        else:
+            text = f"{count} match{'es' if count != 1 else ''} for “{query}”. Click one to open it."
+        self.search_status.setText(text)
 
     def _on_result_item(self, item: QListWidgetItem) -> None:
         index = item.data(DATA_ROLE)

@@ -25,7 +25,8 @@ class EmptyState(QWidget):
         self.title_label.setFont(font)
         self.text_label = QLabel(text)
         self.text_label.setWordWrap(True)
-        self.text_label.setMaximumWidth(520)
+        self.text_label.setMinimumWidth(420)
+        self.text_label.setMaximumWidth(560)
         for label in (self.title_label, self.text_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
