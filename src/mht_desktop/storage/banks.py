@@ -69,10 +69,23 @@ def choices_to_json(choices: tuple[Choice, ...]) -> list[list[Any]]:
     return [[c.text, c.correct, c.feedback, c.fixed, c.weight] for c in choices]
 
 
-def choices_from_json(data: list[list[Any]]) -> tuple[Choice, ...]:
-    """The inverse of :func:`choices_to_json`."""
-    return tuple(Choice(text=t, correct=bool(ok), feedback=fb or "", fixed=bool(fx), weight=w)
-                 for t, ok, fb, fx, w in data)
+def choices_from_json(data: list[Any]) -> tuple[Choice, ...]:
+    """The inverse of :func:`choices_to_json`.
+
+    Also reads the object shape (``{"t": …, "c": …}``) that development builds wrote before
+    the first release, so those databases keep working.
+    """
+    out = []
+    for entry in data:
+        if isinstance(entry, dict):
+            out.append(Choice(text=entry["t"], correct=bool(entry["c"]),
+                              feedback=entry.get("f", ""), fixed=bool(entry.get("x", False)),
+                              weight=entry.get("w")))
+        else:
+            text, correct, feedback, fixed, weight = entry
+            out.append(Choice(text=text, correct=bool(correct), feedback=feedback or "",
+                              fixed=bool(fixed), weight=weight))
+    return tuple(out)
 
 
 def question_from_row(row: QuestionRow) -> Question:
