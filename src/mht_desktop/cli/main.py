@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from mht_desktop import __version__
+from mht_desktop.cli import reports
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
 from mht_desktop.services.context import AppContext
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("bank_id", metavar="BANK_ID")
     export.add_argument("--format", choices=_EXPORT_FORMATS, default="native")
     export.add_argument("--out", required=True, metavar="FILE")
+    reports.add_parsers(commands)
     return parser
 
 
@@ -72,6 +74,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "bank" and args.action == "validate":
             return _bank_validate(args)
+        if args.command == "report":
+            problem = reports.usage_problem(args)
+            if problem is not None:
+                return reports.usage_error("report", problem)
+            if args.what:  # a class summary reads files, never the database
+                return reports.report_class(args)
+        if args.command == "progress" and (problem := reports.dates_problem(args)):
+            return reports.usage_error("progress export", problem)
         ctx = AppContext.open(args.data_dir)
     except MhtError as exc:
         print(f"mht-desktop: {exc}", file=sys.stderr)
@@ -198,6 +208,8 @@ _HANDLERS: dict[tuple[str | None, str | None], Handler] = {
     ("bank", "list"): _bank_list,
     ("bank", "remove"): _bank_remove,
     ("bank", "export"): _bank_export,
+    ("report", None): reports.report_learner,
+    ("progress", "export"): reports.progress_export,
 }
 
 

@@ -656,3 +656,21 @@ class ClassRow:
         """The class mean over trainees with data."""
         present = [v for v in self.values if v is not None]
         return sum(present) / len(present) if present else None
+
+
+def class_matrix(trainees: Sequence[Sequence[tuple[str, str, float | None]]]) -> list[ClassRow]:
+    """Topic × trainee readiness from each trainee's (topic id, title, readiness) list.
+
+    Topics appear once (the first title seen wins), ordered by title; a trainee without a
+    topic gets None in its column.
+    """
+    titles: dict[str, str] = {}
+    values: list[dict[str, float | None]] = []
+    for topics in trainees:
+        mine: dict[str, float | None] = {}
+        for topic_id, title, readiness in topics:
+            titles.setdefault(topic_id, title)
+            mine[topic_id] = readiness
+        values.append(mine)
+    order = sorted(titles, key=lambda t: (titles[t].lower(), t))
+    return [ClassRow(t, titles[t], tuple(v.get(t) for v in values)) for t in order]

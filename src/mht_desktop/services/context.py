@@ -10,6 +10,7 @@ from mht_desktop.services.banks import BankService
 from mht_desktop.services.guide import GuideService
 from mht_desktop.services.profiles import ProfileService
 from mht_desktop.services.quiz import QuizService
+from mht_desktop.services.stats import StatsService
 from mht_desktop.services.study import StudyService
 from mht_desktop.storage.database import Database
 from mht_desktop.storage.paths import resolve_data_dir
@@ -60,6 +61,10 @@ class AppContext:
     def guide(self, profile_id: int) -> GuideService:
         """The career guide for one learner (keep the instance: it caches pages and search)."""
         return GuideService(self.db, self.clock, profile_id)
+
+    def stats(self, profile_id: int) -> StatsService:
+        """Progress figures and report data for one learner (cheap; make one when needed)."""
+        return StatsService(self.db, self.clock, profile_id)
 
     def close(self) -> None:
         """Release the database."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
+from typing import TYPE_CHECKING
 
 import fsrs
 
 from mht_desktop.core.clock import Clock, ensure_utc
-from mht_desktop.core.errors import MhtError
 from mht_desktop.core.quiz import Blueprint
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.core.stats import (
@@ -50,6 +50,9 @@ from mht_desktop.services.study import local_zone
 from mht_desktop.storage import profiles as profiles_repo
 from mht_desktop.storage import stats as repo
 from mht_desktop.storage.database import Database
+
+if TYPE_CHECKING:  # sessions are only passed through to storage here
+    from sqlalchemy.orm import Session
 
 # Cards cannot fall due before this; it stands in for "overdue" in the due-day ranges.
 _LONG_AGO = datetime(1970, 1, 2, tzinfo=UTC)
@@ -140,10 +143,6 @@ class LearnerReport:
         return self.dashboard.generated_at.astimezone(self.zone)
 
 
-class StatsError(MhtError):
-    """A report cannot be made as asked (e.g. a period that ends before it starts)."""
-
-
 class StatsService:
     """Progress figures for one learner.
 
@@ -206,131 +205,145 @@ class StatsService:
     def _collect(self, period_or_kind: PeriodKind | Period, *, with_topic_periods: bool,
                  ) -> tuple[Dashboard, dict[str, TopicPeriodStats]]:
         now = self._clock.now()
-        pid = self.profile_id
-        decay, factor = forgetting_curve()
-        blueprint = self._weights()
         with self._db.session() as s:
-            settings = LearnerSettings.from_json(profiles_repo.settings(s, pid))
+            settings = LearnerSettings.from_json(profiles_repo.settings(s, self.profile_id))
             cal = StudyCalendar(self._zone, settings.day_starts_hour, now)
             today = cal.day_of(now)
             period = (Period.of(period_or_kind, today)
                       if isinstance(period_or_kind, PeriodKind) else period_or_kind)
-            shift_ms = cal.shift_seconds * 1000
+            cards = self._card_side(s, now, cal, today)
+            activity = self._activity_side(s, cal, today, period, with_topic_periods)
+        dashboard = self._assemble(now=now, today=today, period=period, settings=settings,
+                                   cal=cal, cards=cards, activity=activity)
+        return dashboard, activity.by_topic
 
-            # Quiz answers per study day (all time: streaks need every day).
-            answers: dict[date, tuple[int, float]] = {}
-            for bucket, count, seconds in repo.answer_hours(s, pid, shift_ms):
-                day = cal.day_of_bucket(bucket)
-                old = answers.get(day, (0, 0.0))
-                answers[day] = (old[0] + count, old[1] + seconds)
-
-            # Card reviews per study day, from the first activity to the end of the period;
-            # before the period only whether any review happened (for streaks).
-            first_review = repo.first_review_at(s, pid)
-            firsts = [d for d in (min(answers, default=None),
-                                  cal.day_of(ensure_utc(first_review)) if first_review else None)
-                      if d is not None]
-            first_day = min(firsts) if firsts else None
-            reviews: dict[date, tuple[int, float]] = {}
-            reviewed_days: set[date] = set()
-            if first_review is not None and first_day is not None:
-                last_day = max(today, period.end)
-                days = [first_day + timedelta(days=i)
-                        for i in range((last_day - first_day).days + 1)]
-                bounds = [cal.day_start(d) for d in days]
-                bounds.append(cal.day_start(last_day + timedelta(days=1)))
-                counted_from = 0 if period.start is None else (period.start - first_day).days
-                counted = repo.review_days(s, pid, bounds, counted_from=max(0, counted_from))
-                for i, (day, (count, ms)) in enumerate(zip(days, counted, strict=True)):
-                    if count:
-                        reviewed_days.add(day)
-                        if i >= counted_from:
-                            reviews[day] = (count, ms / 1000.0)
-
-            # Readiness inputs.
-            catalog = repo.topic_catalog(s)
-            window_start = cal.day_start(today - timedelta(days=QUIZ_WINDOW_DAYS - 1))
-            buckets = [AnswerBucket(t, cal.day_of_bucket(b), n, score)
-                       for t, b, n, score in repo.topic_answer_hours(s, pid, shift_ms,
-                                                                     window_start)]
-            distinct = {t: d for t, _n, _s, d in repo.topic_answers(s, pid, window_start, None)}
-            forecast_starts = [cal.day_start(today + timedelta(days=i))
-                               for i in range(FORECAST_DAYS + 1)]
-            cards = repo.card_topic_days(s, pid, now=now, day_starts=forecast_starts,
-                                         decay=decay, factor=factor)
-            scheduled = repo.scheduled_days(s, pid, [_LONG_AGO, *forecast_starts[1:]])
-            card_totals: dict[str, list[float]] = {}
-            for topic, _day, _all, live, reviewed, r_sum in cards:
-                entry = card_totals.setdefault(topic, [0, 0, 0.0])
-                entry[0] += live
-                entry[1] += reviewed
-                entry[2] += r_sum
-            fallback_topics = [t for t, (n, r, _x) in card_totals.items() if n and not r]
-            recent = repo.recent_card_answers(
-                s, pid, cal.day_start(today - timedelta(days=CARD_FALLBACK_DAYS - 1)),
-                fallback_topics)
-
-            # Quizzes in the period.
-            since = cal.day_start(period.start) if period.start is not None else None
-            until = cal.day_start(period.end + timedelta(days=1))
-            attempts = repo.submitted_attempts(s, pid, since, until)
-            by_topic: dict[str, TopicPeriodStats] = {}
-            if with_topic_periods:
-                missed = repo.missed_by_topic(s, pid)
-                for topic, count, score, distinct_q in repo.topic_answers(s, pid, since, until):
-                    by_topic[topic] = TopicPeriodStats(topic, count, score, distinct_q,
-                                                       missed_now=missed.get(topic, 0))
-                for topic, count in missed.items():
-                    by_topic.setdefault(topic, TopicPeriodStats(topic, missed_now=count))
-        return self._assemble(now=now, today=today, period=period, settings=settings,
-                              blueprint=blueprint, catalog=catalog, buckets=buckets,
-                              distinct=distinct, card_totals=card_totals, recent=recent,
-                              cards=cards, scheduled=scheduled, reviews=reviews,
-                              answers=answers, active_days=reviewed_days | set(answers),
-                              first_day=first_day, attempts=attempts, cal=cal), by_topic
-
-    def _assemble(self, *, now: datetime, today: date, period: Period,
-                  settings: LearnerSettings, blueprint: Blueprint | None,
-                  catalog: list[tuple[str, str, int]], buckets: list[AnswerBucket],
-                  distinct: dict[str, int], card_totals: dict[str, list[float]],
-                  recent: dict[str, tuple[int, int]],
-                  cards: list[tuple[str, int | None, int, int, int, float]],
-                  scheduled: list[int],
-                  reviews: dict[date, tuple[int, float]],
-                  answers: dict[date, tuple[int, float]], active_days: set[date],
-                  first_day: date | None,
-                  attempts: list[tuple[int, str, datetime, float, bool | None, int, float]],
-                  cal: StudyCalendar) -> Dashboard:
-        facts = []
-        for topic, title, questions in catalog:
-            n, reviewed, r_sum = card_totals.get(topic, [0, 0, 0.0])
-            recent_n, recent_ok = recent.get(topic, (0, 0))
-            facts.append(TopicFacts(topic, title, questions, int(n), distinct.get(topic, 0),
-                                    int(reviewed), float(r_sum), recent_n, recent_ok))
-        topics = all_topic_readiness(facts, buckets, today)
-
-        # Scheduled cards come from the index; hidden ones (suspended, retired, disabled
-        # bank) are counted per due day by the card pass and taken off here.
+    def _card_side(self, s: Session, now: datetime, cal: StudyCalendar,
+                   today: date) -> _CardSide:
+        decay, factor = forgetting_curve()
+        pid = self.profile_id
+        starts = [cal.day_start(today + timedelta(days=i)) for i in range(FORECAST_DAYS + 1)]
+        groups = repo.card_topic_days(s, pid, now=now, day_starts=starts, decay=decay,
+                                      factor=factor)
+        scheduled = repo.scheduled_days(s, pid, [_LONG_AGO, *starts[1:]])
+        totals_: dict[str, tuple[int, int, float]] = {}
         hidden = [0] * FORECAST_DAYS
-        for _topic, hidden_day, count, _live, _reviewed, _r in cards:
+        for topic, hidden_day, count, live, reviewed, r_sum in groups:
+            n, r, x = totals_.get(topic, (0, 0, 0.0))
+            totals_[topic] = (n + live, r + reviewed, x + r_sum)
             if hidden_day is not None and 0 <= hidden_day < FORECAST_DAYS:
                 hidden[hidden_day] += count
-        by_day = {today + timedelta(days=i): max(0, scheduled[i] - hidden[i])
-                  for i in range(FORECAST_DAYS)}
-        forecast = due_forecast(by_day, today)
+        without_state = [t for t, (n, r, _x) in totals_.items() if n and not r]
+        recent = repo.recent_card_answers(
+            s, pid, cal.day_start(today - timedelta(days=CARD_FALLBACK_DAYS - 1)),
+            without_state)
+        # Scheduled cards come from the index; hidden ones (suspended, retired, disabled
+        # bank) were counted per due day by the card pass and are taken off here.
+        due = {today + timedelta(days=i): max(0, scheduled[i] - hidden[i])
+               for i in range(FORECAST_DAYS)}
+        return _CardSide(totals_, recent, due)
 
-        activity = merge_activity(reviews, answers)
-        days = period.days(first_day)
-        series = daily_series(activity, days)
+    def _activity_side(self, s: Session, cal: StudyCalendar, today: date, period: Period,
+                       with_topic_periods: bool) -> _ActivitySide:
+        pid = self.profile_id
+        shift_ms = cal.shift_seconds * 1000
+        # Quiz answers per study day (all time: streaks need every day).
+        answers: dict[date, tuple[int, float]] = {}
+        for bucket, count, seconds in repo.answer_hours(s, pid, shift_ms):
+            day = cal.day_of_bucket(bucket)
+            old = answers.get(day, (0, 0.0))
+            answers[day] = (old[0] + count, old[1] + seconds)
+        first_review = repo.first_review_at(s, pid)
+        firsts = [d for d in (min(answers, default=None),
+                              cal.day_of(ensure_utc(first_review)) if first_review else None)
+                  if d is not None]
+        first_day = min(firsts) if firsts else None
+        reviews: dict[date, tuple[int, float]] = {}
+        active = set(answers)
+        if first_review is not None and first_day is not None:
+            self._review_days(s, cal, first_day, max(today, period.end), period, reviews,
+                              active)
+
+        catalog = repo.topic_catalog(s)
+        window_start = cal.day_start(today - timedelta(days=QUIZ_WINDOW_DAYS - 1))
+        buckets = [AnswerBucket(t, cal.day_of_bucket(b), n, score)
+                   for t, b, n, score in repo.topic_answer_hours(s, pid, shift_ms,
+                                                                 window_start)]
+        distinct = {t: d for t, _n, _s, d in repo.topic_answers(s, pid, window_start, None)}
+
+        since = cal.day_start(period.start) if period.start is not None else None
+        until = cal.day_start(period.end + timedelta(days=1))
+        attempts = repo.submitted_attempts(s, pid, since, until)
+        by_topic: dict[str, TopicPeriodStats] = {}
+        if with_topic_periods:
+            missed = repo.missed_by_topic(s, pid)
+            for topic, count, score, distinct_q in repo.topic_answers(s, pid, since, until):
+                by_topic[topic] = TopicPeriodStats(topic, count, score, distinct_q,
+                                                   missed_now=missed.get(topic, 0))
+            for topic, count in missed.items():
+                by_topic.setdefault(topic, TopicPeriodStats(topic, missed_now=count))
         trend = tuple(ScorePoint(i, cal.day_of(ensure_utc(f)), ensure_utc(f), mode, score,
                                  passed, questions, elapsed)
                       for i, mode, f, score, passed, questions, elapsed in attempts)
+        return _ActivitySide(answers, reviews, active, first_day, catalog, buckets, distinct,
+                             trend, by_topic)
+
+    def _review_days(self, s: Session, cal: StudyCalendar, first_day: date, last_day: date,
+                     period: Period, reviews: dict[date, tuple[int, float]],
+                     active: set[date]) -> None:
+        """Fill ``reviews`` (inside the period) and ``active`` (every day) from the logs."""
+        days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+        bounds = [cal.day_start(d) for d in days]
+        bounds.append(cal.day_start(last_day + timedelta(days=1)))
+        # Before the period only whether any review happened matters (for streaks).
+        counted_from = 0 if period.start is None else max(0, (period.start - first_day).days)
+        counts = repo.review_days(s, self.profile_id, bounds, counted_from=counted_from)
+        for i, (day, (count, ms)) in enumerate(zip(days, counts, strict=True)):
+            if count:
+                active.add(day)
+                if i >= counted_from:
+                    reviews[day] = (count, ms / 1000.0)
+
+    def _assemble(self, *, now: datetime, today: date, period: Period,
+                  settings: LearnerSettings, cal: StudyCalendar, cards: _CardSide,
+                  activity: _ActivitySide) -> Dashboard:
+        facts = []
+        for topic, title, questions in activity.catalog:
+            n, reviewed, r_sum = cards.totals.get(topic, (0, 0, 0.0))
+            recent_n, recent_ok = cards.recent.get(topic, (0, 0))
+            facts.append(TopicFacts(topic, title, questions, n,
+                                    activity.distinct.get(topic, 0), reviewed, r_sum,
+                                    recent_n, recent_ok))
+        topics = all_topic_readiness(facts, activity.buckets, today)
+        forecast = due_forecast(cards.due, today)
+        merged = merge_activity(activity.reviews, activity.answers)
+        series = daily_series(merged, period.days(activity.first_day))
         return Dashboard(
-            generated_at=now, today=today, period=period, has_activity=first_day is not None,
-            topics=tuple(topics), overall=overall_readiness(topics, blueprint),
+            generated_at=now, today=today, period=period,
+            has_activity=activity.first_day is not None, topics=tuple(topics),
+            overall=overall_readiness(topics, self._weights()),
             weakest=tuple(weakest_topics(topics)), exam_date=settings.exam_date,
             days_to_exam=days_until(settings.exam_date, today), due_today=forecast[0][1],
-            forecast=tuple(forecast), daily=tuple(series), totals=totals(series, trend),
-            streak=streaks(active_days, today),
-            heatmap=tuple(heatmap(activity, period, first_day)), trend=trend,
+            forecast=tuple(forecast), daily=tuple(series),
+            totals=totals(series, activity.trend), streak=streaks(activity.active, today),
+            heatmap=tuple(heatmap(merged, period, activity.first_day)), trend=activity.trend,
             pass_mark=settings.pass_mark)
+
+
+@dataclass(frozen=True, slots=True)
+class _CardSide:
+    totals: dict[str, tuple[int, int, float]]     # topic → (cards, reviewed, retrievability)
+    recent: dict[str, tuple[int, int]]            # topic → (answers, not Again), fallback
+    due: dict[date, int]                          # study date → cards due
+
+
+@dataclass(frozen=True, slots=True)
+class _ActivitySide:
+    answers: dict[date, tuple[int, float]]        # date → (quiz answers, seconds)
+    reviews: dict[date, tuple[int, float]]        # date → (reviews, seconds), in the period
+    active: set[date]                             # every date with any study
+    first_day: date | None
+    catalog: list[tuple[str, str, int]]
+    buckets: list[AnswerBucket]
+    distinct: dict[str, int]
+    trend: tuple[ScorePoint, ...]
+    by_topic: dict[str, TopicPeriodStats]

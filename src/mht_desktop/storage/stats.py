@@ -119,7 +119,7 @@ def topic_catalog(session: Session) -> list[tuple[str, str, int]]:
         select(QuestionRow.topic_id, func.count())
         .join(BankRow, BankRow.id == QuestionRow.bank_id)
         .where(BankRow.enabled.is_(True), QuestionRow.retired.is_(False))
-        .group_by(QuestionRow.topic_id)).tuples().all())
+        .group_by(QuestionRow.topic_id)).all())
     return [(t, title, int(counts.get(t, 0))) for t, title in titles.items()]
 
 

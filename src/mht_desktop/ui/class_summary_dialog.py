@@ -1,0 +1,209 @@
+"""Class summary: an instructor opens trainees' progress files and sees topic × trainee
+readiness, then prints it or saves it as a PDF.
+
+Why a dialog beside the Progress view: it works on files handed in by trainees, not on this
+computer's profiles, so it never touches the database; bad files are listed with the reason
+and the others still load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop.core.errors import MhtError
+from mht_desktop.core.stats import percent
+from mht_desktop.rendering.class_report import (
+    cell_color,
+    class_builder,
+    class_landscape,
+    write_class_pdf,
+)
+from mht_desktop.rendering.headless import keep_none_alive
+from mht_desktop.rendering.pages import Paper, paint_document
+from mht_desktop.services.progress_file import ClassSummary, ProgressFile, class_summary, read_many
+from mht_desktop.ui.report_preview import (
+    AskOpenPaths,
+    AskSavePath,
+    ReportPreviewDialog,
+    ask_open_paths,
+    ask_save_path,
+)
+
+PROGRESS_FILTER = "MHT Desktop progress files (*.json);;All files (*)"
+
+
+class ClassSummaryDialog(QDialog):
+    """Several trainees' progress files as one topic × trainee readiness table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Class summary")
+        self.resize(980, 620)
+        self.files: list[ProgressFile] = []
+        self.errors: list[str] = []
+        self.ask_open: AskOpenPaths = ask_open_paths
+        self.ask_save: AskSavePath = ask_save_path
+        self.preview: ReportPreviewDialog | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel("Open the progress files your trainees exported (Progress ▸ Export "
+                       "progress…). Each column is a trainee; each cell is their readiness for "
+                       "a topic. Nothing is stored on this computer.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add progress files…")
+        self.add_button.clicked.connect(self.choose_files)
+        self.remove_button = QPushButton("Remove trainee")
+        self.remove_button.setToolTip("Remove the selected trainee's column")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.paper_box = QComboBox()
+        for choice in Paper:
+            self.paper_box.addItem(choice.label, choice)
+        self.print_button = QPushButton("Print…")
+        self.print_button.clicked.connect(self.open_preview)
+        self.pdf_button = QPushButton("Export PDF…")
+        self.pdf_button.clicked.connect(self.export_pdf)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(QLabel("Paper:"))
+        buttons.addWidget(self.paper_box)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.pdf_button)
+        layout.addLayout(buttons)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d93025;")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectColumns)
+        layout.addWidget(self.table, 1)
+        self._show()
+
+    @property
+    def paper(self) -> Paper:
+        """The paper size chosen."""
+        choice = self.paper_box.currentData()
+        return choice if isinstance(choice, Paper) else Paper.LETTER
+
+    @property
+    def summary(self) -> ClassSummary:
+        """The matrix of the files loaded."""
+        return class_summary(self.files)
+
+    def choose_files(self) -> None:
+        """Ask for progress files and add them."""
+        self.add_paths(self.ask_open(self, "Add progress files", PROGRESS_FILTER))
+
+    def add_paths(self, paths: list[Path]) -> None:
+        """Read ``paths``; good files join the table, bad ones are listed with the reason."""
+        files, errors = read_many(paths)
+        known = {(f.learner, f.generated_at, f.source) for f in self.files}
+        self.files += [f for f in files if (f.learner, f.generated_at, f.source) not in known]
+        self.errors = errors
+        self._show()
+
+    def remove_selected(self) -> None:
+        """Drop the selected trainee (column)."""
+        columns = sorted({i.column() for i in self.table.selectedIndexes()}, reverse=True)
+        for column in columns:
+            if 1 <= column <= len(self.files):
+                del self.files[column - 1]
+        self._show()
+
+    def _show(self) -> None:
+        with keep_none_alive():
+            self._fill_table()
+
+    def _fill_table(self) -> None:
+        if self.errors:
+            self.error_label.setText("Not loaded:\n" + "\n".join(self.errors))
+        self.error_label.setVisible(bool(self.errors))
+        has_files = bool(self.files)
+        for button in (self.remove_button, self.print_button, self.pdf_button):
+            button.setEnabled(has_files)
+        summary = self.summary
+        self.table.clear()
+        self.table.setColumnCount(len(summary.trainees) + 2)
+        self.table.setRowCount(len(summary.rows) + 1)
+        self.table.setHorizontalHeaderLabels(["Topic", *summary.trainees, "Class mean"])
+        dark_text = QBrush(QColor("#1c1e21"))
+
+        def cell(row: int, column: int, value: float | None, *, bold: bool = False) -> None:
+            item = QTableWidgetItem(percent(value))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setBackground(QBrush(QColor(cell_color(value))))
+            item.setForeground(dark_text)  # the cell colours are light in both themes
+            if bold:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.table.setItem(row, column, item)
+
+        for r, row in enumerate(summary.rows):
+            self.table.setItem(r, 0, QTableWidgetItem(row.title))
+            for c, value in enumerate(row.values):
+                cell(r, c + 1, value)
+            cell(r, len(row.values) + 1, row.mean)
+        last = len(summary.rows)
+        overall = QTableWidgetItem("Overall")
+        font = overall.font()
+        font.setBold(True)
+        overall.setFont(font)
+        self.table.setItem(last, 0, overall)
+        for c, value in enumerate(summary.overall):
+            cell(last, c + 1, value, bold=True)
+        present = [v for v in summary.overall if v is not None]
+        cell(last, len(summary.overall) + 1, sum(present) / len(present) if present else None,
+             bold=True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.table.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def export_pdf(self) -> None:
+        """Save the class summary as a PDF."""
+        path = self.ask_save(self, "Export class summary", "class-summary.pdf",
+                             "PDF files (*.pdf)")
+        if path is None:
+            return
+        try:
+            with keep_none_alive():
+                write_class_pdf(self.summary, path.with_suffix(".pdf"), self.paper)
+        except MhtError as exc:
+            QMessageBox.warning(self, "MHT Desktop", str(exc))
+
+    def open_preview(self) -> None:
+        """Show the print preview of the class summary."""
+        summary = self.summary
+
+        def paint(printer: QPrinter) -> None:
+            paint_document(class_builder(summary), printer, "MHT Desktop class summary")
+
+        def export(path: Path, paper: Paper) -> None:
+            write_class_pdf(summary, path, paper)
+
+        self.preview = ReportPreviewDialog(paint, export, suggested_name="class-summary.pdf",
+                                           paper=self.paper,
+                                           landscape=class_landscape(summary), parent=self)
+        self.preview.open()

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import sys
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+from tests.progress_history import Learner, add_history, new_learner
+
+from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.stats import PeriodKind
+from mht_desktop.rendering.class_report import write_class_pdf
+from mht_desktop.rendering.pages import Paper, Sheet, Table, page_layout, write_pdf
+from mht_desktop.rendering.report import paint_learner_report, write_learner_pdf
+from mht_desktop.services import progress_file
+from mht_desktop.services.context import AppContext
+
+# Every test here draws with Qt: ``qapp`` makes the QApplication first, so the renderer
+# reuses it instead of making a bare QGuiApplication that widget tests could not use.
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def pages_text(path: Path) -> list[str]:
+    """Each page's text, ligatures unfolded and whitespace collapsed."""
+    return [" ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+            for page in PdfReader(path).pages]
+
+
+@pytest.fixture
+def history(ctx: AppContext, clock: FixedClock, sample_bank_file: Path) -> Learner:
+    learner = add_history(new_learner(ctx, clock, sample_bank_file, name="Ana Rivera"))
+    ctx.profiles.update_settings(learner.profile_id, program="Psychiatric Technician program",
+                                 instructor="Dr. Maya Chen")
+    return learner
+
+
+@pytest.mark.parametrize(("paper", "size"), [(Paper.LETTER, (612, 792)),
+                                             (Paper.A4, (595, 842))])
+def test_learner_report_pdf(history: Learner, tmp_path: Path, paper: Paper,
+                            size: tuple[int, int]) -> None:
+    out = tmp_path / f"report-{paper.value}.pdf"
+    pages = write_learner_pdf(history.stats().report(PeriodKind.ALL), out, paper)
+    reader = PdfReader(out)
+    assert len(reader.pages) == pages >= 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+    text = " ".join(pages_text(out))
+    for expected in ("Progress report", "Ana Rivera", "Psychiatric Technician program",
+                     "Dr. Maya Chen", "Readiness by topic", "Privacy", "Safety",
+                     "Exam-simulation history", "Quiz accuracy by topic", "Study activity",
+                     "Missed topics and next steps", "Sign-off", "Signature",
+                     f"Page 1 of {pages}"):
+        assert expected in text, expected
+    assert "All time (2025-11-21 to 2026-01-05)" in text
+
+
+def test_table_rows_never_split_across_pages(tmp_path: Path) -> None:
+    rows = [[f"<b>row{i:02d}-start</b><br>second line<br>third line<br>row{i:02d}-end",
+             f"{i}"] for i in range(70)]
+
+    def build(sheet: Sheet) -> list[str | Table]:
+        return ["<h1>Long table</h1>",
+                Table([("Column A", False), ("Number", True)], rows,
+                      heading="<h2>Rows</h2>")]
+
+    out = tmp_path / "long.pdf"
+    pages = write_pdf(build, out, paper=Paper.LETTER, title="t", footer="footer")
+    texts = pages_text(out)
+    assert pages == len(texts) >= 3
+    for i in range(70):
+        start = [n for n, t in enumerate(texts) if f"row{i:02d}-start" in t]
+        end = [n for n, t in enumerate(texts) if f"row{i:02d}-end" in t]
+        assert start == end and len(start) == 1, f"row {i} is split: {start} {end}"
+    assert all("Column A" in t for t in texts)  # the header row repeats on every page
+
+
+def test_the_preview_paints_the_same_report_on_a_printer(history: Learner,
+                                                         tmp_path: Path) -> None:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setPageLayout(page_layout(Paper.A4))
+    pages = paint_learner_report(history.stats().report(), printer)
+    del printer
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == pages
+    assert "Sign-off" in " ".join(pages_text(tmp_path / "printed.pdf"))
+
+
+def test_class_report_names_every_trainee(history: Learner, tmp_path: Path) -> None:
+    report = history.stats().report(PeriodKind.ALL)
+    path = progress_file.write(progress_file.from_report(report), tmp_path / "ana.json")
+    data = progress_file.read(path)
+    names = ("Ana Rivera", "Ben Okafor", "Chloé Martin", "Dev Patel", "Eli Cohen", "Fay Wong")
+    files = [replace(data, learner=name, source=f"{name.split()[0].lower()}.json")
+             for name in names]
+    out = tmp_path / "class.pdf"
+    write_class_pdf(progress_file.class_summary(files), out, Paper.A4)
+    text = " ".join(pages_text(out))
+    for name in (*names, "Class summary", "Privacy", "Overall"):
+        assert name in text, name
+    box = PdfReader(out).pages[0].mediabox
+    assert float(box.width) > float(box.height)  # six trainees print landscape
+
+
+def test_rendering_keeps_none_alive(history: Learner, tmp_path: Path) -> None:
+    # PySide6 6.12 on CPython 3.11 drops a reference to None on every void call; the
+    # renderer gives them back, so rendering many reports cannot abort the interpreter.
+    report = history.stats().report()
+    before = sys.getrefcount(None)
+    for i in range(3):
+        write_learner_pdf(report, tmp_path / f"r{i}.pdf")
+    assert sys.getrefcount(None) >= before - 100

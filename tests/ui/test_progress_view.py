@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCharts import QChart
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+from tests.progress_history import Learner, add_history, new_learner, take_quiz
+from tests.services.test_quiz_service import _bank
+
+from mht_desktop.core.changes import Changes
+from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.quiz import QuizMode
+from mht_desktop.core.stats import PeriodKind, percent
+from mht_desktop.rendering.pages import Paper
+from mht_desktop.services.context import AppContext
+from mht_desktop.services.quiz import QuizConfig
+from mht_desktop.services.study import StudyService
+from mht_desktop.ui.main_window import SECTIONS, MainWindow
+from mht_desktop.ui.task_runner import ImmediateTaskRunner
+
+
+def make_window(qtbot: QtBot, ctx: AppContext, tmp_path: Path, profile_id: int) -> MainWindow:
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, ctx.profiles.get(profile_id), tasks=ImmediateTaskRunner(),
+                        settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(SECTIONS.index("Progress"))
+    return window
+
+
+@pytest.fixture
+def history(ctx: AppContext, clock: FixedClock, sample_bank_file: Path) -> Learner:
+    return add_history(new_learner(ctx, clock, sample_bank_file))
+
+
+def test_empty_state_before_any_study(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    profile, _ = ctx.profiles.create("Ana")
+    window = make_window(qtbot, ctx, tmp_path, profile.id)
+    view = window.progress
+    assert view.empty.isVisible() and not view.scroll_area.isVisible()
+    assert "No progress yet" in view.empty.title_label.text()
+    assert view.class_button.isEnabled()  # instructors need it without any study of their own
+    assert view.empty.button is not None
+    qtbot.mouseClick(view.empty.button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.quiz
+
+
+def test_figures_appear_after_activity(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
+    window = make_window(qtbot, history.ctx, tmp_path, history.profile_id)
+    view = window.progress
+    expected = history.ctx.stats(history.profile_id).dashboard(PeriodKind.DAYS_30)
+    assert view.scroll_area.isVisible() and not view.empty.isVisible()
+    assert view.overall_tile.value_label.text() == percent(expected.overall.readiness)
+    assert "Quiz accuracy (60%)" in view.overall_tile.toolTip()
+    assert view.streak_tile.value_label.text() == "3"
+    assert view.due_tile.value_label.text() == str(expected.due_today)
+    assert view.exam_tile.value_label.text() == "—"
+    assert set(view.topic_bars) == {"privacy", "safety"}
+    privacy = next(t for t in expected.topics if t.topic_id == "privacy")
+    assert view.topic_bars["privacy"].text() == percent(privacy.readiness)
+    assert "60%" in view.topic_bars["privacy"].toolTip()  # the formula, in the tooltip
+    assert view.forecast_view.chart().title() == "Cards due — next 30 days"
+    assert len(view.score_view.chart().series()) == 5  # practice, exam, their dots, pass
+    assert view.heatmap.cells[-1][1] == 4  # today: one review and three answers
+    assert "Current streak 3" in view.streak_label.text()
+
+
+def test_period_filter_and_refresh_on_changes(qtbot: QtBot, history: Learner,
+                                              tmp_path: Path) -> None:
+    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+    assert view.dashboard is not None and len(view.dashboard.daily) == 30
+    assert "last 30 days: 3 reviews" in view.period_tile.caption_label.text()
+    view.set_period(PeriodKind.ALL)
+    assert view.dashboard.period.kind is PeriodKind.ALL
+    assert "all time: 4 reviews" in view.period_tile.caption_label.text()
+    view.period_box.setCurrentIndex(view.period_box.findData(PeriodKind.DAYS_90))
+    assert view.dashboard.period.kind is PeriodKind.DAYS_90
+    take_quiz(history, history.clock.current,
+              QuizConfig(mode=QuizMode.TUTOR, count=1, topics=("safety",), seed=3),
+              wrong=set(), seconds=5)
+    view.ctx.bus.publish(Changes(quizzes=True))  # what the quiz view publishes
+    assert view.dashboard.totals.answers == 6
+
+
+def test_dark_theme_charts(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
+    window = make_window(qtbot, history.ctx, tmp_path, history.profile_id)
+    window.view_ctx.dark = True
+    window.progress.mark_stale()
+    assert window.progress.activity_view.chart().theme() is QChart.ChartTheme.ChartThemeDark
+    assert window.progress.heatmap.dark
+
+
+def test_practise_now_starts_a_smart_quiz_on_the_weak_topic(
+        qtbot: QtBot, ctx: AppContext, clock: FixedClock, tmp_path: Path) -> None:
+    ctx.banks.import_file_now(_bank(tmp_path, per_topic=6))
+    profile, _ = ctx.profiles.create("Ana")
+    learner = Learner(ctx, clock, profile.id, StudyService(ctx.db, clock, profile.id),
+                      ctx.quiz(profile.id), {})
+    take_quiz(learner, clock.current, QuizConfig(mode=QuizMode.TUTOR, count=6,
+                                                 topics=("alpha",), seed=1),
+              wrong={f"q{n:04d}" for n in range(1, 7)}, seconds=5)
+    take_quiz(learner, clock.current, QuizConfig(mode=QuizMode.TUTOR, count=6,
+                                                 topics=("beta",), seed=1),
+              wrong=set(), seconds=5)
+    window = make_window(qtbot, ctx, tmp_path, profile.id)
+    view = window.progress
+    assert list(view.practise_buttons) == ["alpha", "beta"]  # weakest first
+    started: list[str] = []
+    view.practice_requested.connect(started.append)
+    qtbot.mouseClick(view.practise_buttons["alpha"], Qt.MouseButton.LeftButton)
+    assert started == ["alpha"]
+    assert window.stack.currentWidget() is window.quiz
+    attempt = window.quiz.attempt
+    assert attempt is not None and attempt.mode is QuizMode.SMART
+    assert len(attempt.items) == 6  # ten asked for, six questions in the topic
+    assert {item.question.topic for item in attempt.items} == {"alpha"}
+
+
+def test_print_preview_and_pdf_export(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
+    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+    out = tmp_path / "report.pdf"
+    view.ask_save = lambda *args: out
+    view.open_report()
+    dialog = view.report_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.addWidget(dialog)
+    assert [dialog.paper_box.itemData(i) for i in range(dialog.paper_box.count())] == [
+        Paper.LETTER, Paper.A4]
+    dialog.paper_box.setCurrentIndex(dialog.paper_box.findData(Paper.A4))
+    dialog.export_action.trigger()
+    assert dialog.exported == out and out.stat().st_size > 0
+    dialog.close()
+
+
+def test_export_progress_file(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
+    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+    out = tmp_path / "ana.json"
+    view.ask_save = lambda *args: out
+    view.export_progress()
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["learner"]["name"] == "Ana" and data["period"]["label"] == "Last 30 days"
+    view.ask_save = lambda *args: None  # cancelled: nothing happens
+    view.export_progress()
+
+
+def test_class_summary_dialog(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
+    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+    ana = tmp_path / "ana.json"
+    view.ask_save = lambda *args: ana
+    view.export_progress()
+    data = json.loads(ana.read_text(encoding="utf-8"))
+    data["learner"]["name"] = "Ben"
+    ben = tmp_path / "ben.json"
+    ben.write_text(json.dumps(data), encoding="utf-8")
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({**data, "version": 2}), encoding="utf-8")
+    view.open_class_summary()
+    dialog = view.class_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.pdf_button.isEnabled()
+    dialog.ask_open = lambda *args: [ana, ben, newer]
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    table = dialog.table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert headers == ["Topic", "Ana", "Ben", "Class mean"]
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [
+        "Privacy", "Safety", "Overall"]
+    assert dialog.error_label.isVisible() and "newer.json" in dialog.error_label.text()
+    out = tmp_path / "class.pdf"
+    dialog.ask_save = lambda *args: out
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert out.stat().st_size > 0
+    table.selectColumn(2)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert [f.learner for f in dialog.files] == ["Ana"]
+    dialog.close()
+
+
+def test_file_menu_actions_reach_the_progress_view(qtbot: QtBot, history: Learner,
+                                                   tmp_path: Path) -> None:
+    window = make_window(qtbot, history.ctx, tmp_path, history.profile_id)
+    out = tmp_path / "menu.json"
+    window.progress.ask_save = lambda *args: out
+    window.export_menu()
+    assert out.exists()
+    window.print_report()
+    assert window.progress.report_dialog is not None
+    qtbot.addWidget(window.progress.report_dialog)
+    window.progress.report_dialog.close()
