@@ -137,18 +137,6 @@ class Bank:
         return counts
 
 
-@dataclass(slots=True)
-class ItemDraft:
-    """Mutable scratch space a parser fills before freezing a Question."""
-
-    line: int
-    title: str = ""
-    stem: str = ""
-    choices: list[Choice] = field(default_factory=list)
-    general_feedback: str = ""
-    topic: str = ""
-
-
 def slugify(text: str, *, fallback: str = "bank") -> str:
     """Turn a file name or category into an id that matches ``ID_PATTERN``.
 

@@ -34,7 +34,7 @@ from PySide6.QtGui import (
 
 from mht_desktop.core.errors import MhtError
 from mht_desktop.rendering.charts import ChartStyle
-from mht_desktop.rendering.headless import ensure_gui_app, keep_none_alive
+from mht_desktop.rendering.headless import ensure_gui_app
 
 PDF_DPI = 300
 MARGIN_MM = 16.0
@@ -291,8 +291,7 @@ def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDoc
 def paint_document(build: Builder, device: QPagedPaintDevice, footer: str) -> int:
     """Paint every page on ``device`` (a QPdfWriter or a print preview's QPrinter) with a
     footer; returns the page count."""
-    with keep_none_alive():
-        return _paint_document(build, device, footer)
+    return _paint_document(build, device, footer)
 
 
 def _paint_document(build: Builder, device: QPagedPaintDevice, footer: str) -> int:
@@ -344,16 +343,15 @@ def write_pdf(build: Builder, path: Path, *, paper: Paper, title: str, footer: s
     if not path.parent.is_dir():
         raise ReportWriteError(f"Cannot write {path}: the folder {path.parent} does not "
                                "exist.")
-    with keep_none_alive():
-        writer = QPdfWriter(str(path))
-        writer.setResolution(PDF_DPI)
-        writer.setTitle(title)
-        writer.setCreator("MHT Desktop")
-        writer.setPageLayout(page_layout(paper, landscape=landscape))
-        try:
-            pages = paint_document(build, writer, footer)
-        finally:
-            del writer  # flushes and closes the file
+    writer = QPdfWriter(str(path))
+    writer.setResolution(PDF_DPI)
+    writer.setTitle(title)
+    writer.setCreator("MHT Desktop")
+    writer.setPageLayout(page_layout(paper, landscape=landscape))
+    try:
+        pages = paint_document(build, writer, footer)
+    finally:
+        del writer  # flushes and closes the file
     if not path.exists() or path.stat().st_size == 0:
         raise ReportWriteError(f"Cannot write {path} (check that you may write there).")
     return pages

@@ -25,7 +25,6 @@ from mht_desktop.core.cards import (
 )
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import Clock
-from mht_desktop.core.errors import MhtError
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.core.undo import UndoStack
 from mht_desktop.scheduling import FsrsScheduler
@@ -268,7 +267,3 @@ class StudyService:
         """A card's reviews, oldest first."""
         with self._db.session() as s:
             return repo.history(s, card_id)
-
-
-class NoCardsError(MhtError):
-    """There is nothing to study (no banks with flashcards)."""

@@ -216,7 +216,6 @@ def _bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
             converters.append(flag)
         else:
             converters.append(None)
-    plain = [i for i, conv in enumerate(converters) if conv is None]
     converted = [(i, conv) for i, conv in enumerate(converters) if conv is not None]
     values = []
     for row in rows:
@@ -224,7 +223,6 @@ def _bulk_insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> No
         for i, conv in converted:
             raw[i] = conv(raw[i])
         values.append(raw)
-    del plain
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
     session.connection().exec_driver_sql(sql, [tuple(v) for v in values])

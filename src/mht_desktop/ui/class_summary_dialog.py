@@ -35,7 +35,6 @@ from mht_desktop.rendering.class_report import (
     class_landscape,
     write_class_pdf,
 )
-from mht_desktop.rendering.headless import keep_none_alive
 from mht_desktop.rendering.pages import Paper, paint_document
 from mht_desktop.services.progress_file import ClassSummary, ProgressFile, class_summary, read_many
 from mht_desktop.ui.report_preview import (
@@ -132,8 +131,7 @@ class ClassSummaryDialog(QDialog):
         self._show()
 
     def _show(self) -> None:
-        with keep_none_alive():
-            self._fill_table()
+        self._fill_table()
 
     def _fill_table(self) -> None:
         if self.errors:
@@ -188,8 +186,7 @@ class ClassSummaryDialog(QDialog):
         if path is None:
             return
         try:
-            with keep_none_alive():
-                write_class_pdf(self.summary, path.with_suffix(".pdf"), self.paper)
+            write_class_pdf(self.summary, path.with_suffix(".pdf"), self.paper)
         except MhtError as exc:
             QMessageBox.warning(self, "MHT Desktop", str(exc))
 

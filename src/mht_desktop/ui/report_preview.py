@@ -16,7 +16,6 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewW
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QToolBar, QWidget
 
 from mht_desktop.core.errors import MhtError
-from mht_desktop.rendering.headless import keep_none_alive
 from mht_desktop.rendering.pages import Paper, page_layout
 
 AskSavePath = Callable[[QWidget, str, str, str], Path | None]
@@ -88,11 +87,10 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         return choice if isinstance(choice, Paper) else Paper.LETTER
 
     def _on_paint_requested(self, printer: QPrinter) -> None:
-        with keep_none_alive():
-            try:
-                self._paint(printer)
-            except MhtError as exc:
-                QMessageBox.warning(self, "MHT Desktop", str(exc))
+        try:
+            self._paint(printer)
+        except MhtError as exc:
+            QMessageBox.warning(self, "MHT Desktop", str(exc))
 
     def _on_paper_changed(self) -> None:
         self._printer.setPageLayout(page_layout(self.paper, landscape=self._landscape))
@@ -108,8 +106,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:
-            with keep_none_alive():
-                self._export(path, self.paper)
+            self._export(path, self.paper)
         except MhtError as exc:
             QMessageBox.warning(self, "MHT Desktop", str(exc))
             return

@@ -43,7 +43,6 @@ from mht_desktop.core.stats import (
     countdown_text,
     percent,
 )
-from mht_desktop.rendering.headless import keep_none_alive
 from mht_desktop.rendering.pages import Paper
 from mht_desktop.rendering.report import paint_learner_report, write_learner_pdf
 from mht_desktop.services import progress_file
@@ -245,15 +244,14 @@ class ProgressView(SectionView):
                            on_error=self.show_error)
 
     def _show(self, dashboard: Dashboard) -> None:
-        with keep_none_alive():
-            self.dashboard = dashboard
-            if not dashboard.has_activity:
-                self._stack.setCurrentWidget(self.empty)
-                return
-            self._stack.setCurrentWidget(self.scroll_area)
-            self._show_tiles(dashboard)
-            self._show_topics(dashboard)
-            self._show_charts(dashboard)
+        self.dashboard = dashboard
+        if not dashboard.has_activity:
+            self._stack.setCurrentWidget(self.empty)
+            return
+        self._stack.setCurrentWidget(self.scroll_area)
+        self._show_tiles(dashboard)
+        self._show_topics(dashboard)
+        self._show_charts(dashboard)
 
     def _show_tiles(self, d: Dashboard) -> None:
         overall = d.overall

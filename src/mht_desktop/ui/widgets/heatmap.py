@@ -15,7 +15,6 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from mht_desktop.rendering.charts import ChartStyle, paint_heatmap
-from mht_desktop.rendering.headless import keep_none_alive
 
 
 class HeatmapWidget(QWidget):
@@ -42,10 +41,9 @@ class HeatmapWidget(QWidget):
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        with keep_none_alive():
-            painter = QPainter(self)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            style = ChartStyle.dark() if self.dark else ChartStyle.light()
-            paint_heatmap(painter, QRectF(self.rect()).adjusted(4, 4, -4, -4), self.cells,
-                          style, label_size_pt=max(6.0, self.font().pointSizeF() * 0.8))
-            painter.end()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        style = ChartStyle.dark() if self.dark else ChartStyle.light()
+        paint_heatmap(painter, QRectF(self.rect()).adjusted(4, 4, -4, -4), self.cells,
+                      style, label_size_pt=max(6.0, self.font().pointSizeF() * 0.8))
+        painter.end()
