@@ -87,6 +87,10 @@ def test_results_by_topic_and_pass_mark(quiz: QuizService) -> None:
     assert results.score == 0.75 and results.passed and results.unanswered == 5
     assert sum(t.total for t in results.by_topic) == 20
     assert quiz.history()[0].score == 0.75
+    # A second, shorter attempt: each summary counts its own questions (one grouped query).
+    short = quiz.start(QuizConfig(mode=QuizMode.EXAM, count=5, seed=4))
+    quiz.submit(short.id)
+    assert {h.id: h.questions for h in quiz.history()} == {short.id: 5, view.id: 20}
 
 
 def test_interrupted_exam_resumes_with_its_remaining_time(
@@ -98,7 +102,7 @@ def test_interrupted_exam_resumes_with_its_remaining_time(
     clock.advance(timedelta(hours=5))  # closed for hours: the exam clock stands still
     fresh = QuizService(ctx.db, clock, quiz.profile_id, blueprint=BLUEPRINT)
     offer = fresh.resumable()
-    assert offer is not None and offer.id == view.id
+    assert offer is not None and offer.id == view.id and offer.questions == 20
     assert offer.remaining_s == 20 * 60
     resumed = fresh.resume(view.id)
     assert resumed.items[0].answered and resumed.remaining_s == 20 * 60

@@ -22,10 +22,16 @@ def make_window(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> MainWindow:
 def test_visits_all_five_sections(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
     window = make_window(qtbot, ctx, tmp_path)
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(SECTIONS)
-    for row, view in enumerate(window.views):
+    # Only the section on screen is built; each of the others is built on its first visit.
+    assert [type(v).__name__ for v in window.views] == ["GuideView"]
+    for row in range(len(SECTIONS)):
         window.nav.setCurrentRow(row)
+        view = window.view_at(row)
         assert window.stack.currentWidget() is view
         assert view.isVisible()
+    assert [type(v).__name__ for v in window.views] == [
+        "GuideView", "FlashcardsView", "QuizView", "ProgressView", "BanksView"]
+    assert window.stack.count() == len(SECTIONS)
     assert window.windowTitle() == "MHT Desktop — Ana"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]

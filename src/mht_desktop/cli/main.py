@@ -7,14 +7,19 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mht_desktop import __version__
 from mht_desktop.cli import reports
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
-from mht_desktop.services.context import AppContext
 
-Handler = Callable[[argparse.Namespace, AppContext], int]
+# Building the parser must stay cheap (every start of the window does it): the data layer is
+# imported when a command runs.
+if TYPE_CHECKING:
+    from mht_desktop.services.context import AppContext
+
+Handler = Callable[[argparse.Namespace, "AppContext"], int]
 _EXPORT_FORMATS = ["native", "gift", "moodle-xml", "csv"]
 _IMPORT_FORMATS = [f.value for f in BankFormat]
 
@@ -82,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
                 return reports.report_class(args)
         if args.command == "progress" and (problem := reports.dates_problem(args)):
             return reports.usage_error("progress export", problem)
+        from mht_desktop.services.context import AppContext
+
         ctx = AppContext.open(args.data_dir)
     except MhtError as exc:
         print(f"mht-desktop: {exc}", file=sys.stderr)
@@ -134,11 +141,10 @@ def _profile_delete(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _bank_validate(args: argparse.Namespace) -> int:
-    from mht_desktop.services.banks import BankService
-    from mht_desktop.storage.database import Database
+    from mht_desktop.services.context import AppContext
 
     # Validation never needs the user's database: check against a throwaway one.
-    service = BankService(Database.in_memory(), AppContext.in_memory().clock)
+    service = AppContext.in_memory().banks
     fmt = BankFormat(args.format) if args.format else None
     reports = [service.validate_file(Path(f), fmt, strict=args.strict) for f in args.files]
     if args.json:

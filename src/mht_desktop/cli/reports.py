@@ -13,10 +13,13 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mht_desktop.core.stats import Period, PeriodKind
-from mht_desktop.services.context import AppContext
+# The parser is built on every start, the window's included, so what only commands need
+# (the data layer above all) is imported when a command runs.
+if TYPE_CHECKING:
+    from mht_desktop.core.stats import Period
+    from mht_desktop.services.context import AppContext
 
 USAGE_ERROR = 2
 
@@ -87,6 +90,8 @@ def usage_error(command: str, problem: str) -> int:
 
 
 def _period(ctx: AppContext, profile_id: int, args: argparse.Namespace) -> Period:
+    from mht_desktop.core.stats import Period, PeriodKind
+
     stats = ctx.stats(profile_id)
     if args.date_from is None and args.date_to is None:
         return stats.period(PeriodKind.ALL)

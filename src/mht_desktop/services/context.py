@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mht_desktop.core.clock import Clock, SystemClock
 from mht_desktop.services.banks import BankService
-from mht_desktop.services.guide import GuideService
 from mht_desktop.services.profiles import ProfileService
-from mht_desktop.services.quiz import QuizService
-from mht_desktop.services.stats import StatsService
-from mht_desktop.services.study import StudyService
 from mht_desktop.storage.database import Database
 from mht_desktop.storage.paths import resolve_data_dir
+
+# Each service below is imported when first asked for: a window that opens on the guide
+# never loads the scheduler, and the command line loads only what its command needs.
+if TYPE_CHECKING:
+    from mht_desktop.services.guide import GuideService
+    from mht_desktop.services.quiz import QuizService
+    from mht_desktop.services.stats import StatsService
+    from mht_desktop.services.study import StudyService
 
 
 @dataclass
@@ -52,18 +57,26 @@ class AppContext:
 
     def study(self, profile_id: int) -> StudyService:
         """Flashcard study for one learner (keep the instance: it holds the undo stack)."""
+        from mht_desktop.services.study import StudyService
+
         return StudyService(self.db, self.clock, profile_id)
 
     def quiz(self, profile_id: int) -> QuizService:
         """Quizzes for one learner (keep the instance: it runs the exam clock)."""
+        from mht_desktop.services.quiz import QuizService
+
         return QuizService(self.db, self.clock, profile_id)
 
     def guide(self, profile_id: int) -> GuideService:
         """The career guide for one learner (keep the instance: it caches pages and search)."""
+        from mht_desktop.services.guide import GuideService
+
         return GuideService(self.db, self.clock, profile_id)
 
     def stats(self, profile_id: int) -> StatsService:
         """Progress figures and report data for one learner (cheap; make one when needed)."""
+        from mht_desktop.services.stats import StatsService
+
         return StatsService(self.db, self.clock, profile_id)
 
     def close(self) -> None:

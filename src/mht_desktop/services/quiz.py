@@ -488,9 +488,9 @@ class QuizService:
         """Finished attempts, newest first."""
         with self._db.session() as s:
             rows = repo.attempts(s, self.profile_id)
-            counts = {r.id: len(repo.item_rows(s, r.id)) for r in rows}
+            counts = repo.item_counts(s, [r.id for r in rows])
         return [AttemptSummary(r.id, QuizMode(r.mode), r.started_at, r.finished_at,
-                               counts[r.id], r.score, r.passed) for r in rows]
+                               counts.get(r.id, 0), r.score, r.passed) for r in rows]
 
     def resumable(self) -> AttemptSummary | None:
         """The newest unfinished attempt, if any (offered at start-up)."""
@@ -499,7 +499,7 @@ class QuizService:
             if not rows:
                 return None
             r = rows[0]
-            count = len(repo.item_rows(s, r.id))
+            count = repo.item_counts(s, [r.id]).get(r.id, 0)
             return AttemptSummary(r.id, QuizMode(r.mode), r.started_at, None, count, None,
                                   None, remaining_seconds(r.time_limit_s, r.elapsed_s))
 

@@ -164,6 +164,17 @@ def item_rows(session: Session, attempt_id: int) -> list[AttemptItemRow]:
         AttemptItemRow.attempt_id == attempt_id).order_by(AttemptItemRow.position)))
 
 
+def item_counts(session: Session, attempt_ids: list[int]) -> dict[int, int]:
+    """How many questions each attempt has (one grouped query, not one per attempt)."""
+    if not attempt_ids:
+        return {}
+    rows = session.execute(
+        select(AttemptItemRow.attempt_id, func.count())
+        .where(AttemptItemRow.attempt_id.in_(attempt_ids))
+        .group_by(AttemptItemRow.attempt_id))
+    return {attempt_id: int(count) for attempt_id, count in rows}
+
+
 def item_row(session: Session, attempt_id: int, position: int) -> AttemptItemRow:
     """One item of an attempt."""
     row = session.scalar(select(AttemptItemRow).where(AttemptItemRow.attempt_id == attempt_id,

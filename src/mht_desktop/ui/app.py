@@ -1,20 +1,31 @@
-"""Starting the window: open the data, choose the learner, show the main window."""
+"""Starting the window: show it at once, open the data on the worker lane, then fill it.
+
+Importing the data layer (SQLAlchemy, the models, the services) takes longer than Qt needs to
+show a bare window, so start-up does not wait for it: the main window opens as a shell, the
+database is opened on the task lane, and the learner's section appears when it is ready.
+Nothing here imports the data layer at module level.
+"""
 
 from __future__ import annotations
 
+import linecache
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
-from mht_desktop.services.context import AppContext
 from mht_desktop.storage.paths import resolve_data_dir
+from mht_desktop.ui.imports import import_and_forget_source
 from mht_desktop.ui.main_window import MainWindow, app_icon
-from mht_desktop.ui.profile_dialog import ProfilePicker, WelcomeDialog
 from mht_desktop.ui.task_runner import TaskRunner
+
+if TYPE_CHECKING:
+    from mht_desktop.services.context import AppContext
 
 
 def ui_settings(data_dir: Path | None) -> QSettings:
@@ -24,25 +35,111 @@ def ui_settings(data_dir: Path | None) -> QSettings:
     return QSettings(str(data_dir / "ui.ini"), QSettings.Format.IniFormat)
 
 
-def choose_profile(app_ctx: AppContext) -> Profile | None:
-    """The learner to open: the only one, the one picked, or a new one on first run."""
-    profiles = app_ctx.profiles.list()
+def choose_profile(app_ctx: AppContext, profiles: Sequence[Profile] | None = None, *,
+                   parent: QWidget | None = None) -> Profile | None:
+    """The learner to open: the only one, the one picked, or a new one on first run.
+
+    Args:
+        app_ctx: The open data.
+        profiles: The learners, most recently used first (read again when None).
+        parent: The window the dialogs belong to.
+    """
+    from mht_desktop.ui.profile_dialog import ProfilePicker, WelcomeDialog
+
+    profiles = list(profiles) if profiles is not None else app_ctx.profiles.list()
     if not profiles:
-        welcome = WelcomeDialog(app_ctx)
+        welcome = WelcomeDialog(app_ctx, parent)
         return welcome.created if welcome.exec() == QDialog.DialogCode.Accepted else None
     if len(profiles) == 1:
         return profiles[0]
-    picker = ProfilePicker(app_ctx, current=profiles[0].id)
+    picker = ProfilePicker(app_ctx, current=profiles[0].id, parent=parent)
     return picker.chosen if picker.exec() == QDialog.DialogCode.Accepted else None
 
 
-def build_window(app_ctx: AppContext, profile: Profile, tasks: TaskRunner) -> MainWindow:
-    """The main window for ``profile``, with the shipped banks loading in the background."""
-    window = MainWindow(app_ctx, profile, tasks=tasks, settings=ui_settings(app_ctx.data_dir))
-    window.apply_look()
-    tasks.run(app_ctx.banks.ensure_builtin_banks, on_done=window.publish,
-              on_error=lambda exc: window.statusBar().showMessage(str(exc), 15000))
-    return window
+# Importing the data layer in steps lets the source text PySide6's import hook reads (see
+# ui/imports.py) be dropped between steps instead of piling up: about 12 MB at the peak.
+DATA_LAYER_STEPS = ("sqlalchemy.util", "sqlalchemy.sql", "sqlalchemy.engine", "sqlalchemy",
+                    "sqlalchemy.orm", "mht_desktop.storage.models",
+                    "mht_desktop.services.context")
+
+
+def import_data_layer() -> None:
+    """Import SQLAlchemy and the services (slow: call it off the UI thread)."""
+    for name in DATA_LAYER_STEPS:
+        import_and_forget_source(name)
+
+
+def _open_data(data_dir: Path) -> tuple[AppContext, list[Profile]]:
+    """On the worker lane: import the data layer, open the database, list the learners."""
+    import_data_layer()
+    from mht_desktop.services.context import AppContext
+
+    app_ctx = AppContext.open(data_dir)
+    try:
+        return app_ctx, app_ctx.profiles.list()
+    except BaseException:
+        app_ctx.close()
+        raise
+
+
+class Startup(QObject):
+    """One start of the app: the window, the task lane and, once open, the data.
+
+    Signals:
+        ready: the learner's data is open and their section has what it shows.
+        failed: the data could not be opened (the message says what and where).
+        cancelled: nobody was chosen to study (the welcome or picker was closed).
+    """
+
+    ready = Signal()
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, data_dir: Path, *, profile_name: str | None = None) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.profile_name = profile_name
+        self.app_ctx: AppContext | None = None
+        self.tasks = TaskRunner()
+        self.window = MainWindow(None, None, tasks=self.tasks, settings=ui_settings(data_dir))
+        self.window.apply_look()
+        linecache.clearcache()  # what PySide6's import hook read of our modules; see imports.py
+
+    def begin(self) -> None:
+        """Show the window and start opening the data in the background."""
+        self.window.show()
+        QTimer.singleShot(0, self.window.raise_)
+        self.tasks.run(lambda: _open_data(self.data_dir), on_done=self._opened,
+                       on_error=self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        message = str(exc) if isinstance(exc, MhtError) else f"Unexpected error: {exc}"
+        QMessageBox.critical(self.window, "MHT Desktop cannot start", message)
+        self.failed.emit(message)
+
+    def _opened(self, result: tuple[AppContext, list[Profile]]) -> None:
+        app_ctx, profiles = result
+        self.app_ctx = app_ctx
+        named = [p for p in profiles if p.name == self.profile_name]
+        profile = named[0] if named else choose_profile(app_ctx, profiles, parent=self.window)
+        if profile is None:
+            self.cancelled.emit()
+            return
+        app_ctx.profiles.mark_used(profile.id)
+        self.window.attach(app_ctx, profile)
+        window = self.window
+        self.tasks.run(app_ctx.banks.ensure_builtin_banks, on_done=window.publish,
+                       on_error=lambda exc: window.statusBar().showMessage(str(exc), 15000))
+        # The lane is serial, so this runs after the section's first load and the check of
+        # the shipped banks: the window is then showing the learner's data.
+        self.tasks.run(lambda: None, on_done=lambda _: self.ready.emit())
+
+    def close(self) -> None:
+        """Wait for queued work, then release the database."""
+        self.tasks.wait()
+        if self.app_ctx is not None:
+            self.app_ctx.close()
+            self.app_ctx = None
 
 
 def run_app(data_dir: str | None = None) -> int:
@@ -53,21 +150,20 @@ def run_app(data_dir: str | None = None) -> int:
     app.setOrganizationName("mht-desktop")
     app.setWindowIcon(app_icon())
     try:
-        app_ctx = AppContext.open(resolve_data_dir(data_dir))
+        path = resolve_data_dir(data_dir)
     except MhtError as exc:
         QMessageBox.critical(None, "MHT Desktop cannot start", str(exc))
         print(f"mht-desktop: {exc}", file=sys.stderr)
         return 1
-    profile = choose_profile(app_ctx)
-    if profile is None:
-        app_ctx.close()
-        return 0
-    app_ctx.profiles.mark_used(profile.id)
-    tasks = TaskRunner()
-    window = build_window(app_ctx, profile, tasks)
-    window.show()
-    QTimer.singleShot(0, window.raise_)
+    startup = Startup(path)
+
+    def failed(message: str) -> None:
+        print(f"mht-desktop: {message}", file=sys.stderr)
+        app.exit(1)
+
+    startup.failed.connect(failed)
+    startup.cancelled.connect(lambda: app.exit(0))
+    startup.begin()
     code = app.exec()
-    tasks.wait()
-    app_ctx.close()
+    startup.close()
     return code

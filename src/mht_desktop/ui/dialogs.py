@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mht_desktop.services.banks import BankReport
+if TYPE_CHECKING:
+    from mht_desktop.services.banks import BankReport
+
 
 SHORTCUTS = [
     ("Anywhere", [("Ctrl+1 … Ctrl+5", "Guide, Flashcards, Quiz, Progress, Question banks"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -35,19 +36,29 @@ from mht_desktop import __version__
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
-from mht_desktop.services.context import AppContext
 from mht_desktop.ui.changes_bus import ChangesBus
-from mht_desktop.ui.dialogs import ask_profile_name, shortcuts_html
+from mht_desktop.ui.imports import import_and_forget_source
 from mht_desktop.ui.task_runner import TaskRunner
 from mht_desktop.ui.theme import ThemeMode, apply_theme, is_dark
-from mht_desktop.ui.views.banks_view import BanksView
-from mht_desktop.ui.views.base import SectionView, ViewContext
-from mht_desktop.ui.views.flashcards_view import FlashcardsView
-from mht_desktop.ui.views.guide_view import GuideView
-from mht_desktop.ui.views.progress_view import ProgressView
-from mht_desktop.ui.views.quiz_view import QuizView
+
+# The window opens before the data layer is imported (SQLAlchemy alone takes longer than a
+# bare Qt window), so the views and services are imported when a section is first shown.
+if TYPE_CHECKING:
+    from mht_desktop.services.context import AppContext
+    from mht_desktop.ui.views.banks_view import BanksView
+    from mht_desktop.ui.views.base import SectionView, ViewContext
+    from mht_desktop.ui.views.flashcards_view import FlashcardsView
+    from mht_desktop.ui.views.guide_view import GuideView
+    from mht_desktop.ui.views.progress_view import ProgressView
+    from mht_desktop.ui.views.quiz_view import QuizView
 
 SECTIONS = ("Guide", "Flashcards", "Quiz", "Progress", "Question banks")
+# Where each section's view lives: (module under mht_desktop.ui.views, class name).
+SECTION_VIEWS = (("guide_view", "GuideView"), ("flashcards_view", "FlashcardsView"),
+                 ("quiz_view", "QuizView"), ("progress_view", "ProgressView"),
+                 ("banks_view", "BanksView"))
+GUIDE, FLASHCARDS, QUIZ, PROGRESS, BANKS = range(len(SECTIONS))
+LAST_PROFILE_KEY = "session/last_profile"
 TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)
 
 
@@ -63,24 +74,39 @@ def app_icon() -> QIcon:
     return QIcon(str(Path(__file__).with_name("icons") / "mht-desktop.svg"))
 
 
+class LoadingPage(QLabel):
+    """What a section shows until the learner's data is open."""
+
+    def __init__(self) -> None:
+        super().__init__("Opening your study data…")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setEnabled(False)  # drawn in the muted text colour
+
+
 class MainWindow(QMainWindow):
-    """The window a learner studies in."""
+    """The window a learner studies in.
+
+    It can open as a shell, before the database is ready (``app_ctx`` and ``profile`` None),
+    so that start-up shows a window at once; :meth:`attach` then fills it. Each section's view
+    is built the first time it is shown, which keeps start-up time and memory low.
+    """
 
     profile_changed = Signal(int)
 
-    def __init__(self, app_ctx: AppContext, profile: Profile, *, tasks: TaskRunner,
-                 settings: QSettings) -> None:
+    def __init__(self, app_ctx: AppContext | None, profile: Profile | None, *,
+                 tasks: TaskRunner, settings: QSettings) -> None:
         super().__init__()
-        self.app_ctx = app_ctx
-        self.profile = profile
+        self.app_ctx: AppContext | None = None
+        self.profile: Profile | None = None
+        self.view_ctx: ViewContext | None = None
         self.tasks = tasks
         self.settings = settings
         self.bus = ChangesBus(self)
-        self.setWindowTitle(f"MHT Desktop — {profile.name}")
+        self._built: dict[int, SectionView] = {}
+        self._data_actions: list[QAction] = []
+        self.setWindowTitle("MHT Desktop")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.view_ctx = ViewContext(app=app_ctx, tasks=tasks, bus=self.bus,
-                                    profile_id=profile.id, dark=False)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -89,17 +115,10 @@ class MainWindow(QMainWindow):
                                "QListWidget#navigation::item { padding: 9px 10px; }")
         self.nav.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
-        self.guide = GuideView(self.view_ctx)
-        self.flashcards = FlashcardsView(self.view_ctx)
-        self.quiz = QuizView(self.view_ctx)
-        self.progress = ProgressView(self.view_ctx)
-        self.banks = BanksView(self.view_ctx)
-        self.views: list[SectionView] = [self.guide, self.flashcards, self.quiz, self.progress,
-                                         self.banks]
-        for name, view in zip(SECTIONS, self.views, strict=True):
+        for name in SECTIONS:
             QListWidgetItem(name, self.nav)
-            self.stack.addWidget(view)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self.stack.addWidget(LoadingPage())
+        self.nav.currentRowChanged.connect(self._show_section)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -112,27 +131,111 @@ class MainWindow(QMainWindow):
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
         self._build_menus()
         self._restore_geometry()
+        section = _as_int(self.settings.value("window/section", 0))
+        self.nav.setCurrentRow(section if 0 <= section < len(SECTIONS) else 0)
+        if app_ctx is not None and profile is not None:
+            self.attach(app_ctx, profile)
+
+    @property
+    def attached(self) -> bool:
+        """Whether the learner's data is open in this window."""
+        return self.view_ctx is not None
+
+    def attach(self, app_ctx: AppContext, profile: Profile) -> None:
+        """Open ``profile``'s data in the window (once, after the database is ready)."""
+        from mht_desktop.ui.views.base import ViewContext
+
+        self.app_ctx = app_ctx
+        self.profile = profile
+        self.view_ctx = ViewContext(app=app_ctx, tasks=self.tasks, bus=self.bus,
+                                    profile_id=profile.id, dark=False)
+        for action in self._data_actions:
+            action.setEnabled(True)
         self._show_profile()
-        self.nav.setCurrentRow(_as_int(self.settings.value("window/section", 0)))
+        self.apply_look()
+        self._show_section(self.nav.currentRow())
+
+    # -- sections ------------------------------------------------------------------------
+    def view_at(self, row: int) -> SectionView:
+        """The view of section ``row``, built now if this is its first use."""
+        view = self._built.get(row)
+        if view is not None:
+            return view
+        if self.view_ctx is None:
+            raise RuntimeError("The window has no learner data yet.")
+        module_name, class_name = SECTION_VIEWS[row]
+        module = import_and_forget_source(f"mht_desktop.ui.views.{module_name}")
+        view = cast("SectionView", getattr(module, class_name)(self.view_ctx))
+        self._built[row] = view
+        placeholder = self.stack.widget(row)
+        self.stack.insertWidget(row, view)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return view
+
+    def _show_section(self, row: int) -> None:
+        if row < 0:
+            return
+        if self.attached:
+            self.stack.setCurrentWidget(self.view_at(row))
+        else:
+            self.stack.setCurrentIndex(row)
+
+    @property
+    def views(self) -> list[SectionView]:
+        """The sections built so far, in navigation order."""
+        return [self._built[row] for row in sorted(self._built)]
+
+    @property
+    def guide(self) -> GuideView:
+        """The career guide section."""
+        return cast("GuideView", self.view_at(GUIDE))
+
+    @property
+    def flashcards(self) -> FlashcardsView:
+        """The flashcards section."""
+        return cast("FlashcardsView", self.view_at(FLASHCARDS))
+
+    @property
+    def quiz(self) -> QuizView:
+        """The quiz and exam section."""
+        return cast("QuizView", self.view_at(QUIZ))
+
+    @property
+    def progress(self) -> ProgressView:
+        """The progress section."""
+        return cast("ProgressView", self.view_at(PROGRESS))
+
+    @property
+    def banks(self) -> BanksView:
+        """The question banks section."""
+        return cast("BanksView", self.view_at(BANKS))
 
     # -- menus ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Import question bank…", self.banks.import_dialog, "Ctrl+I")
-        self._action(file_menu, "&Print progress report…", self.print_report, "Ctrl+P")
-        self._action(file_menu, "&Export…", self.export_menu, "Ctrl+E")
+        data = self._data_actions
+        data.append(self._action(file_menu, "&Import question bank…",
+                                 lambda: self.banks.import_dialog(), "Ctrl+I"))
+        data.append(self._action(file_menu, "&Print progress report…", self.print_report,
+                                 "Ctrl+P"))
+        data.append(self._action(file_menu, "&Export…", self.export_menu, "Ctrl+E"))
         file_menu.addSeparator()
         profile_menu = file_menu.addMenu("Learner &profile")
-        self._action(profile_menu, "&Switch…", self.switch_profile)
-        self._action(profile_menu, "&New…", self.new_profile)
-        self._action(profile_menu, "&Rename…", self.rename_profile)
-        self._action(profile_menu, "&Delete…", self.delete_profile)
+        data.append(self._action(profile_menu, "&Switch…", self.switch_profile))
+        data.append(self._action(profile_menu, "&New…", self.new_profile))
+        data.append(self._action(profile_menu, "&Rename…", self.rename_profile))
+        data.append(self._action(profile_menu, "&Delete…", self.delete_profile))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        data.append(self.undo_action)
+        for action in data:
+            action.setEnabled(False)  # until the learner's data is open
 
         view = bar.addMenu("&View")
         for i, name in enumerate(SECTIONS):
@@ -141,14 +244,15 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         theme_menu = view.addMenu("&Theme")
         group = QActionGroup(self)
-        current = self.theme_mode()
+        self._theme_actions: dict[ThemeMode, QAction] = {}
         for mode, label in ((ThemeMode.SYSTEM, "Follow system"), (ThemeMode.LIGHT, "Light"),
                             (ThemeMode.DARK, "Dark")):
             action = QAction(label, self, checkable=True)
-            action.setChecked(mode is current)
             action.triggered.connect(lambda _=False, m=mode: self.set_theme(m))
             group.addAction(action)
             theme_menu.addAction(action)
+            self._theme_actions[mode] = action
+        self._theme_actions[self.theme_mode()].setChecked(True)
         self._action(view, "&Larger text", lambda: self.step_text_size(1), "Ctrl+=")
         self._action(view, "&Smaller text", lambda: self.step_text_size(-1), "Ctrl+-")
         self._action(view, "&Reset text size", lambda: self.set_text_scale(1.0), "Ctrl+0")
@@ -168,7 +272,10 @@ class MainWindow(QMainWindow):
 
     # -- theme and text size ---------------------------------------------------------------
     def _key(self, name: str) -> str:
-        return f"profile-{self.profile.id}/{name}"
+        # Before the data is open, use the last learner's look so the first paint is right.
+        profile_id = self.profile.id if self.profile is not None else \
+            _as_int(self.settings.value(LAST_PROFILE_KEY, 0))
+        return f"profile-{profile_id}/{name}"
 
     def theme_mode(self) -> ThemeMode:
         """The theme this learner chose."""
@@ -204,21 +311,34 @@ class MainWindow(QMainWindow):
     def apply_look(self) -> None:
         """Apply this learner's theme and text size, and redraw themed content."""
         app = QApplication.instance()
+        mode = self.theme_mode()
         if isinstance(app, QApplication):
-            apply_theme(app, self.theme_mode(), self.text_scale())
-        self.view_ctx.dark = is_dark(self.theme_mode())
+            apply_theme(app, mode, self.text_scale())
+        self._theme_actions[mode].setChecked(True)
+        if self.view_ctx is not None:
+            self.view_ctx.dark = is_dark(mode)
         for view in self.views:
             view.mark_stale()
 
     # -- profiles ------------------------------------------------------------------------
     def _show_profile(self) -> None:
+        if self.profile is None:
+            return
         self.setWindowTitle(f"MHT Desktop — {self.profile.name}")
         self.profile_label.setText(f"Learner: {self.profile.name}")
+        self.settings.setValue(LAST_PROFILE_KEY, self.profile.id)
+
+    def _data(self) -> tuple[AppContext, Profile]:
+        # Actions that need data are disabled until attach(), so this only guards misuse.
+        if self.app_ctx is None or self.profile is None:
+            raise RuntimeError("The window has no learner data yet.")
+        return self.app_ctx, self.profile
 
     def use_profile(self, profile: Profile) -> None:
         """Switch every view to ``profile``."""
+        app_ctx, _ = self._data()
         self.profile = profile
-        self.app_ctx.profiles.mark_used(profile.id)
+        app_ctx.profiles.mark_used(profile.id)
         for view in self.views:
             view.set_profile(profile.id)
         self._show_profile()
@@ -229,17 +349,21 @@ class MainWindow(QMainWindow):
         """Pick another learner (or create one)."""
         from mht_desktop.ui.profile_dialog import ProfilePicker
 
-        picker = ProfilePicker(self.app_ctx, current=self.profile.id, parent=self)
+        app_ctx, current = self._data()
+        picker = ProfilePicker(app_ctx, current=current.id, parent=self)
         if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen is not None:
             self.use_profile(picker.chosen)
 
     def new_profile(self) -> None:
         """Create a learner and switch to them."""
+        from mht_desktop.ui.dialogs import ask_profile_name
+
+        app_ctx, _ = self._data()
         name = ask_profile_name(self, "New learner", "Name of the new learner:")
         if name is None:
             return
         try:
-            profile, changes = self.app_ctx.profiles.create(name)
+            profile, changes = app_ctx.profiles.create(name)
         except MhtError as exc:
             QMessageBox.warning(self, "MHT Desktop", str(exc))
             return
@@ -248,11 +372,14 @@ class MainWindow(QMainWindow):
 
     def rename_profile(self) -> None:
         """Rename the current learner."""
-        name = ask_profile_name(self, "Rename learner", "New name:", self.profile.name)
+        from mht_desktop.ui.dialogs import ask_profile_name
+
+        app_ctx, current = self._data()
+        name = ask_profile_name(self, "Rename learner", "New name:", current.name)
         if name is None:
             return
         try:
-            profile, changes = self.app_ctx.profiles.rename(self.profile.id, name)
+            profile, changes = app_ctx.profiles.rename(current.id, name)
         except MhtError as exc:
             QMessageBox.warning(self, "MHT Desktop", str(exc))
             return
@@ -262,39 +389,36 @@ class MainWindow(QMainWindow):
 
     def delete_profile(self) -> None:
         """Delete the current learner after confirmation, then pick another."""
-        others = [p for p in self.app_ctx.profiles.list() if p.id != self.profile.id]
+        app_ctx, current = self._data()
+        others = [p for p in app_ctx.profiles.list() if p.id != current.id]
         if not others:
             QMessageBox.information(self, "MHT Desktop", "This is the only learner profile. "
                                     "Create another one before deleting this one.")
             return
         answer = QMessageBox.question(
             self, "Delete learner",
-            f"Delete {self.profile.name} and all of their progress (reviews, quiz results, "
+            f"Delete {current.name} and all of their progress (reviews, quiz results, "
             "reading progress and notes)? This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        changes = self.app_ctx.profiles.delete(self.profile.id)
+        changes = app_ctx.profiles.delete(current.id)
         self.bus.publish(changes)
         self.use_profile(others[0])
 
     # -- file actions --------------------------------------------------------------------
     def print_report(self) -> None:
         """Open the progress section's report preview."""
-        self.nav.setCurrentRow(SECTIONS.index("Progress"))
-        opener = getattr(self.progress, "open_report", None)
-        if callable(opener):
-            opener()
+        self.nav.setCurrentRow(PROGRESS)
+        self.progress.open_report()
 
     def export_menu(self) -> None:
         """Export a bank (from the banks section) or a progress file (from Progress)."""
-        opener = getattr(self.progress, "export_progress", None)
-        if self.stack.currentWidget() is self.banks or not callable(opener):
-            self.nav.setCurrentRow(SECTIONS.index("Question banks"))
+        if self.nav.currentRow() == BANKS:
             self.banks.export_dialog()
         else:
-            opener()
+            self.progress.export_progress()
 
     def undo(self) -> None:
         """Undo the last undoable step in the current section."""
@@ -307,6 +431,8 @@ class MainWindow(QMainWindow):
     # -- help ----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         """Show every keyboard shortcut."""
+        from mht_desktop.ui.dialogs import shortcuts_html
+
         dialog = QDialog(self)
         dialog.setWindowTitle("Keyboard shortcuts")
         dialog.resize(520, 560)
@@ -318,7 +444,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Version, purpose and data location."""
-        where = self.app_ctx.db.path or "memory"
+        where = (self.app_ctx.db.path or "memory") if self.app_ctx else "not open yet"
         QMessageBox.about(
             self, "About MHT Desktop",
             f"<h3>MHT Desktop {__version__}</h3><p>A study app for mental health technicians: "
@@ -352,10 +478,10 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if not paths:
+        if not paths or not self.attached:
             return
         event.acceptProposedAction()
-        self.nav.setCurrentRow(SECTIONS.index("Question banks"))
+        self.nav.setCurrentRow(BANKS)
         for path in paths:
             self.banks.import_path(path)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,8 +20,10 @@ from PySide6.QtWidgets import (
 
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
-from mht_desktop.services.context import AppContext
 from mht_desktop.ui.dialogs import ask_profile_name
+
+if TYPE_CHECKING:
+    from mht_desktop.services.context import AppContext
 
 
 class WelcomeDialog(QDialog):

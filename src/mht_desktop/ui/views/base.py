@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.errors import MhtError
-from mht_desktop.services.context import AppContext
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.task_runner import TaskRunner
+
+if TYPE_CHECKING:
+    from mht_desktop.services.context import AppContext
 
 
 @dataclass

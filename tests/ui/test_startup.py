@@ -1,0 +1,92 @@
+"""Start-up: the window shows before the data layer loads, then fills with the learner's data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from mht_desktop.services.context import AppContext
+from mht_desktop.ui.app import Startup
+from mht_desktop.ui.main_window import SECTIONS, LoadingPage, MainWindow
+from mht_desktop.ui.task_runner import ImmediateTaskRunner
+
+
+def test_window_modules_do_not_import_the_data_layer() -> None:
+    # SQLAlchemy takes longer to import than Qt takes to show a window: the start-up path
+    # must leave it to the worker lane. A fresh interpreter, so other tests cannot hide it.
+    code = ("import sys, mht_desktop.launcher, mht_desktop.ui.app, mht_desktop.ui.main_window;"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('sqlalchemy', 'alembic', 'markdown_it', 'fsrs') "
+            "or m.startswith(('mht_desktop.services', 'mht_desktop.ui.views'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_shell_window_waits_for_data_then_builds_sections_on_demand(
+        qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(None, None, tasks=ImmediateTaskRunner(), settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.attached and window.views == []
+    assert all(isinstance(window.stack.widget(i), LoadingPage) for i in range(len(SECTIONS)))
+    assert not window.undo_action.isEnabled()
+    window.nav.setCurrentRow(SECTIONS.index("Quiz"))  # navigating before the data is fine
+    assert isinstance(window.stack.currentWidget(), LoadingPage)
+
+    profile, _ = ctx.profiles.create("Ana")
+    window.attach(ctx, profile)
+    assert window.windowTitle() == "MHT Desktop — Ana"
+    assert window.undo_action.isEnabled()
+    assert [type(v).__name__ for v in window.views] == ["QuizView"]
+    assert window.stack.currentWidget() is window.quiz
+    assert settings.value("session/last_profile") in (profile.id, str(profile.id))
+
+
+def test_startup_opens_the_only_learner_and_signals_ready(qtbot: QtBot, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app_ctx = AppContext.open(data)
+    app_ctx.profiles.create("Ana")
+    app_ctx.close()
+
+    startup = Startup(data)
+    qtbot.addWidget(startup.window)
+    with qtbot.waitSignal(startup.ready, timeout=30000):
+        startup.begin()
+        assert startup.window.isVisible()  # shown before the data is open
+    assert startup.window.attached
+    assert startup.window.profile is not None and startup.window.profile.name == "Ana"
+    assert startup.app_ctx is not None
+    banks = startup.app_ctx.banks.list()
+    assert banks, "the shipped banks load after start-up"
+    startup.window.close()
+    startup.close()
+
+
+def test_startup_reports_a_damaged_database_and_leaves_it_alone(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    damaged = data / "mht-desktop.sqlite3"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    before = damaged.read_bytes()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda _parent, _title, text: shown.append(text))
+
+    startup = Startup(data)
+    qtbot.addWidget(startup.window)
+    with qtbot.waitSignal(startup.failed, timeout=30000) as failed:
+        startup.begin()
+    assert str(damaged) in failed.args[0]
+    assert shown == [failed.args[0]]
+    assert not startup.window.attached
+    startup.close()
+    assert damaged.read_bytes() == before
