@@ -77,3 +77,15 @@ def test_theme_and_text_size_are_per_profile(qtbot: QtBot, ctx: AppContext,
     other, _ = ctx.profiles.create("Ben")
     window.use_profile(other)
     assert window.theme_mode() is ThemeMode.SYSTEM and window.text_scale() == 1.0
+
+
+def test_a_squashed_window_comes_back_usable(qtbot: QtBot, ctx: AppContext,
+                                             tmp_path: Path) -> None:
+    window = make_window(qtbot, ctx, tmp_path)
+    window.resize(700, 150)
+    window.close()
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(ctx, ctx.profiles.list()[0], tasks=ImmediateTaskRunner(),
+                       settings=settings)
+    qtbot.addWidget(again)
+    assert again.height() >= 480 and again.width() >= 640

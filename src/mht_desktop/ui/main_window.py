@@ -59,6 +59,8 @@ SECTION_VIEWS = (("guide_view", "GuideView"), ("flashcards_view", "FlashcardsVie
                  ("banks_view", "BanksView"))
 GUIDE, FLASHCARDS, QUIZ, PROGRESS, BANKS = range(len(SECTIONS))
 LAST_PROFILE_KEY = "session/last_profile"
+DEFAULT_SIZE = (1180, 780)
+MIN_RESTORED_SIZE = (640, 480)
 TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)
 
 
@@ -459,7 +461,15 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(1180, 780)
+            self.resize(*DEFAULT_SIZE)
+        # A size saved on a smaller screen (or a squashed window) must not leave the next
+        # start unusable: grow to a workable minimum, within the screen.
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = MIN_RESTORED_SIZE
+        if screen is not None:
+            width, height = min(width, screen.width()), min(height, screen.height())
+        if self.width() < width or self.height() < height:
+            self.resize(max(self.width(), width), max(self.height(), height))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
