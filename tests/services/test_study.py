@@ -168,3 +168,112 @@ def test_browser_filters_and_sorts(study: StudyService) -> None:
     assert [r.front for r in rows][:3] == ["Front 1", "Front 10", "Front 11"]
     assert len(study.browse(BrowseQuery(state=CardState.LEARNING))) == 1
     assert len(study.browse(BrowseQuery(topic_id="b"))) == 15
+
+
+def _fresh(study: StudyService, clock: FixedClock) -> StudyService:
+    """A new service for the same learner: it has to count today's reviews from the logs."""
+    return StudyService(study._db, clock, study.profile_id, zone=UTC, fuzz=False)
+
+
+def _same_choice(study: StudyService, clock: FixedClock) -> None:
+    fresh = _fresh(study, clock)
+    assert study.queue_state() == fresh.queue_state()
+    mine, theirs = study.next_card(), fresh.next_card()
+    assert (mine and mine.card_id) == (theirs and theirs.card_id)
+
+
+def test_daily_counts_kept_by_the_service_match_a_recount(
+        study: StudyService, ctx: AppContext, clock: FixedClock) -> None:
+    import random
+
+    ctx.profiles.update_settings(study.profile_id, new_per_day=4, reviews_per_day=3)
+    study.reload()
+    rng = random.Random(11)
+    for _ in range(160):
+        step = rng.random()
+        if step < 0.6:
+            card = study.next_card()
+            if card is not None:
+                study.answer(card, rng.choice(list(Rating)))
+        elif step < 0.75:
+            study.undo()
+        elif step < 0.8:
+            card = study.next_card()
+            if card is not None:
+                study.bury(card.card_id)
+        else:  # minutes, hours, or across one or more 4 AM day boundaries
+            clock.advance(rng.choice((timedelta(minutes=3), timedelta(hours=5),
+                                      timedelta(days=1), timedelta(days=3))))
+        _same_choice(study, clock)
+
+
+def test_choosing_counts_the_days_reviews_once_then_keeps_count(
+        study: StudyService, ctx: AppContext, clock: FixedClock) -> None:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    def counted() -> bool:
+        found = any("FROM review_logs" in s and s.lstrip().startswith("SELECT")
+                    for s in statements)
+        statements.clear()
+        return found
+
+    event.listen(ctx.db.engine, "before_cursor_execute", record)
+    try:
+        card = study.next_card()
+        assert card is not None and counted()
+        study.answer(card, Rating.GOOD)
+        assert not counted()
+        assert study.next_card() is not None and not counted()  # kept in step by answer()
+        study.undo()
+        assert study.next_card() is not None and counted()  # undo makes it count again
+        clock.advance(timedelta(days=1))
+        assert study.next_card() is not None and counted()  # so does a new study day
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", record)
+
+
+def test_undo_gives_back_todays_new_card_allowance(
+        study: StudyService, ctx: AppContext, clock: FixedClock) -> None:
+    ctx.profiles.update_settings(study.profile_id, new_per_day=1)
+    study.reload()
+    card = study.next_card()
+    assert card is not None
+    study.answer(card, Rating.EASY)
+    assert study.next_card() is None and study.queue_state().new == 0
+    study.undo()
+    again = study.next_card()
+    assert again is not None and again.card_id == card.card_id
+    assert study.queue_state().new == 1
+
+
+def test_an_answer_given_after_the_day_boundary_counts_for_the_new_day(
+        study: StudyService, ctx: AppContext, clock: FixedClock) -> None:
+    ctx.profiles.update_settings(study.profile_id, new_per_day=1)
+    study.reload()
+    clock.current = datetime(2026, 1, 6, 3, 59, tzinfo=UTC)
+    card = study.next_card()  # chosen on the study day of 5 January
+    assert card is not None
+    clock.current = datetime(2026, 1, 6, 4, 1, tzinfo=UTC)
+    study.answer(card, Rating.EASY)  # answered on the study day of 6 January
+    assert study.next_card() is None and study.queue_state().new == 0
+    _same_choice(study, clock)
+    clock.advance(timedelta(days=1))
+    assert study.queue_state().new == 1
+    _same_choice(study, clock)
+
+
+def test_counts_stay_right_when_the_clock_is_set_back(
+        study: StudyService, ctx: AppContext, clock: FixedClock) -> None:
+    ctx.profiles.update_settings(study.profile_id, new_per_day=1)
+    study.reload()
+    card = study.next_card()  # counts the study day of 5 January
+    assert card is not None
+    clock.current = datetime(2026, 1, 6, 12, 0, tzinfo=UTC)
+    study.answer(card, Rating.EASY)
+    clock.current = datetime(2026, 1, 5, 12, 30, tzinfo=UTC)  # the computer's clock corrected
+    _same_choice(study, clock)  # a recount sees the answer "from tomorrow" too

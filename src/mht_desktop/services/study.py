@@ -2,6 +2,11 @@
 
 Every answer is committed in its own transaction the moment it is given, so a crash or a
 power cut loses nothing.
+
+Choosing the next card needs today's counts of new and review cards answered (for the daily
+limits). Counting them means reading every review log of the day, which took longer than the
+rest of choosing, so the service counts once per study day and then keeps the counts in step
+with its own answers; see :meth:`StudyService.next_card`.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mht_desktop.core.cards import (
     ALL_DECKS,
@@ -30,8 +35,11 @@ from mht_desktop.core.undo import UndoStack
 from mht_desktop.scheduling import FsrsScheduler
 from mht_desktop.storage import cards as repo
 from mht_desktop.storage import profiles as profiles_repo
-from mht_desktop.storage.cards import BrowseQuery, CardRowView, ReviewEntry
+from mht_desktop.storage.cards import BrowseQuery, CardRowView, ReviewEntry, TodayCounts
 from mht_desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 LEARN_AHEAD = timedelta(minutes=20)
 
@@ -101,6 +109,9 @@ class StudyService:
         self._settings: LearnerSettings | None = None
         self._scheduler: FsrsScheduler | None = None
         self._prepared = False
+        # Today's counts and the study-day start they were counted from. Answers through this
+        # service update them; undo, a new study day and reload() make it count again.
+        self._today: tuple[datetime, TodayCounts] | None = None
 
     # -- settings ------------------------------------------------------------------------
     @property
@@ -120,13 +131,20 @@ class StudyService:
         return self._scheduler
 
     def reload(self) -> None:
-        """Forget cached settings (after the learner changed them)."""
+        """Forget cached settings and today's counts (after the learner changed them)."""
         self._settings = None
         self._scheduler = None
+        self._today = None  # the day boundary may have moved
 
     def _day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         start = study_day_start(now, self._zone, self.settings.day_starts_hour)
         return start, start + timedelta(days=1)
+
+    def _today_counts(self, session: Session, day_start: datetime) -> TodayCounts:
+        """Today's counts: counted once per study day, then kept up to date by answer()."""
+        if self._today is None or self._today[0] != day_start:
+            self._today = (day_start, repo.today_counts(session, self.profile_id, day_start))
+        return self._today[1]
 
     # -- overview ------------------------------------------------------------------------
     def prepare(self) -> Changes:
@@ -144,8 +162,11 @@ class StudyService:
         settings = self.settings
         with self._db.session() as s:
             decks = repo.deck_counts(s, self.profile_id, now=now, day_end=end)
+            # Always count afresh here: the deck list is where the learner returns after
+            # anything else changed (a bank removed takes its reviews with it).
             today = repo.today_counts(s, self.profile_id, start)
             remaining = repo.new_remaining(s, self.profile_id)
+        self._today = (start, today)
         plan = None
         if settings.exam_date is not None:
             plan = plan_for_exam(today=study_date(now, self._zone, settings.day_starts_hour),
@@ -157,14 +178,18 @@ class StudyService:
 
     # -- the session ---------------------------------------------------------------------
     def next_card(self, deck: Deck = ALL_DECKS) -> StudyCard | None:
-        """The card to show now, within today's limits; None when the session is done."""
+        """The card to show now, within today's limits; None when the session is done.
+
+        Today's counts come from the service (kept in step with answer() and undo()) rather
+        than a recount of the day's review logs on every card.
+        """
         if not self._prepared:
             self.prepare()
         now = self._clock.now()
         start, end = self._day_bounds(now)
         settings = self.settings
         with self._db.session() as s:
-            today = repo.today_counts(s, self.profile_id, start)
+            today = self._today_counts(s, start)
             return repo.next_card(
                 s, self.profile_id, deck, now=now, day_end=end,
                 new_left=settings.new_per_day - today.new_introduced,
@@ -177,7 +202,7 @@ class StudyService:
         start, end = self._day_bounds(now)
         settings = self.settings
         with self._db.session() as s:
-            today = repo.today_counts(s, self.profile_id, start)
+            today = self._today_counts(s, start)
             new, learning, review = repo.remaining_counts(s, self.profile_id, deck, now=now,
                                                           day_end=end)
         return QueueState(new=min(new, max(0, settings.new_per_day - today.new_introduced)),
@@ -194,12 +219,21 @@ class StudyService:
         now = self._clock.now()
         after = self.scheduler.review(card.schedule, rating, now)
         with self._db.session() as s:
-            log_id, leech = repo.save_review(
+            saved = repo.save_review(
                 s, card_id=card.card_id, profile_id=self.profile_id, after=after,
                 rating=rating, now=now, duration_ms=max(0, min(duration_ms, 3_600_000)),
                 leech_threshold=self.settings.leech_threshold)
-        self.undo_stack.push("Undo answer", _UndoPayload("review", card.card_id, log_id))
-        return AnswerResult(Changes(cards=True, reviews=True), leech, after.due)
+        # Committed: count the answer in today's figures, as a recount would. An answer on
+        # another study day than the counts (the day rolled over since the card was chosen)
+        # drops them instead: a recount would include it if the clock were later set back.
+        if self._today is not None:
+            day_start, today = self._today
+            if day_start == self._day_bounds(now)[0]:
+                self._today = (day_start, today.after_answer(saved.state_before))
+            else:
+                self._today = None
+        self.undo_stack.push("Undo answer", _UndoPayload("review", card.card_id, saved.log_id))
+        return AnswerResult(Changes(cards=True, reviews=True), saved.became_leech, after.due)
 
     # -- bury, suspend, flag -------------------------------------------------------------
     def bury(self, card_id: int) -> Changes:
@@ -238,6 +272,9 @@ class StudyService:
         with self._db.session() as s:
             if payload.kind == "review" and payload.log_id is not None:
                 repo.undo_review(s, payload.log_id)
+                # Undo is rare: recount on the next card rather than reason about which day
+                # and limit the deleted review counted towards.
+                self._today = None
                 return payload.card_id, Changes(cards=True, reviews=True)
             if payload.before is not None:
                 repo.restore_card(s, payload.card_id, payload.before)
