@@ -38,7 +38,24 @@ from mht_desktop.services.study import StudyService
 
 # Each child prints "shown" the first time its event loop is idle with the window up; the app
 # also prints "ready" once the learner's data is open and their section is filled.
-BARE_WINDOW = """
+#
+# Each child also reports its own peak RSS on the way out. The parent's wait4() figure cannot
+# be used: Linux folds the pre-exec memory of a forked (or vforked) child -- the benchmark
+# process itself, SQLAlchemy and all -- into the child's ru_maxrss.
+PEAK_REPORT = """
+import atexit
+def _report_peak():
+    try:
+        with open('/proc/self/status') as status:
+            for line in status:
+                if line.startswith('VmHWM:'):
+                    print('peak_kb', line.split()[1], flush=True)
+    except OSError:
+        pass
+atexit.register(_report_peak)
+"""
+
+BARE_WINDOW = PEAK_REPORT + """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -48,7 +65,7 @@ QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
 app.exec()
 """
 
-APP_WINDOW = """
+APP_WINDOW = PEAK_REPORT + """
 import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
@@ -128,14 +145,20 @@ def run_child(code: str, *args: str) -> tuple[dict[str, float], float]:
     proc = subprocess.Popen([sys.executable, "-c", code, *args], env=env,
                             stdout=subprocess.PIPE, text=True)
     marks: dict[str, float] = {}
+    peak_kb: float | None = None
     assert proc.stdout is not None
     for line in proc.stdout:
-        marks.setdefault(line.strip(), time.perf_counter() - started)
+        if line.startswith("peak_kb "):
+            peak_kb = float(line.split()[1])
+        else:
+            marks.setdefault(line.strip(), time.perf_counter() - started)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"child process failed ({proc.returncode})")
-    return marks, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    if peak_kb is None:  # no /proc (not Linux): the less exact figure, see PEAK_REPORT
+        peak_kb = usage.ru_maxrss / 1024 if sys.platform == "darwin" else usage.ru_maxrss
+    return marks, peak_kb / 1024
 
 
 def bench_startup(data_dir: Path, repeat: int) -> list[Result]:
