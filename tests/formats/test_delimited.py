@@ -318,3 +318,25 @@ def test_large_files_parse_quickly() -> None:
     assert question_result.bank is not None and len(question_result.bank.questions) == 5000
     assert question_result.bank.questions[-1].line == 5001
     assert elapsed < 2.0
+
+
+def test_repeated_cell_values_are_read_alike_and_each_bad_one_is_reported() -> None:
+    # The reader remembers what a cell value read as (a bank repeats the same few): a good
+    # value must give the same result on every row, a bad one an error on every row.
+    text = ("stem,choice_a,choice_b,choice_c,correct,tags,reviewed\n"
+            "One,a,b,c,A;C,x; y ;,2026-11-22\n"
+            "Two,a,b,c,Z,x; y ;,2026-13-01\n"
+            "Three,a,b,c,A;C,x; y ;,2026-11-22\n"
+            "Four,a,b,c,Z,,2026-13-01\n"
+            "Five,a,b,,C,,\n"
+            "Six,a,b,,C,,\n")
+    result = parse(text)
+    assert [(e.line, e.message.split(" ")[0]) for e in result.errors] == [
+        (3, "reviewed"), (3, "correct"), (5, "reviewed"), (5, "correct"), (6, "correct"),
+        (7, "correct")]
+    assert result.bank is not None
+    one, three = result.bank.questions
+    assert (one.line, three.line) == (2, 4)
+    for q in (one, three):
+        assert [c.correct for c in q.choices] == [True, False, True]
+        assert (q.tags, q.reviewed) == (("x", "y"), date(2026, 11, 22))

@@ -204,7 +204,8 @@ def test_five_thousand_questions_through_read_bank(fmt: BankFormat, name: str) -
 # --- property: any text survives a round trip -----------------------------------------------
 
 _TOKEN = st.one_of(
-    st.characters(blacklist_categories=("Cs", "Cc", "Co")),
+    # U+FFFE and U+FFFF cannot be written in XML at all (the Moodle XML writer drops them).
+    st.characters(blacklist_categories=("Cs", "Cc", "Co"), blacklist_characters="\ufffe\uffff"),
     st.sampled_from([*"\n{}=~#:\\%[]<>&\"',;|/_- ", "->", "####", "[html]", "%50%", "::",
                      "//", "$CATEGORY:", "&amp;", "]]>", "\\n", "<b>"]),
 )

@@ -182,8 +182,9 @@ def read_aiken(text: str, *, file: str) -> ParsedBank:
     """
     info, topic = info_from_file_name(file)
     reader = _AikenReader(file=file, topic=topic.id)
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"),
-                                  start=1):
+    if "\r" in text:  # (one scan; replacing would copy the file twice)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
         reader.line(number, line)
     reader.finish()
     topics = (topic,) if reader.questions else ()

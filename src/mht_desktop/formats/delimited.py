@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -156,7 +157,9 @@ def _records(body: str, separator: str, first_line: int) -> Iterator[_Row]:
     for fields in reader:
         start = first_line + consumed
         consumed = reader.line_num
-        if any(cell.strip() for cell in fields):
+        # A row is blank when no cell holds anything but white space: one strip of the joined
+        # cells instead of one per cell.
+        if "".join(fields).strip():
             yield _Row(start, fields)
 
 
@@ -183,7 +186,8 @@ def read_delimited(text: str, *, file: str) -> ParsedBank:
     Returns:
         The bank and its problems, each naming the line where its row starts.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # (one scan; replacing would copy the file twice)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems: list[Problem] = []
     lines = text.split("\n")
     header = _read_header(lines, file, problems)
@@ -213,8 +217,6 @@ def read_delimited(text: str, *, file: str) -> ParsedBank:
 _CHOICE_COLUMNS = tuple(f"choice_{letter}" for letter in LETTERS)
 _FEEDBACK_COLUMNS = tuple(f"feedback_{letter}" for letter in LETTERS)
 _DIFFICULTIES = {"": 2, "1": 1, "2": 2, "3": 3}
-_SCALAR_COLUMNS = ("id", "type", "topic", "difficulty", "stem", "correct", "rationale",
-                   "source", "tags", "reviewed")
 
 
 @dataclass(slots=True)
@@ -226,6 +228,10 @@ class _Template:
     problems: list[Problem]
     questions: list[Question] = field(default_factory=list)
     topic_ids: dict[str, str] = field(default_factory=dict)  # cell value → topic id
+    # A bank repeats the same few cell values; these remember what each one read as.
+    tag_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    days: dict[str, date] = field(default_factory=dict)
+    letters: dict[str, list[int]] = field(default_factory=dict)
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -246,58 +252,69 @@ class _Template:
                 self.problems.append(Problem(self.file, head.line, f"column {name!r} is not "
                                              "part of the questions template; ignored",
                                              Severity.WARNING))
+        width = len(names)
         records = []
         for position, row in enumerate(rows, start=1):
-            extra = row.fields[len(names):]
-            if len(row.fields) < len(names) or any(cell.strip() for cell in extra):
-                self.error(row.line, f"the row has {len(row.fields)} columns but the header "
-                           f"has {len(names)} (a stray separator or a missing quote?)")
+            fields = row.fields
+            if len(fields) != width and (
+                    len(fields) < width or any(cell.strip() for cell in fields[width:])):
+                self.error(row.line, f"the row has {len(fields)} columns but the header "
+                           f"has {width} (a stray separator or a missing quote?)")
                 continue
-            records.append((position, row.line, row.fields))
-        # Look columns up by position once, not by name in every row.
-        index = {name: i for i, name in reversed(list(enumerate(names)))}
-        scalar = [index.get(name) for name in _SCALAR_COLUMNS]
-        choice = [index.get(name) for name in _CHOICE_COLUMNS]
-        feedback = [index.get(name) for name in _FEEDBACK_COLUMNS]
-        id_column = index.get("id")
+            records.append((position, row.line, fields))
+        columns = _Columns.of(names)
         # Generated ids must not take an id that a later row gives explicitly.
-        ids = ItemIds("q", reserved=[] if id_column is None else
-                      [f[id_column].strip() for _, _, f in records])
+        ids = ItemIds("q", reserved=[] if columns.id < 0 else
+                      [f[columns.id].strip() for _, _, f in records])
+        strip = str.strip
         for position, line, fields in records:
-            cells = dict(zip(_SCALAR_COLUMNS, _pick(fields, scalar), strict=True))
-            self._question(line, cells, _pick(fields, choice), _pick(fields, feedback), ids,
-                           position)
+            cells = list(map(strip, fields))
+            cells.append("")  # what a column the file does not have reads as (index -1)
+            self._question(line, cells, columns, ids, position)
         self.problems.sort(key=lambda p: p.line or 0)  # file order, whichever pass found it
         bank = Bank(info=info, topics=self.topics.topics(), questions=tuple(self.questions))
         return ParsedBank(bank, self.problems)
 
-    def _question(self, line: int, cell: dict[str, str], texts: list[str],
-                  feedback: list[str], ids: ItemIds, position: int) -> None:
-        """One template row (``cell`` holds the stripped single-value columns)."""
+    def _question(self, line: int, cells: list[str], columns: _Columns, ids: ItemIds,
+                  position: int) -> None:
+        """One template row (``cells`` holds every cell stripped, then an empty one)."""
         before = len(self.problems)
-        type_name = cell["type"].lower()
+        type_cell = cells[columns.type]
+        type_name = type_cell.lower()
         kind = _TYPES.get(type_name) if type_name else None
         if type_name and kind is None:
-            self.error(line, f"type {cell['type']!r} is not single, multiple or truefalse")
-        difficulty = _DIFFICULTIES.get(cell["difficulty"]) or self._difficulty(
-            line, cell["difficulty"])
-        reviewed = self._reviewed(line, cell["reviewed"]) if cell["reviewed"] else None
+            self.error(line, f"type {type_cell!r} is not single, multiple or truefalse")
+        difficulty_cell = cells[columns.difficulty]
+        difficulty = _DIFFICULTIES.get(difficulty_cell) or self._difficulty(
+            line, difficulty_cell)
+        reviewed_cell = cells[columns.reviewed]
+        reviewed = self._reviewed(line, reviewed_cell) if reviewed_cell else None
+        texts, feedback = columns.choices(cells), columns.feedback(cells)
         if kind is QuestionType.TRUE_FALSE:
-            choices = self._true_false(line, cell["correct"], texts, feedback)
+            choices = self._true_false(line, cells[columns.correct], texts, feedback)
         else:
-            choices = self._choices(line, cell["correct"], texts, feedback)
-            right = sum(1 for c in choices if c.correct)
-            kind = kind or (QuestionType.MULTIPLE if right > 1 else QuestionType.SINGLE)
+            choices = self._choices(line, cells[columns.correct], texts, feedback)
+            if kind is None:
+                right = sum(1 for c in choices if c.correct)
+                kind = QuestionType.MULTIPLE if right > 1 else QuestionType.SINGLE
         if len(self.problems) > before or kind is None:
             return
-        tags = cell["tags"]
+        tags = cells[columns.tags]
         self.questions.append(Question(
-            id=cell["id"] or ids.take(position), type=kind,
-            topic=self._topic(cell["topic"]), stem=cell["stem"], choices=tuple(choices),
-            rationale=cell["rationale"], difficulty=difficulty,
-            tags=tuple(t.strip() for t in tags.split(";") if t.strip()) if tags else (),
-            source=cell["source"], reviewed=reviewed, line=line,
+            id=cells[columns.id] or ids.take(position), type=kind,
+            topic=self._topic(cells[columns.topic]), stem=cells[columns.stem],
+            choices=tuple(choices), rationale=cells[columns.rationale], difficulty=difficulty,
+            tags=self._tags(tags) if tags else (), source=cells[columns.source],
+            reviewed=reviewed, line=line,
         ))
+
+    def _tags(self, value: str) -> tuple[str, ...]:
+        """The ';'-separated tags of a cell (a bank repeats the same few: each split once)."""
+        tags = self.tag_lists.get(value)
+        if tags is None:
+            tags = self.tag_lists[value] = tuple(t.strip() for t in value.split(";")
+                                                 if t.strip())
+        return tags
 
     def _topic(self, value: str) -> str:
         known = self.topic_ids.get(value)
@@ -323,8 +340,12 @@ class _Template:
         return int(number)
 
     def _reviewed(self, line: int, value: str) -> date | None:
+        day = self.days.get(value)
+        if day is not None:
+            return day
         try:
-            return date.fromisoformat(value)
+            day = self.days[value] = date.fromisoformat(value)
+            return day
         except ValueError:
             self.error(line, f"reviewed must be a date written YYYY-MM-DD, not {value!r} (in "
                        "Excel, format the column as Text so it keeps that form)")
@@ -342,9 +363,14 @@ class _Template:
             self.error(line, "correct is empty: name the right choice's letter, such as B")
         return sorted(set(indexes))
 
-    def _choices(self, line: int, correct: str, texts: list[str],
-                 feedback: list[str]) -> list[Choice]:
-        right = self._letters(line, correct)
+    def _choices(self, line: int, correct: str, texts: Sequence[str],
+                 feedback: Sequence[str]) -> list[Choice]:
+        right = self.letters.get(correct)
+        if right is None:
+            before = len(self.problems)
+            right = self._letters(line, correct)
+            if len(self.problems) == before:  # only a clean reading may be reused
+                self.letters[correct] = right
         for index in right:
             if not texts[index]:
                 self.error(line, f"correct names choice {LETTERS[index].upper()}, but "
@@ -352,8 +378,8 @@ class _Template:
         return [Choice(text, index in right, feedback[index])
                 for index, text in enumerate(texts) if text]
 
-    def _true_false(self, line: int, correct: str, texts: list[str],
-                    feedback: list[str]) -> list[Choice]:
+    def _true_false(self, line: int, correct: str, texts: Sequence[str],
+                    feedback: Sequence[str]) -> list[Choice]:
         # choice_a/choice_b may be left empty (A = True, B = False) or hold True/False in
         # either order; "correct" may be a letter or the word itself.
         words = [texts[0] or "True", texts[1] or "False"]
@@ -376,9 +402,31 @@ class _Template:
                 Choice("False", answer is False, note[False])]
 
 
-def _pick(fields: list[str], columns: list[int | None]) -> list[str]:
-    """The stripped cells at ``columns`` ('' for a column the file does not have)."""
-    return ["" if i is None else fields[i].strip() for i in columns]
+class _Columns:
+    """Where each template column sits in a row.
+
+    A column the file does not have sits at -1: the empty cell appended to every row.
+    """
+
+    __slots__ = ("choices", "correct", "difficulty", "feedback", "id", "rationale",
+                 "reviewed", "source", "stem", "tags", "topic", "type")
+
+    def __init__(self, index: dict[str, int]) -> None:
+        def at(name: str) -> int:
+            return index.get(name, -1)
+
+        self.id, self.type, self.topic = at("id"), at("type"), at("topic")
+        self.difficulty, self.stem, self.correct = at("difficulty"), at("stem"), at("correct")
+        self.rationale, self.source, self.tags = at("rationale"), at("source"), at("tags")
+        self.reviewed = at("reviewed")
+        # The eight choice (and feedback) cells of a row in one C call.
+        self.choices = operator.itemgetter(*(at(name) for name in _CHOICE_COLUMNS))
+        self.feedback = operator.itemgetter(*(at(name) for name in _FEEDBACK_COLUMNS))
+
+    @classmethod
+    def of(cls, names: list[str]) -> _Columns:
+        """Columns of a header row (the first of two columns with one name wins)."""
+        return cls({name: i for i, name in reversed(list(enumerate(names)))})
 
 
 # --------------------------------------------------------------------------------------------

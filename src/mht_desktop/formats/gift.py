@@ -36,6 +36,9 @@ _ESCAPED = {
     "\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003",
     "\\{": "\ue004", "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007",
 }
+# One left-to-right pass gives what replacing each escape in turn (in this order) gives: the
+# placeholders contain no backslash, so no replacement can make or break another escape.
+_ESCAPE = re.compile(r"\\[\\~=#{}:n]")
 _LITERALS = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#",
              "\ue004": "{", "\ue005": "}", "\ue006": ":"}
 _NEWLINE = "\ue007"  # restored after HTML conversion, which would collapse a real newline
@@ -178,7 +181,7 @@ class _GiftReader:
             numbers = block.numbers[1:] if block.numbers else None
             block = _Block(rest, numbers[0] if numbers else block.first + 1, numbers)
         if "\\" in block.text:
-            block.text = _replace_all(block.text, _ESCAPED)
+            block.text = _ESCAPE.sub(_placeholder, block.text)
             block.escaped = True
         self.position += 1
         try:
@@ -366,6 +369,10 @@ def _replace_all(text: str, table: dict[str, str]) -> str:
     return text
 
 
+def _placeholder(match: re.Match[str]) -> str:
+    return _ESCAPED[match.group()]
+
+
 def _unescape(text: str) -> str:
     """Put back the characters that were escaped with a backslash."""
     return _replace_all(text, _LITERALS)
@@ -439,7 +446,9 @@ def read_gift(text: str, *, file: str) -> ParsedBank:
     """
     info, default_topic = info_from_file_name(file)
     reader = _GiftReader(file=file, topics=TopicSet(default_topic))
-    for block in _blocks(text.replace("\r\n", "\n").replace("\r", "\n")):
+    if "\r" in text:  # (one scan; replacing would copy the file twice)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for block in _blocks(text):
         reader.read_block(block)
     bank = Bank(info=info, topics=reader.topics.topics(), questions=tuple(reader.questions))
     return ParsedBank(bank, reader.problems)

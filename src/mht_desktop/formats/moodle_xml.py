@@ -15,6 +15,7 @@ the other readers may import without a cycle.
 from __future__ import annotations
 
 import codecs
+import functools
 import html
 import io
 import re
@@ -199,12 +200,14 @@ class ItemIds:
         Returns:
             The id, recorded as taken.
         """
-        candidates = [exact] if exact and ID_PATTERN.match(exact) else []
+        used, valid = self._used, ID_PATTERN.match
+        if exact and exact not in used and valid(exact):
+            used.add(exact)
+            return exact
         if title:
-            candidates.append(title if ID_PATTERN.match(title) else slugify(title, fallback=""))
-        for candidate in candidates:
-            if candidate and ID_PATTERN.match(candidate) and candidate not in self._used:
-                self._used.add(candidate)
+            candidate = title if valid(title) else slugify(title, fallback="")
+            if candidate and candidate not in used and (candidate is title or valid(candidate)):
+                used.add(candidate)
                 return candidate
         base = f"{self._prefix}{position:04d}"
         candidate, suffix = base, 2
@@ -267,21 +270,33 @@ def topic_for_path(path: str) -> Topic:
 
 # Outside CDATA and comments, every "<question" start tag is one question element, in the
 # same document order ElementTree's iter() walks: that gives each question its line.
-_QUESTION_START = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<question(?=[\s>/])", re.DOTALL)
+_SKIPPED = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+_QUESTION_TAG = re.compile(r"<question(?=[\s>/])")
 _TRUE_WORDS = frozenset({"true", "1", "yes"})
 _SUPPORTED = ("multichoice", "truefalse")
 
 
 def _question_lines(data: bytes) -> list[int]:
-    """1-based line of each ``<question`` start tag, in document order."""
+    """1-based line of each ``<question`` start tag outside CDATA and comments, in order.
+
+    Both patterns start with a literal ("<!", "<question"), so the search jumps between
+    candidates instead of trying an alternation at every '<' of a large file. Neither
+    literal can occur inside the other, so scanning them separately finds the same tags as
+    one left-to-right scan for all three.
+    """
     text = data.decode("utf-8", errors="replace")  # UTF-16 was re-encoded already
+    skipped = [match.span() for match in _SKIPPED.finditer(text)] if "!" in text else []
     lines: list[int] = []
-    line, last = 1, 0
-    for match in _QUESTION_START.finditer(text):
-        if match.group().startswith("<question"):
-            line += text.count("\n", last, match.start())
-            last = match.start()
-            lines.append(line)
+    line, last, span = 1, 0, 0
+    for match in _QUESTION_TAG.finditer(text):
+        start = match.start()
+        while span < len(skipped) and skipped[span][1] <= start:
+            span += 1
+        if span < len(skipped) and skipped[span][0] <= start:
+            continue  # inside a comment or a CDATA section
+        line += text.count("\n", last, start)
+        last = start
+        lines.append(line)
     return lines
 
 
@@ -371,7 +386,7 @@ def _original_error(data: bytes, error: ET.ParseError) -> ET.ParseError:
     return error
 
 
-def read_moodle_xml(data: bytes, *, file: str) -> ParsedBank:
+def read_moodle_xml(data: bytes, *, file: str, text: str | None = None) -> ParsedBank:
     """Parse a Moodle XML question export.
 
     Multiple-choice (single and multiple response) and true/false questions are read;
@@ -381,6 +396,8 @@ def read_moodle_xml(data: bytes, *, file: str) -> ParsedBank:
     Args:
         data: The raw file (XML carries its own encoding declaration).
         file: The name used in messages and for the bank's id and title.
+        text: ``data`` decoded as UTF-8 (``decode_text``), when the caller has it already:
+            it spares decoding a large file twice.
 
     Returns:
         The bank and its problems; ``bank`` is None when the XML cannot be read at all.
@@ -390,37 +407,55 @@ def read_moodle_xml(data: bytes, *, file: str) -> ParsedBank:
             data = _utf16_to_utf8(data)
         except UnicodeDecodeError as exc:
             return ParsedBank(None, [Problem(file, None, f"not valid UTF-16 ({exc.reason})")])
+        text = None
     info, default_topic = info_from_file_name(file)
     reader = _XmlReader(file=file, topics=TopicSet(default_topic))
-    lines = _question_lines(data)
-    index, last = 0, None
-    try:
-        # Questions are read as the parser reaches their end tag, then emptied: the whole
-        # tree never sits in memory, and the garbage collector has little to walk.
-        for _, element in _end_events(data):
-            last = element
-            if element.tag == "question":
-                reader.read(element, lines[index] if index < len(lines) else None)
-                index += 1
-                element.clear()
-    except DefusedXmlException as exc:
-        return ParsedBank(None, [_refusal(exc, data, file)])
-    except ET.ParseError as exc:
-        line, column = _original_error(data, exc).position
-        reason = str(exc).split(":")[0]
-        return ParsedBank(None, [Problem(
-            file, line, f"not well-formed XML ({reason}, column {column + 1})")])
-    if last is None or last.tag != "quiz":  # the root element ends last
-        tag = "?" if last is None else last.tag
-        return ParsedBank(None, [Problem(
-            file, 1, f"not a Moodle XML quiz: the root element is <{tag}>, not <quiz>")])
+    laid_out = _laid_out_items(data, text)
+    if laid_out is not None:
+        _read_laid_out(reader, laid_out)
+    else:
+        lines = _question_lines(data)
+        index, last = 0, None
+        try:
+            # Questions are read as the parser reaches their end tag, then emptied: the whole
+            # tree never sits in memory, and the garbage collector has little to walk.
+            for _, element in _end_events(data):
+                last = element
+                if element.tag == "question":
+                    reader.read(element, lines[index] if index < len(lines) else None)
+                    index += 1
+                    element.clear()
+        except DefusedXmlException as exc:
+            return ParsedBank(None, [_refusal(exc, data, file)])
+        except ET.ParseError as exc:
+            line, column = _original_error(data, exc).position
+            reason = str(exc).split(":")[0]
+            return ParsedBank(None, [Problem(
+                file, line, f"not well-formed XML ({reason}, column {column + 1})")])
+        if last is None or last.tag != "quiz":  # the root element ends last
+            tag = "?" if last is None else last.tag
+            return ParsedBank(None, [Problem(
+                file, 1, f"not a Moodle XML quiz: the root element is <{tag}>, not <quiz>")])
     bank = Bank(info=info, topics=reader.topics.topics(), questions=tuple(reader.questions))
     return ParsedBank(bank, reader.problems)
 
 
+# What the reader needs from a ``<questiontext>``, ``<answer>``… element: the text of its
+# ``<text>`` child ('' when there is none) and its ``format`` attribute ("html" by default).
+_Holder = tuple[str, str]
+# An ``<answer>``: its ``fraction`` attribute ("0" by default), itself as a holder, and its
+# ``<feedback>`` child as a holder (None when it has none).
+_Answer = tuple[str, _Holder, _Holder | None]
+
+
 @dataclass(slots=True)
 class _XmlReader:
-    """Walks question elements in order, tracking the current category."""
+    """Reads question elements in order, tracking the current category.
+
+    ``read`` takes an ElementTree element apart; ``question`` and ``category`` apply every
+    rule to the strings found, so that the fast reader for our own layout (see
+    ``_laid_out_items``) goes through exactly the same rules.
+    """
 
     file: str
     topics: TopicSet
@@ -447,113 +482,174 @@ class _XmlReader:
             else:
                 fields.setdefault(child.tag, child)
         if kind == "category":
-            self._category(fields)
+            self.category(_inner(fields.get("category")), _holder(fields.get("info")))
             return
+        tags = fields.get("tags")
+        self.question(
+            kind, line, _inner(fields.get("name")), _holder(fields.get("questiontext")),
+            _holder(fields.get("generalfeedback")),
+            [(a.get("fraction", "0"), _as_holder(a), _holder(a.find("feedback")))
+             for a in answers],
+            single=_leaf_text(fields.get("single")),
+            shuffle=_leaf_text(fields.get("shuffleanswers")),
+            idnumber=_leaf_text(fields.get("idnumber")),
+            tags=None if tags is None else [_inner(tag) for tag in tags])
+
+    def question(self, kind: str, line: int | None, name_text: str,
+                 questiontext: _Holder | None, generalfeedback: _Holder | None,
+                 answers: list[_Answer], *, single: str, shuffle: str, idnumber: str,
+                 tags: list[str] | None) -> None:
+        """Handle a question of type ``kind`` (already stripped and lowercased).
+
+        Args:
+            kind: The ``type`` attribute.
+            line: Where the question starts.
+            name_text: The text of ``<name>``.
+            questiontext: ``<questiontext>``, if there is one.
+            generalfeedback: ``<generalfeedback>``, if there is one.
+            answers: Every ``<answer>``, in order.
+            single: The stripped text of ``<single>`` ('' without one); so are
+                ``shuffle`` (``<shuffleanswers>``) and ``idnumber``.
+            shuffle: See ``single``.
+            idnumber: See ``single``.
+            tags: The text of each child of ``<tags>`` (None without ``<tags>``).
+        """
         self.position += 1
-        name = _plain(_inner(fields.get("name")))
-        label = f"question {name!r}" if name else "question"
+        name = _plain(name_text)
+        label = _label(name)
         if kind not in _SUPPORTED:
             shown = kind or "(none)"
             self.problem(line, f"{label}: type '{shown}' is not supported (only multichoice "
                          "and truefalse are); skipped", severity=Severity.WARNING)
             return
         before = len(self.problems)
-        stem = self._text(fields.get("questiontext"), line, label)
-        rationale = self._text(fields.get("generalfeedback"), line, label)
+        stem = self._text(questiontext, line, label)
+        rationale = self._text(generalfeedback, line, label)
+        self.finish_question(kind, line, name, stem, rationale, self._answers(answers, line, label),
+                             had_answers=bool(answers), single=single, shuffle=shuffle,
+                             idnumber=idnumber, tags=tags, before=before)
+
+    def plain_question(self, kind: str, line: int | None, name: str, stem: str,
+                       rationale: str, answers: list[tuple[str, float, str]], *, single: str,
+                       shuffle: str, idnumber: str, tags: list[str] | None) -> None:
+        """``question`` for a supported ``kind`` whose texts need nothing done but stripping.
+
+        The caller has checked that ``question`` would find no markup, no reference, no media
+        and only numeric fractions: the name, the texts and the fractions are given final.
+        """
+        self.position += 1
+        self.finish_question(kind, line, name, stem, rationale, answers,
+                             had_answers=bool(answers), single=single, shuffle=shuffle,
+                             idnumber=idnumber, tags=tags, before=len(self.problems))
+
+    def finish_question(self, kind: str, line: int | None, name: str, stem: str,
+                        rationale: str, answers: list[tuple[str, float, str]], *,
+                        had_answers: bool, single: str, shuffle: str, idnumber: str,
+                        tags: list[str] | None, before: int) -> None:
+        """The rest of ``question`` once its texts are final.
+
+        Args:
+            kind: "multichoice" or "truefalse".
+            line: Where the question starts.
+            name: The question's name as plain text.
+            stem: The question text.
+            rationale: The general feedback.
+            answers: (text, fraction, feedback) of each answer whose fraction is a number.
+            had_answers: Whether the question had any ``<answer>`` at all.
+            single: See ``question``.
+            shuffle: See ``question``.
+            idnumber: See ``question``.
+            tags: See ``question``.
+            before: How many problems there were before this question.
+        """
         if kind == "truefalse":
-            choices = self._true_false(answers, line, label)
+            choices = self._true_false(answers, line, name)
             qtype = QuestionType.TRUE_FALSE
         else:
-            choices, qtype = self._multichoice(fields, answers, line, label)
+            choices, qtype = self._multichoice(single, shuffle, answers, had_answers, line, name)
         if len(self.problems) > before and any(
                 p.severity is Severity.ERROR for p in self.problems[before:]):
             return
-        question_id = self.ids.take(self.position, exact=_leaf_text(fields.get("idnumber")),
-                                    title=name)
-        tags_holder = fields.get("tags")
-        tags = () if tags_holder is None else tuple(
-            t for t in (_inner(tag).strip() for tag in tags_holder) if t)
+        question_id = self.ids.take(self.position, exact=idnumber, title=name)
+        kept = () if tags is None else tuple([t for t in map(str.strip, tags) if t])
         self.questions.append(Question(
-            id=question_id, type=qtype, topic=self.topics.use(self.current_topic),
-            stem=stem, choices=tuple(choices), rationale=rationale, tags=tags,
-            title=name if name != question_id else "", line=line,
+            question_id, qtype, self.topics.use(self.current_topic), stem, tuple(choices),
+            rationale, tags=kept, title=name if name != question_id else "", line=line,
         ))
 
-    def _category(self, fields: dict[str, ET.Element]) -> None:
-        path = _inner(fields.get("category")).strip()
+    def category(self, path_text: str, info: _Holder | None) -> None:
+        """Handle a category pseudo-question: its path text and its ``<info>``."""
+        path = path_text.strip()
         if is_top_category(path):  # Moodle's root category: the file's default topic
             self.current_topic = None
             return
         topic = topic_for_path(path)
-        description = self._text(fields.get("info"), None, "category")
+        description = self._text(info, None, "category")
         if description:
             topic = Topic(topic.id, topic.title, description)
         self.current_topic = self.topics.register(topic)
 
-    def _text(self, holder: ET.Element | None, line: int | None, label: str) -> str:
+    def _text(self, holder: _Holder | None, line: int | None, label: str) -> str:
         """Plain text of a ``<… format=…><text>`` element, warning about dropped media."""
         if holder is None:
             return ""
-        raw = holder.findtext("text") or ""
+        raw, fmt = holder
+        if fmt == "markdown" and "<" not in raw and "@@" not in raw and "![" not in raw:
+            return raw.strip()  # the usual case, what the rest would do, in one test
         if ("<" in raw or "@@" in raw) and has_embedded_media(raw):
             self.problem(line, f"{label}: an embedded image or file was dropped (MHT Desktop "
                          "shows text only)", severity=Severity.WARNING)
-        fmt = holder.get("format", "html")
         if fmt in ("markdown", "plain_text"):
             return drop_markdown_media(raw).strip()
         if fmt == "moodle_auto_format":  # Moodle turns its line breaks into <br>
             raw = raw.replace("\n", "<br>")
         return html_to_text(raw).strip()
 
-    def _answers(self, answers: list[ET.Element], line: int | None,
+    def _answers(self, answers: list[_Answer], line: int | None,
                  label: str) -> list[tuple[str, float, str]]:
         """(text, fraction, feedback) for every ``<answer>``."""
         parsed = []
-        for answer in answers:
-            raw_fraction = answer.get("fraction", "0")
+        text_of = self._text
+        for raw_fraction, text, feedback in answers:
             try:
                 fraction = float(raw_fraction)
             except ValueError:
                 self.problem(line, f"{label}: answer fraction {raw_fraction!r} is not a number")
                 continue
-            parsed.append((self._text(answer, line, label), fraction,
-                           self._text(answer.find("feedback"), line, label)))
+            parsed.append((text_of(text, line, label), fraction, text_of(feedback, line, label)))
         return parsed
 
-    def _multichoice(self, fields: dict[str, ET.Element], elements: list[ET.Element],
-                     line: int | None, label: str) -> tuple[list[Choice], QuestionType]:
-        answers = self._answers(elements, line, label)
+    def _multichoice(self, single_text: str, shuffle_text: str,
+                     answers: list[tuple[str, float, str]], had_answers: bool,
+                     line: int | None, name: str) -> tuple[list[Choice], QuestionType]:
         if not answers:  # none at all, or each already reported
-            if not elements:
-                self.problem(line, f"{label}: the multichoice question has no <answer>")
+            if not had_answers:
+                self.problem(line, f"{_label(name)}: the multichoice question has no <answer>")
             return [], QuestionType.SINGLE
-        single = (_leaf_text(fields.get("single")) or "true").lower() in _TRUE_WORDS
-        shuffle = (_leaf_text(fields.get("shuffleanswers")) or "1").lower() not in (
-            "0", "false", "no")
+        single = (single_text or "true").lower() in _TRUE_WORDS
+        fixed = (shuffle_text or "1").lower() in ("0", "false", "no")
         if single:
             # Moodle gives the best answer 100% and may give others partial credit; only the
             # full-credit answer is "the" right one.
-            best = max(fraction for _, fraction, _ in answers)
+            best = max([fraction for _, fraction, _ in answers])
             threshold = 99.99 if best >= 99.99 else best
             return [
-                Choice(text, correct=best > 0 and fraction >= threshold, feedback=feedback,
-                       fixed=not shuffle,
-                       weight=None if fraction in (0.0, 100.0) else fraction)
+                Choice(text, best > 0 and fraction >= threshold, feedback, fixed,
+                       None if fraction in (0.0, 100.0) else fraction)
                 for text, fraction, feedback in answers
             ], QuestionType.SINGLE
         return [
-            Choice(text, correct=fraction > 0, feedback=feedback, fixed=not shuffle,
-                   weight=fraction)
+            Choice(text, fraction > 0, feedback, fixed, fraction)
             for text, fraction, feedback in answers
         ], QuestionType.MULTIPLE
 
-    def _true_false(self, elements: list[ET.Element], line: int | None,
-                    label: str) -> list[Choice]:
+    def _true_false(self, answers: list[tuple[str, float, str]], line: int | None,
+                    name: str) -> list[Choice]:
         by_word = {text.strip().lower(): (fraction, feedback)
-                   for text, fraction, feedback in self._answers(elements, line, label)}
+                   for text, fraction, feedback in answers}
         if set(by_word) != {"true", "false"}:
-            self.problem(line, f"{label}: a truefalse question needs the answers 'true' and "
-                         "'false'")
+            self.problem(line, f"{_label(name)}: a truefalse question needs the answers 'true' "
+                         "and 'false'")
             return []
         true_fraction, true_feedback = by_word["true"]
         false_fraction, false_feedback = by_word["false"]
@@ -562,9 +658,296 @@ class _XmlReader:
                 Choice("False", not right_is_true, false_feedback)]
 
 
+def _label(name: str) -> str:
+    """How messages name a question."""
+    return f"question {name!r}" if name else "question"
+
+
+# --------------------------------------------------------------------------------------------
+# The fast path: files laid out as we write them
+# --------------------------------------------------------------------------------------------
+#
+# Building an ElementTree for a big export (30 elements a question, plus the indentation)
+# took most of its import time. A file laid out exactly as ``write_moodle_xml`` writes it is
+# read instead with one regular-expression match per question over the decoded text. The
+# patterns, with a few checks on the whole file, admit only well-formed XML with an
+# unambiguous meaning: no DOCTYPE (so nothing to expand or fetch), no CDATA, no carriage
+# returns (which expat would rewrite), only the predefined entities and character
+# references, attributes without white space to normalise. A file that matches from its first
+# byte to its last is therefore XML that ElementTree would parse into exactly the elements
+# matched; anything else, however small the difference, goes through ElementTree as before.
+# The strings found go through the same ``_XmlReader`` rules.
+
+# Characters XML forbids, and \r (XML allows it, but expat rewrites it).
+_NOT_XML = r"\x00-\x08\x0b\x0c\x0e-\x1f\r"
+# Everything but those, as bytes: deleting these from a file leaves only the forbidden ones.
+_XML_BYTES = bytes(b for b in range(256) if b in (0x09, 0x0A) or b >= 0x20)
+# An '&' that does not start one of the references XML has without a DTD (the character
+# references must also name characters XML allows: ``_valid_references``).
+_BAD_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
+# Character data and attribute values. What else XML forbids in them (the characters above,
+# U+FFFE and U+FFFF, an '&' that starts no reference, "]]>" in text) is looked for once in
+# the whole file by ``_laid_out_items``: a one-character class lets the matcher run through
+# text much faster.
+_CHARS = r"[^<]*+"
+_ATTRIBUTE = r'"([^"<\t\n]*+)"'  # tab and newline would be normalised to spaces
+_SPACE = r"[ \t\n]*+"
+_TEXT = rf"(?:<text>({_CHARS})</text>|<text ?/>)"  # group: the text (None: empty element)
+_UNKEPT_TEXT = rf"(?:<text>{_CHARS}</text>|<text ?/>)"
+# A format attribute; its group is None for "markdown" (what we write: no string to make).
+_FORMAT = rf'format=(?:"markdown"|{_ATTRIBUTE})'
+
+
+def _holder_pattern(tag: str, *, formatted: bool = True, kept: bool = True,
+                    marked: bool = False) -> str:
+    """``<tag format="…"><text>…</text></tag>``.
+
+    Groups: the format (when ``formatted``), an empty one that only says the element is
+    there (when ``marked``), the text (when ``kept``).
+    """
+    start = f"<{tag} {_FORMAT}>" if formatted else f"<{tag}>"
+    text = _TEXT if kept else _UNKEPT_TEXT
+    return rf"{start}{'()' if marked else ''}{_SPACE}{text}{_SPACE}</{tag}>{_SPACE}"
+
+
+def _leaf_pattern(tag: str, *, kept: bool = True) -> str:
+    """An optional ``<tag>text</tag>`` (group: the text, when ``kept``)."""
+    chars = f"({_CHARS})" if kept else _CHARS
+    return rf"(?:(?:<{tag}>{chars}</{tag}>|<{tag} ?/>){_SPACE})?+"
+
+
+# An answer slot: possessive, so that a question with more answers than slots fails at once
+# instead of trying every way to skip some.
+_LAID_OUT_ANSWER = (rf"(?:<answer fraction={_ATTRIBUTE} {_FORMAT}>{_SPACE}{_TEXT}{_SPACE}"
+                    rf"(?:{_holder_pattern('feedback', marked=True)})?+</answer>{_SPACE})?+")
+# Where each part sits in the groups of a question match.
+_G_TYPE, _G_NAME, _G_STEM, _G_RATIONALE = 0, 1, 2, 4  # stem and rationale: format, text
+_G_IDNUMBER, _G_SINGLE, _G_SHUFFLE, _G_ANSWERS = 6, 7, 8, 9
+# An answer's groups: fraction, format, text, feedback format, feedback there, feedback text.
+_ANSWER_SLOTS, _ANSWER_WIDTH = 8, 6
+_G_TAGS = _G_ANSWERS + _ANSWER_SLOTS * _ANSWER_WIDTH
+_LAID_OUT_QUESTION = (
+    rf"<question type={_ATTRIBUTE}>{_SPACE}{_holder_pattern('name', formatted=False)}"
+    rf"{_holder_pattern('questiontext')}{_holder_pattern('generalfeedback')}"
+    rf"{_leaf_pattern('defaultgrade', kept=False)}{_leaf_pattern('penalty', kept=False)}"
+    rf"{_leaf_pattern('hidden', kept=False)}{_leaf_pattern('idnumber')}{_leaf_pattern('single')}"
+    rf"{_leaf_pattern('shuffleanswers')}{_leaf_pattern('answernumbering', kept=False)}"
+    + _LAID_OUT_ANSWER * _ANSWER_SLOTS
+    + rf"(?:<tags>{_SPACE}((?:{_holder_pattern('tag', formatted=False, kept=False)})*+)</tags>"
+    rf"{_SPACE})?+</question>{_SPACE}")
+_LAID_OUT_CATEGORY = re.compile(
+    rf'<question type="category">{_SPACE}{_holder_pattern("category", formatted=False)}'
+    rf"(?:{_holder_pattern('info', marked=True)})?+</question>{_SPACE}")
+_LAID_OUT_START = re.compile(
+    rf'\ufeff?(?:<\?xml version="1\.0" encoding="(?:UTF-8|utf-8)"\?>)?{_SPACE}<quiz>{_SPACE}'
+    rf"(?:<!--((?:[^-{_NOT_XML}]|-(?!-))*+)-->{_SPACE})?")
+_LAID_OUT_END = re.compile(rf"</quiz>{_SPACE}\Z")
+_NOT_IN_COMMENT = ("<!DOCTYPE", "<!ENTITY", "<![CDATA[")
+_TAG_TEXT = re.compile(_TEXT)
+_CHARACTER_REFERENCE = re.compile(r"&#(x?)([0-9a-fA-F]+);")
+_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+# What ``_without_layout`` removes from character data that ends at a tag: white space with
+# a line break, right after a '>' (the tag's own, or one in the text).
+_LAYOUT_TAIL = re.compile(r"(?:\A|(?<=>))[ \t]*\n[ \t\n]*\Z")
+
+# (line, is a category, needs nothing but stripping, the match's groups)
+_LaidOut = tuple[int, bool, bool, tuple[str | None, ...]]
+
+
+@functools.cache
+def _laid_out_pattern() -> re.Pattern[str]:
+    """``_LAID_OUT_QUESTION``, compiled on first use.
+
+    Compiling it takes as long as reading a few hundred questions, which no one who only
+    opens the window should wait for.
+    """
+    return re.compile(_LAID_OUT_QUESTION)
+
+
+def _laid_out_items(data: bytes, text: str | None = None) -> list[_LaidOut] | None:
+    """Match a whole file laid out as ``write_moodle_xml`` writes it, question by question.
+
+    Args:
+        data: The file.
+        text: ``data`` decoded as UTF-8 already, if the caller has it (line ends rewritten
+            or not: a file with a carriage return is left to ElementTree).
+
+    Returns:
+        The groups of each question and category match with the line it starts on, or None
+        when any part of the file is laid out differently (ElementTree must read it).
+    """
+    # On the bytes: ``decode_text`` has rewritten the line ends of ``text``.
+    if data.translate(None, _XML_BYTES) or (b"]" in data and b"]]>" in data):
+        return None
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if "\ufffe" in text or "\uffff" in text or ("&" in text and (
+            _BAD_AMPERSAND.search(text) or not _valid_references(text))):
+        return None
+    start = _LAID_OUT_START.match(text)
+    # Outside its one comment, the patterns admit no "<!" at all (no DOCTYPE, no CDATA). In
+    # the comment such text changes nothing for expat, but ElementTree's path would take the
+    # defused parser or leave a "CDATA section" alone: leave such files to it.
+    if start is None or any(word in (start.group(1) or "") for word in _NOT_IN_COMMENT):
+        return None
+    # A question whose texts hold no reference (so no markup either: '<' is always escaped)
+    # and no media needs nothing done to its texts but stripping (see ``_read_laid_out``).
+    special = [mark for mark in ("&", "@@", "![") if _contains(text, mark)]
+    items: list[_LaidOut] = []
+    question, category = _laid_out_pattern().match, _LAID_OUT_CATEGORY.match
+    pos, line, last = start.end(), 1, 0
+    while not text.startswith("</quiz>", pos):
+        is_category = text.startswith('<question type="category">', pos)
+        match = (category if is_category else question)(text, pos)
+        if match is None:
+            return None
+        line += text.count("\n", last, pos)
+        last = pos
+        end = match.end()
+        groups = match.groups()
+        if not is_category and groups[0] not in _SUPPORTED and (
+                _attribute(groups[0], "").strip().lower() == "category"):
+            return None  # ElementTree's reader would take it for a category
+        plain = not special or not any(text.find(mark, pos, end) >= 0 for mark in special)
+        items.append((line, is_category, plain, groups))
+        pos = end
+    if _LAID_OUT_END.match(text, pos) is None:
+        return None
+    return items
+
+
+def _contains(text: str, mark: str) -> bool:
+    """``mark in text``, for a mark whose first character is rare, on a large text.
+
+    Looking for a single character is a fast memory scan; looking for two takes a general
+    substring search about twenty times as long over a large export.
+    """
+    first = mark[0]
+    at = text.find(first)
+    while at >= 0:
+        if text.startswith(mark, at):
+            return True
+        at = text.find(first, at + 1)
+    return False
+
+
+def _valid_references(xml: str) -> bool:
+    """Whether every character reference in ``xml`` names a character XML allows."""
+    for match in _CHARACTER_REFERENCE.finditer(xml):
+        code = int(match.group(2), 16 if match.group(1) else 10)
+        if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF
+                or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF):
+            return False
+    return True
+
+
+def _xml_text(raw: str | None) -> str:
+    """The text ElementTree would give for the character data ``raw`` ('' for None)."""
+    if not raw:
+        return ""
+    if "\n" in raw:
+        raw = _LAYOUT_TAIL.sub("", raw)
+    return _ENTITY.sub(_entity, raw) if "&" in raw else raw
+
+
+def _entity(match: re.Match[str]) -> str:
+    name, decimal, hexadecimal = match.groups()
+    if name is not None:
+        return _ENTITIES[name]
+    return chr(int(decimal) if decimal is not None else int(hexadecimal, 16))
+
+
+def _attribute(raw: str | None, default: str) -> str:
+    """An attribute's value as ElementTree gives it (``default`` when absent)."""
+    if raw is None:
+        return default
+    return _ENTITY.sub(_entity, raw) if "&" in raw else raw
+
+
+def _format(raw: str | None) -> str:
+    """A ``_FORMAT`` group's value as ElementTree gives it."""
+    return "markdown" if raw is None else _ENTITY.sub(_entity, raw) if "&" in raw else raw
+
+
+def _read_laid_out(reader: _XmlReader, items: list[_LaidOut]) -> None:
+    """Give every matched question and category to ``reader``, in file order."""
+    tag_lists: dict[str, list[str]] = {}  # tags repeat: read each distinct <tags> once
+    text, attribute = _xml_text, _attribute
+    for line, is_category, plain, g in items:
+        if is_category:  # groups: path text, info format, info there, info text
+            info = None if g[2] is None else (text(g[3]), _format(g[1]))
+            reader.category(text(g[0]), info)
+            continue
+        tags_xml = g[_G_TAGS]
+        tags = None
+        if tags_xml is not None:
+            tags = tag_lists.get(tags_xml)
+            if tags is None:
+                tags = tag_lists[tags_xml] = [text(raw) for raw in _TAG_TEXT.findall(tags_xml)]
+        single, shuffle = text(g[_G_SINGLE]).strip(), text(g[_G_SHUFFLE]).strip()
+        idnumber = text(g[_G_IDNUMBER]).strip()
+        kind = g[_G_TYPE]
+        if plain and kind in _SUPPORTED and g[_G_STEM] is None and g[_G_RATIONALE] is None and (
+                answers := _plain_answers(g)) is not None:
+            # What ``question`` would make of it: every text is markdown without markup,
+            # references or media, so it only needs stripping (a trailing layout line break
+            # included), and so does the name, which is plain text.
+            reader.plain_question(
+                kind, line, (g[_G_NAME] or "").strip(), (g[_G_STEM + 1] or "").strip(),
+                (g[_G_RATIONALE + 1] or "").strip(), answers, single=single, shuffle=shuffle,
+                idnumber=idnumber, tags=tags)
+            continue
+        answers_xml: list[_Answer] = []
+        for k in range(_G_ANSWERS, _G_TAGS, _ANSWER_WIDTH):
+            if g[k] is None:
+                break  # the answer slots fill in order: the rest are empty too
+            answers_xml.append((
+                attribute(g[k], "0"), (text(g[k + 2]), _format(g[k + 1])),
+                None if g[k + 4] is None else (text(g[k + 5]), _format(g[k + 3]))))
+        reader.question(
+            attribute(g[_G_TYPE], "").strip().lower(), line, text(g[_G_NAME]),
+            (text(g[_G_STEM + 1]), _format(g[_G_STEM])),
+            (text(g[_G_RATIONALE + 1]), _format(g[_G_RATIONALE])), answers_xml,
+            single=single, shuffle=shuffle, idnumber=idnumber, tags=tags)
+
+
+def _plain_answers(g: tuple[str | None, ...]) -> list[tuple[str, float, str]] | None:
+    """(text, fraction, feedback) of each answer of a plain question match.
+
+    As ``question`` would read them; None when one is not markdown or its fraction is not a
+    number (``question`` must then explain it).
+    """
+    answers = []
+    for k in range(_G_ANSWERS, _G_TAGS, _ANSWER_WIDTH):
+        fraction = g[k]
+        if fraction is None:
+            break  # the answer slots fill in order: the rest are empty too
+        if g[k + 1] is not None or g[k + 3] is not None:  # not markdown
+            return None
+        try:
+            value = float(fraction)
+        except ValueError:
+            return None
+        answers.append(((g[k + 2] or "").strip(), value, (g[k + 5] or "").strip()))
+    return answers
+
+
 def _inner(holder: ET.Element | None) -> str:
     """The ``<text>`` inside ``holder`` (``<name><text>…</text></name>``), or ''."""
     return "" if holder is None else holder.findtext("text") or ""
+
+
+def _holder(element: ET.Element | None) -> _Holder | None:
+    """``element`` as a holder (None when there is no element)."""
+    return None if element is None else _as_holder(element)
+
+
+def _as_holder(element: ET.Element) -> _Holder:
+    return element.findtext("text") or "", element.get("format", "html")
 
 
 def _leaf_text(element: ET.Element | None) -> str:

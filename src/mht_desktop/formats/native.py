@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 import tomllib
 from datetime import date
 from typing import Any
@@ -30,8 +32,11 @@ from mht_desktop.formats.base import ParsedBank
 FORMAT_VERSION = 1
 _TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _RTOML_ERROR_LINE = re.compile(r"\s*at line (\d+) column (\d+)")
-_QUESTION_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*questions[ \t]*\]\]", re.MULTILINE)
-_FLASHCARD_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*flashcards[ \t]*\]\]", re.MULTILINE)
+# Item table headers; ``_header_starts`` keeps those that start a line (after spaces or tabs).
+_QUESTION_HEADER_BODY = re.compile(r"\[\[[ \t]*questions[ \t]*\]\]")
+_FLASHCARD_HEADER_BODY = re.compile(r"\[\[[ \t]*flashcards[ \t]*\]\]")
+_BANK_HEADER = re.compile(r"^\s*\[\s*bank\s*\]", re.MULTILINE)
+_BLUEPRINT_HEADER = re.compile(r"^[ \t]*\[[ \t]*blueprint[ \t]*\]", re.MULTILINE)
 
 
 class _Fields:
@@ -100,13 +105,36 @@ class _Fields:
         return None
 
 
-def _header_lines(text: str, pattern: re.Pattern[str]) -> list[int]:
-    """1-based line of each match, counting newlines once across the file (not per match)."""
+def _first_header_line(text: str, pattern: re.Pattern[str]) -> int | None:
+    """1-based line of the first match of ``pattern`` (the only one a message names)."""
+    match = pattern.search(text)
+    return None if match is None else text.count("\n", 0, match.start()) + 1
+
+
+def _header_starts(text: str, body: re.Pattern[str]) -> list[int]:
+    """Offsets of the lines that start with spaces or tabs and a header matching ``body``.
+
+    These are the matches of ``^[ \\t]*`` + ``body`` (multi-line), each at the start of its
+    line, found by searching for ``body``, which starts with a literal, first: the anchored
+    pattern would try every position of a multi-megabyte file, the literal search skips
+    straight to the candidates.
+    """
+    starts = []
+    for match in body.finditer(text):
+        begin = match.start()
+        line_start = text.rfind("\n", 0, begin) + 1
+        if line_start == begin or not text[line_start:begin].strip(" \t"):
+            starts.append(line_start)
+    return starts
+
+
+def _lines_at(text: str, offsets: list[int]) -> list[int]:
+    """1-based line of each of ``offsets`` (ascending)."""
     lines = []
     line, last = 1, 0
-    for match in pattern.finditer(text):
-        line += text.count("\n", last, match.start())
-        last = match.start()
+    for offset in offsets:
+        line += text.count("\n", last, offset)
+        last = offset
         lines.append(line)
     return lines
 
@@ -144,9 +172,13 @@ def read_native(text: str, *, file: str) -> ParsedBank:
     Returns:
         The bank and any problems; structural problems leave ``bank`` as None.
     """
-    data, error_line, error = _parse_toml(text)
+    question_starts = _header_starts(text, _QUESTION_HEADER_BODY)
+    question_lines = _lines_at(text, question_starts)
+    data, laid_out = _parse_laid_out(text, question_starts, question_lines)
     if data is None:
-        return ParsedBank(None, [Problem(file, error_line, f"not valid TOML: {error}")])
+        data, error_line, error = _parse_toml(text)
+        if data is None:
+            return ParsedBank(None, [Problem(file, error_line, f"not valid TOML: {error}")])
 
     problems: list[Problem] = []
     version = data.get("format", FORMAT_VERSION)
@@ -157,8 +189,7 @@ def read_native(text: str, *, file: str) -> ParsedBank:
     bank_table = data.get("bank")
     if not isinstance(bank_table, dict):
         return ParsedBank(None, [Problem(file, 1, "the [bank] table is missing")])
-    bank_line = _header_lines(text, re.compile(r"^\s*\[\s*bank\s*\]", re.MULTILINE))
-    fields = _Fields(bank_table, file=file, line=bank_line[0] if bank_line else None,
+    fields = _Fields(bank_table, file=file, line=_first_header_line(text, _BANK_HEADER),
                      what="[bank]", problems=problems)
     info = BankInfo(
         id=fields.text("id", required=True),
@@ -176,12 +207,15 @@ def read_native(text: str, *, file: str) -> ParsedBank:
         topics.append(Topic(id=topic_id, title=tf.text("title") or topic_id,
                             description=tf.text("description")))
 
-    question_lines = _header_lines(text, _QUESTION_HEADER)
-    questions = [
-        _read_question(raw, file=file, line=_nth(question_lines, i), problems=problems)
-        for i, raw in enumerate(_table_list(data, "questions", file, problems))
-    ]
-    card_lines = _header_lines(text, _FLASHCARD_HEADER)
+    if laid_out is not None:
+        questions = laid_out  # read straight from the text, exactly as below would
+    else:
+        questions = [
+            _read_question(raw, file=file, line=_nth(question_lines, i), problems=problems)
+            for i, raw in enumerate(_table_list(data, "questions", file, problems))
+        ]
+    card_lines = (_lines_at(text, _header_starts(text, _FLASHCARD_HEADER_BODY))
+                  if "flashcards" in data else [])
     flashcards = []
     for i, raw in enumerate(_table_list(data, "flashcards", file, problems)):
         line = _nth(card_lines, i)
@@ -194,8 +228,7 @@ def read_native(text: str, *, file: str) -> ParsedBank:
         ))
     blueprint = data.get("blueprint")
     if blueprint is not None:
-        blueprint_line = _header_lines(text, re.compile(r"^[ \t]*\[[ \t]*blueprint[ \t]*\]",
-                                                        re.MULTILINE))
+        blueprint_line = _first_header_line(text, _BLUEPRINT_HEADER)
         try:
             if not isinstance(blueprint, dict):
                 raise BlueprintError("[blueprint] must be a table")
@@ -204,13 +237,12 @@ def read_native(text: str, *, file: str) -> ParsedBank:
             unknown = sorted({t for d in parsed.domains for t in d.topics} - known)
             if unknown:
                 problems.append(Problem(
-                    file, blueprint_line[0] if blueprint_line else None,
+                    file, blueprint_line,
                     f"[blueprint] names topics this bank does not declare: {', '.join(unknown)} "
                     "(they will only count if another enabled bank has them)",
                     Severity.WARNING))
         except BlueprintError as exc:
-            problems.append(Problem(file, blueprint_line[0] if blueprint_line else None,
-                                    str(exc)))
+            problems.append(Problem(file, blueprint_line, str(exc)))
             blueprint = None
     bank = Bank(info=info, topics=tuple(topics), questions=tuple(questions),
                 flashcards=tuple(flashcards), blueprint=blueprint)
@@ -322,6 +354,241 @@ def _read_question_fast(raw: dict[str, Any], line: int | None) -> Question | Non
 
 _CHOICE_KEYS = frozenset({"text", "correct", "feedback", "fixed", "weight"})
 _TYPES = {t.value: t for t in QuestionType}
+
+
+# --------------------------------------------------------------------------------------------
+# The fast path: questions laid out as we write them
+# --------------------------------------------------------------------------------------------
+#
+# Most of a big bank's import time went into the TOML parser building ~40 Python objects per
+# question that the reader then took apart again. Files laid out the way ``write_native``
+# (tomli_w) writes them, or the way the shipped banks are written, are read here with one
+# regular-expression match per question straight into ``Question`` objects. The patterns
+# accept only a strict subset of TOML whose meaning is unambiguous (keys in the usual order,
+# one per line, no trailing comments, strings with only the standard escapes); anything else
+# makes the whole file take the ordinary path, so this changes speed and nothing else.
+
+_CONTROL = r"\x00-\x08\x0a-\x1f\x7f"  # never raw inside a one-line string or a comment
+_ESCAPE = r'\\(?:[btnfr"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})'
+_LINE_STRING = rf'"[^"\\{_CONTROL}]*(?:{_ESCAPE}[^"\\{_CONTROL}]*)*+"'
+_ML_CHAR = r'[^"\\\x00-\x08\x0b-\x1f\x7f]'  # a multi-line string may hold raw newlines
+# One or two quotes may sit inside a multi-line string; never three (that would end it), and
+# not right before the closing quotes either (which TOML allows, but we leave to the parser).
+_ML_STRING = rf'"""({_ML_CHAR}*(?:(?:{_ESCAPE}|"(?!""))+{_ML_CHAR}*)*+)"""'
+_TEXT = rf'"([^"\\{_CONTROL}]*(?:{_ESCAPE}[^"\\{_CONTROL}]*)*+)"'  # one group: the content
+_ANY_TEXT = rf"(?:{_ML_STRING}|{_TEXT})"  # two groups: multi-line content, one-line content
+# tomli_w writes arrays one item a line; people write ["a", "b"].
+_STRINGS = rf"\[((?:\n    {_LINE_STRING},)++\n|(?:{_LINE_STRING}(?:, {_LINE_STRING})*+)?)\]"
+_INTEGER = r"(-?(?:0|[1-9][0-9]{0,17}))"  # fits in 64 bits, as TOML requires
+_NUMBER = r"(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?)"
+_BOOLEAN = r"(true|false)"
+_GAP = rf"(?:[ \t]*(?:#[^{_CONTROL}]*)?\n)*+"  # blank lines and comment lines
+_INLINE_CHOICE = (rf"    \{{ text = {_TEXT}(?:, correct = {_BOOLEAN})?(?:, feedback = {_TEXT})?"
+                  rf"(?:, fixed = {_BOOLEAN})?(?:, weight = {_NUMBER})? \}},\n")
+_TABLE_CHOICE = (rf"{_GAP}\[\[questions\.choices\]\]\ntext = {_ANY_TEXT}\n"
+                 rf"(?:correct = {_BOOLEAN}\n)?(?:feedback = {_ANY_TEXT}\n)?"
+                 rf"(?:fixed = {_BOOLEAN}\n)?(?:weight = {_NUMBER}\n)?")
+_LAID_OUT_QUESTION = (
+    rf"\[\[questions\]\]\nid = {_TEXT}\n(?:type = {_TEXT}\n)?topic = {_TEXT}\n"
+    rf"(?:title = {_TEXT}\n)?(?:difficulty = {_INTEGER}\n)?(?:tags = {_STRINGS}\n)?"
+    rf"(?:source = {_ANY_TEXT}\n)?(?:reviewed = ([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\n)?"
+    rf"(?:jurisdiction = {_STRINGS}\n)?(?:setting = {_STRINGS}\n)?stem = {_ANY_TEXT}\n"
+    rf"(?:rationale = {_ANY_TEXT}\n)?"
+    rf"(?:choices = \[\n{_INLINE_CHOICE}(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+"
+    rf"(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+"
+    rf"(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+\]\n"
+    rf"|{_TABLE_CHOICE}(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+"
+    rf"(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+)"
+    rf"{_GAP}")
+
+
+@functools.cache
+def _laid_out_pattern() -> re.Pattern[str]:
+    """``_LAID_OUT_QUESTION``, compiled on first use.
+
+    Compiling it takes as long as reading a few hundred questions, which no one who only
+    opens the window should wait for.
+    """
+    return re.compile(_LAID_OUT_QUESTION)
+
+
+# Where each field's group sits in ``match.groups()``.
+_G_ID, _G_TYPE, _G_TOPIC, _G_TITLE, _G_DIFFICULTY, _G_TAGS = 0, 1, 2, 3, 4, 5
+_G_SOURCE, _G_REVIEWED, _G_JURISDICTION, _G_SETTING, _G_STEM, _G_RATIONALE = 6, 8, 9, 10, 11, 13
+_G_INLINE, _INLINE_WIDTH = 15, 5  # text, correct, feedback, fixed, weight
+_G_TABLE, _TABLE_WIDTH = _G_INLINE + 8 * _INLINE_WIDTH, 7  # text×2, correct, feedback×2, …
+_ARRAY_ITEM = re.compile(_TEXT)
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE_SEQUENCE = re.compile(r'\\(?:([btnfr"\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))')
+
+
+class _NotLaidOut(Exception):
+    """The file needs the full TOML parser."""
+
+
+def _unescape(text: str) -> str:
+    """A TOML basic string's content with its escapes replaced."""
+    return _ESCAPE_SEQUENCE.sub(_escaped_char, text) if "\\" in text else text
+
+
+def _escaped_char(match: re.Match[str]) -> str:
+    simple = match.group(1)
+    if simple is not None:
+        return _ESCAPES[simple]
+    code = int(match.group(2) or match.group(3), 16)
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        raise _NotLaidOut  # not a Unicode scalar value: the parser reports it
+    return chr(code)
+
+
+def _parse_laid_out(text: str, starts: list[int], lines: list[int],
+                    ) -> tuple[dict[str, Any] | None, list[Question] | None]:
+    """Parse a bank whose questions are laid out as we write them.
+
+    The questions must form one run of ``[[questions]]`` tables, each matching
+    ``_LAID_OUT_QUESTION`` and ending where the next begins. The rest of the file (metadata,
+    topics, blueprint, flashcards: small) goes to the TOML parser with the run replaced by a
+    single table holding a random key. That the parser then finds exactly this one question
+    table proves the run sat where TOML itself puts questions (not inside a multi-line string,
+    not extended by a later ``[questions.x]`` table…), so the result is what parsing the whole
+    file would give.
+
+    Args:
+        text: The decoded file.
+        starts: Offsets of the ``[[questions]]`` header lines (``_header_starts``).
+        lines: Their line numbers.
+
+    Returns:
+        (data, questions): the parsed TOML without its questions and the questions read;
+        (None, None) when the file must go through the full parser instead.
+    """
+    if not starts:
+        return None, None
+    try:
+        questions = _read_laid_out_questions(text, starts, lines)
+    except _NotLaidOut:
+        return None, None
+    marker = f"laid-out-{secrets.token_hex(8)}"
+    rest = f"{text[:starts[0]]}[[questions]]\n{marker} = 0\n{text[questions.end:]}"
+    data, _, _ = _parse_toml(rest)
+    if data is None or data.get("questions") != [{marker: 0}]:
+        return None, None
+    return data, questions.items
+
+
+class _Run:
+    """Questions read from a run of tables, and the offset just past the run."""
+
+    __slots__ = ("end", "items")
+
+    def __init__(self, items: list[Question], end: int) -> None:
+        self.items = items
+        self.end = end
+
+
+def _read_laid_out_questions(text: str, starts: list[int], lines: list[int]) -> _Run:
+    """Read every question table with one match each (see ``_parse_laid_out``).
+
+    Raises:
+        _NotLaidOut: a table is laid out differently, or holds something the careful reader
+            must explain (an empty stem, an unknown type, an impossible date…).
+    """
+    match_at = _laid_out_pattern().match
+    find = text.find
+    questions: list[Question] = []
+    arrays: dict[str, tuple[str, ...]] = {}  # tag lists repeat: read each distinct one once
+    end = starts[0]
+    for index, start in enumerate(starts):
+        if start != end:
+            raise _NotLaidOut  # something else between two questions, or a header in a string
+        match = match_at(text, start)
+        if match is None:
+            raise _NotLaidOut
+        end = match.end()
+        questions.append(_laid_out_question(match.groups(), find("\\", start, end) >= 0,
+                                            lines[index], arrays))
+    return _Run(questions, end)
+
+
+def _laid_out_question(g: tuple[Any, ...], escaped: bool, line: int,
+                       arrays: dict[str, tuple[str, ...]]) -> Question:
+    """A ``Question`` from the groups of one ``_LAID_OUT_QUESTION`` match.
+
+    Does exactly what ``_read_question_fast`` does with the tables TOML would give.
+    """
+    qid, type_name, topic, title = g[_G_ID], g[_G_TYPE], g[_G_TOPIC], g[_G_TITLE] or ""
+    source = _any_text(g, _G_SOURCE)
+    stem = _any_text(g, _G_STEM)
+    rationale = _any_text(g, _G_RATIONALE)
+    if escaped:
+        qid, topic, title = _unescape(qid), _unescape(topic), _unescape(title)
+        source, stem, rationale = _unescape(source), _unescape(stem), _unescape(rationale)
+        type_name = None if type_name is None else _unescape(type_name)
+    if not qid or not topic or not stem.strip():
+        raise _NotLaidOut
+    qtype = _TYPES.get("single" if type_name is None else type_name)
+    if qtype is None:
+        raise _NotLaidOut
+    difficulty = 2 if g[_G_DIFFICULTY] is None else int(g[_G_DIFFICULTY])
+    reviewed = g[_G_REVIEWED]
+    if reviewed is not None:
+        try:
+            reviewed = date.fromisoformat(reviewed)
+        except ValueError:
+            raise _NotLaidOut from None
+    lists: list[tuple[str, ...]] = []
+    for group in (_G_TAGS, _G_JURISDICTION, _G_SETTING):
+        body = g[group]
+        if not body:
+            lists.append(())
+            continue
+        items = arrays.get(body)
+        if items is None:
+            items = arrays[body] = tuple(_unescape(item).strip()
+                                         for item in _ARRAY_ITEM.findall(body))
+        lists.append(items)
+    choices = []
+    if g[_G_INLINE] is not None:
+        for k in range(_G_INLINE, _G_TABLE, _INLINE_WIDTH):
+            text = g[k]
+            if text is None:
+                break
+            correct, feedback, fixed, weight = g[k + 1], g[k + 2] or "", g[k + 3], g[k + 4]
+            if escaped:
+                text, feedback = _unescape(text), _unescape(feedback)
+            choices.append(Choice(text.strip(), correct == "true", feedback.strip(),
+                                  fixed == "true", _weight(weight)))
+    else:
+        for k in range(_G_TABLE, len(g), _TABLE_WIDTH):
+            if g[k] is None and g[k + 1] is None:
+                break
+            text, correct = _any_text(g, k), g[k + 2]
+            feedback, fixed, weight = _any_text(g, k + 3), g[k + 5], g[k + 6]
+            if escaped:
+                text, feedback = _unescape(text), _unescape(feedback)
+            choices.append(Choice(text.strip(), correct == "true", feedback.strip(),
+                                  fixed == "true", _weight(weight)))
+    return Question(qid.strip(), qtype, topic.strip(), stem.strip(), tuple(choices),
+                    rationale.strip(), difficulty, lists[0], source.strip(), reviewed,
+                    lists[1], lists[2], title.strip(), line)
+
+
+def _any_text(g: tuple[Any, ...], index: int) -> str:
+    """The string in a two-group ``_ANY_TEXT`` at ``index`` ('' when the key is absent)."""
+    multi: str | None = g[index]
+    if multi is None:
+        line: str | None = g[index + 1]
+        return line or ""
+    # TOML drops a newline right after the opening quotes of a multi-line string.
+    return multi[1:] if multi.startswith("\n") else multi
+
+
+def _weight(raw: str | None) -> float | None:
+    """A choice weight as ``float(value)`` of what TOML gives (an int or a float)."""
+    if raw is None:
+        return None
+    # float("-0") is -0.0 but TOML's -0 is the integer 0, so integers go through int().
+    return float(raw) if "." in raw else float(int(raw))
 
 
 def write_native(bank: Bank) -> str:

@@ -79,7 +79,7 @@ def read_bank(data: bytes, *, file_name: str, fmt: BankFormat | None = None) -> 
     if chosen is BankFormat.AIKEN:
         return aiken.read_aiken(text, file=label)
     if chosen is BankFormat.MOODLE_XML:
-        return moodle_xml.read_moodle_xml(data, file=label)
+        return moodle_xml.read_moodle_xml(data, file=label, text=text)
     return delimited.read_delimited(text, file=label)
 
 
