@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -245,27 +244,29 @@ def bench_imports(files: dict[str, Path], n: int, repeat: int) -> list[Result]:
                "moodle_xml": BankFormat.MOODLE_XML, "csv": BankFormat.CSV,
                "native_hand_edited": BankFormat.NATIVE,
                "moodle_xml_cdata": BankFormat.MOODLE_XML}
-    results = []
-    variants = Path(tempfile.mkdtemp(prefix="mht-bench-"))
-    files = {**files, **other_layouts(files, variants)}
-    for name, fmt in formats.items():
-        path = files[name]
-
-        times = []
-        for _ in range(repeat):
-            with tempfile.TemporaryDirectory() as tmp:
-                ctx = AppContext.open(Path(tmp))  # an empty database, made before the clock
-                started = time.perf_counter()
-                report, _ = ctx.banks.import_file_now(path, fmt)
-                times.append(time.perf_counter() - started)
-                ctx.close()
-                if not report.imported:
-                    raise RuntimeError(f"{path}: {report.errors[:3]}")
-        seconds = statistics.median(times)
-        results.append(Result(f"import_{name}", seconds, baseline=baseline,
-                              extra={"questions_per_s": round(n / seconds)}))
-    shutil.rmtree(variants, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="mht-bench-") as variants:
+        files = {**files, **other_layouts(files, Path(variants))}
+        results = [_import_result(name, files[name], fmt, n, repeat, baseline)
+                   for name, fmt in formats.items()]
     return results
+
+
+def _import_result(name: str, path: Path, fmt: BankFormat, n: int, repeat: int,
+                   baseline: float) -> Result:
+    """Median time to import ``path`` into a fresh database."""
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = AppContext.open(Path(tmp))  # an empty database, made before the clock
+            started = time.perf_counter()
+            report, _ = ctx.banks.import_file_now(path, fmt)
+            times.append(time.perf_counter() - started)
+            ctx.close()
+            if not report.imported:
+                raise RuntimeError(f"{path}: {report.errors[:3]}")
+    seconds = statistics.median(times)
+    return Result(f"import_{name}", seconds, baseline=baseline,
+                  extra={"questions_per_s": round(n / seconds)})
 
 
 def bench_next_card(ctx: AppContext, profile_id: int, rounds: int) -> Result:

@@ -8,7 +8,6 @@ Nothing here imports the data layer at module level.
 
 from __future__ import annotations
 
-import linecache
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.storage.paths import resolve_data_dir
-from mht_desktop.ui.imports import import_and_forget_source
+from mht_desktop.ui.imports import forget_imported_sources, import_and_forget_source
 from mht_desktop.ui.main_window import MainWindow, app_icon
 from mht_desktop.ui.task_runner import TaskRunner
 
@@ -35,18 +34,17 @@ def ui_settings(data_dir: Path | None) -> QSettings:
     return QSettings(str(data_dir / "ui.ini"), QSettings.Format.IniFormat)
 
 
-def choose_profile(app_ctx: AppContext, profiles: Sequence[Profile] | None = None, *,
+def choose_profile(app_ctx: AppContext, profiles: Sequence[Profile], *,
                    parent: QWidget | None = None) -> Profile | None:
     """The learner to open: the only one, the one picked, or a new one on first run.
 
     Args:
         app_ctx: The open data.
-        profiles: The learners, most recently used first (read again when None).
+        profiles: The learners, most recently used first (read on the worker lane).
         parent: The window the dialogs belong to.
     """
     from mht_desktop.ui.profile_dialog import ProfilePicker, WelcomeDialog
 
-    profiles = list(profiles) if profiles is not None else app_ctx.profiles.list()
     if not profiles:
         welcome = WelcomeDialog(app_ctx, parent)
         return welcome.created if welcome.exec() == QDialog.DialogCode.Accepted else None
@@ -103,7 +101,7 @@ class Startup(QObject):
         self.tasks = TaskRunner()
         self.window = MainWindow(None, None, tasks=self.tasks, settings=ui_settings(data_dir))
         self.window.apply_look()
-        linecache.clearcache()  # what PySide6's import hook read of our modules; see imports.py
+        forget_imported_sources()  # what the hook read of the window's own modules
 
     def begin(self) -> None:
         """Show the window and start opening the data in the background."""

@@ -14,8 +14,13 @@ import linecache
 from types import ModuleType
 
 
+def forget_imported_sources() -> None:
+    """Drop the source text PySide6's import hook has read so far."""
+    linecache.clearcache()
+
+
 def import_and_forget_source(name: str) -> ModuleType:
     """Import module ``name``, then drop the source text read while importing it."""
     module = importlib.import_module(name)
-    linecache.clearcache()
+    forget_imported_sources()
     return module
