@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from mht_desktop.core.clock import FixedClock
 from mht_desktop.services.context import AppContext
+from tests.pg_server import LocalServer, find_bin_dir, local_server
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -41,6 +43,49 @@ def ctx(tmp_path: Path, clock: FixedClock) -> Iterator[AppContext]:
     app_ctx = AppContext.open(tmp_path / "data", clock=clock)
     yield app_ctx
     app_ctx.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[LocalServer]:
+    """A throwaway PostgreSQL server for the whole run (skipped only without its binaries)."""
+    if find_bin_dir() is None:
+        pytest.skip("PostgreSQL server binaries are not installed (.ci/run installs them)")
+    with local_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: LocalServer) -> str:
+    """A database on the test server built once by the real migrations, to copy from."""
+    from mht_desktop.storage.database import Database
+
+    name = "mht_template_head"
+    Database.open_url(pg_server.create_database(name), upgrade=True).close()
+    return name
+
+
+@pytest.fixture
+def pg_database(pg_server: LocalServer) -> Iterator[str]:
+    """The name of a fresh, empty database on the test server, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg_server.create_database(name)
+    yield name
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_head_url(pg_server: LocalServer, pg_template: str) -> Iterator[str]:
+    """A superuser URL for a fresh database already at the newest schema (a quick copy)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg_server.admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_server: LocalServer, pg_database: str) -> str:
+    """A superuser URL for a fresh, empty database on the test server."""
+    return pg_server.url(pg_database)
 
 
 SAMPLE_BANK = '''

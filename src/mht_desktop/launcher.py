@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from mht_desktop.cli import build_parser, run
+from mht_desktop.cli.main import database_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -14,7 +15,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from mht_desktop.ui.app import run_app
 
-        return run_app(data_dir=args.data_dir)
+        return run_app(data_dir=args.data_dir, database_url=database_url(args))
     return run(args)
 
 

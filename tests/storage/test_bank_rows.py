@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 
 from mht_desktop.core.banks import (
     Bank,
@@ -20,6 +20,7 @@ from mht_desktop.core.banks import (
     QuestionType,
     Topic,
 )
+from mht_desktop.services.context import AppContext
 from mht_desktop.storage import banks as repo
 from mht_desktop.storage.database import Database
 from mht_desktop.storage.models import FlashcardRow, QuestionRow
@@ -48,20 +49,28 @@ JSON_COLUMNS = {"choices", "tags", "jurisdiction", "setting"}
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """The SQLite file, for the tests of the driver-level fast path only SQLite takes."""
     database = Database.open(tmp_path)
     yield database
     database.close()
 
 
+@pytest.fixture
+def db(ctx: AppContext) -> Database:
+    """The database on each engine in turn (see conftest.py)."""
+    return ctx.db
+
+
 def _rows(db: Database, table: str, bank_id: str) -> list[dict[str, object]]:
     with db.engine.connect() as c:
-        result = c.exec_driver_sql(f"SELECT * FROM {table} WHERE bank_id = ? ORDER BY position",
-                                   (bank_id,))
+        result = c.execute(text(f"SELECT * FROM {table} WHERE bank_id = :bank ORDER BY position"),
+                           {"bank": bank_id})
         return [dict(row._mapping) for row in result]
 
 
-def test_driver_rows_match_what_sqlalchemy_would_insert(db: Database) -> None:
+def test_driver_rows_match_what_sqlalchemy_would_insert(sqlite_db: Database) -> None:
+    db = sqlite_db
     with db.session() as s:
         repo.store_bank(s, BANK, source_path="x", source_format="native", content_hash="h",
                         now=NOW, builtin=False)
@@ -91,7 +100,8 @@ def test_driver_rows_match_what_sqlalchemy_would_insert(db: Database) -> None:
                     assert value == theirs[column], column
 
 
-def test_choices_are_stored_as_compact_json_arrays(db: Database) -> None:
+def test_choices_are_stored_as_compact_json_arrays(sqlite_db: Database) -> None:
+    db = sqlite_db
     with db.session() as s:
         repo.store_bank(s, BANK, source_path="x", source_format="native", content_hash="h",
                         now=NOW, builtin=False)

@@ -70,6 +70,23 @@ def test_startup_opens_the_only_learner_and_signals_ready(qtbot: QtBot, tmp_path
     startup.close()
 
 
+def test_startup_in_server_mode_studies_on_the_server(qtbot: QtBot, tmp_path: Path,
+                                                       pg_head_url: str) -> None:
+    server = AppContext.open_url(pg_head_url)
+    server.profiles.create("Ana")
+    server.close()
+
+    startup = Startup(tmp_path / "data", database_url=pg_head_url)
+    qtbot.addWidget(startup.window)
+    with qtbot.waitSignal(startup.ready, timeout=30000):
+        startup.begin()
+    assert startup.window.profile is not None and startup.window.profile.name == "Ana"
+    assert startup.app_ctx is not None and startup.app_ctx.db.is_server
+    assert not (tmp_path / "data" / "mht-desktop.sqlite3").exists()
+    startup.window.close()
+    startup.close()
+
+
 def test_startup_reports_a_damaged_database_and_leaves_it_alone(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from mht_desktop.services.context import AppContext
 
 Handler = Callable[[argparse.Namespace, "AppContext"], int]
+ENV_DATABASE_URL = "MHT_DESKTOP_DATABASE_URL"
 _EXPORT_FORMATS = ["native", "gift", "moodle-xml", "csv"]
 _IMPORT_FORMATS = [f.value for f in BankFormat]
 
@@ -34,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR",
                         help="folder for the database (default: your user data folder, or "
                              "$MHT_DESKTOP_HOME)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="use a training program's PostgreSQL server "
+                             "(postgresql+psycopg://NAME@HOST/DATABASE) instead of the local "
+                             "data folder; default: $MHT_DESKTOP_DATABASE_URL if set")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     profile = commands.add_parser("profile", help="list, create, rename or delete learners")
@@ -87,9 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 return reports.report_class(args)
         if args.command == "progress" and (problem := reports.dates_problem(args)):
             return reports.usage_error("progress export", problem)
-        from mht_desktop.services.context import AppContext
-
-        ctx = AppContext.open(args.data_dir)
+        ctx = open_context(args)
     except MhtError as exc:
         print(f"mht-desktop: {exc}", file=sys.stderr)
         return 1
@@ -100,6 +104,21 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         ctx.close()
+
+
+def database_url(args: argparse.Namespace) -> str | None:
+    """The server URL from ``--database-url`` or the environment, or None for local data."""
+    return getattr(args, "database_url", None) or os.environ.get(ENV_DATABASE_URL) or None
+
+
+def open_context(args: argparse.Namespace) -> AppContext:
+    """The app's data for a command: the program's server if a URL is given, else local."""
+    from mht_desktop.services.context import AppContext
+
+    url = database_url(args)
+    if url:
+        return AppContext.open_url(url)
+    return AppContext.open(args.data_dir)
 
 
 def _profile_list(args: argparse.Namespace, ctx: AppContext) -> int:

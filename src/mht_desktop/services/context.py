@@ -41,6 +41,23 @@ class AppContext:
         return cls(db=Database.open(path), data_dir=path, clock=clock or SystemClock())
 
     @classmethod
+    def open_url(cls, url: str, *, clock: Clock | None = None,
+                 upgrade: bool = False) -> AppContext:
+        """Open a training program's PostgreSQL server instead of a local data folder.
+
+        Args:
+            url: ``postgresql+psycopg://NAME:PASSWORD@HOST/DATABASE``.
+            clock: The clock (tests pass a fixed one).
+            upgrade: migrate an older schema (only the coordinator may).
+
+        Raises:
+            DatabaseError: the server cannot be reached, refuses the login, or has a schema
+                this app cannot use.
+        """
+        return cls(db=Database.open_url(url, upgrade=upgrade), data_dir=None,
+                   clock=clock or SystemClock())
+
+    @classmethod
     def in_memory(cls, *, clock: Clock | None = None) -> AppContext:
         """A context on a throwaway database (tests, benchmarks)."""
         return cls(db=Database.in_memory(), data_dir=None, clock=clock or SystemClock())

@@ -41,7 +41,7 @@ def alembic_config(url: str) -> Config:
     # Pass stdout now: Alembic's default is whatever sys.stdout was when it was first imported.
     config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", url)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # ConfigParser escaping
     return config
 
 
@@ -123,6 +123,49 @@ class Database:
         return db
 
     @classmethod
+    def open_url(cls, url: str, *, upgrade: bool = False) -> Database:
+        """Open a program's PostgreSQL server (see storage/server.py for the URL rules).
+
+        Args:
+            url: ``postgresql+psycopg://NAME:PASSWORD@HOST/DATABASE``.
+            upgrade: migrate an older schema (the coordinator's ``server init``); a trainee or
+                an instructor cannot change the schema, so for them an older one is an error.
+
+        Raises:
+            DatabaseError: the server cannot be reached, refuses the login, has no schema yet,
+                an older one (without ``upgrade``) or a newer one than this app knows.
+        """
+        from mht_desktop.storage.server import (
+            explain_server_error,
+            make_server_engine,
+            safe_url,
+            server_url,
+        )
+
+        parsed = server_url(url)
+        engine = make_server_engine(parsed)
+        db = cls(engine, None)
+        try:
+            current = db.current_revision()
+            if upgrade:
+                db.migrate()
+            elif current is None:
+                raise DatabaseError(f"The server at {safe_url(parsed)} has no MHT Desktop data "
+                                    "yet. Ask your coordinator to run 'mht-desktop server init'.")
+            elif current != SCHEMA_HEAD:
+                db.migrate(check_only=True)
+                raise DatabaseError(f"The server at {safe_url(parsed)} has an older schema "
+                                    f"({current}). Ask your coordinator to run 'mht-desktop "
+                                    "server init' with this version of the app to upgrade it.")
+        except (OperationalError, SQLDatabaseError) as exc:
+            engine.dispose()
+            raise explain_server_error(parsed, exc) from exc
+        except DatabaseError:
+            engine.dispose()
+            raise
+        return db
+
+    @classmethod
     def in_memory(cls) -> Database:
         """A throwaway database (tests, benchmarks), built by the real migrations."""
         from sqlalchemy.pool import StaticPool
@@ -141,8 +184,12 @@ class Database:
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision; refuse a database from a newer app."""
+    def migrate(self, *, check_only: bool = False) -> None:
+        """Bring the schema to the newest revision; refuse a database from a newer app.
+
+        Args:
+            check_only: only refuse a newer schema, change nothing.
+        """
         current = self.current_revision()
         if current == SCHEMA_HEAD:
             return  # The usual case: nothing to do, and start-up stays fast.
@@ -151,14 +198,25 @@ class Database:
 
         script = ScriptDirectory.from_config(alembic_config(str(self.engine.url)))
         if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            where = self.path if self.path is not None else self._where()
             raise DatabaseError(
-                f"The database {self.path} was written by a newer version of MHT Desktop "
-                f"(schema {current}). Update the app; the file was left untouched."
+                f"The database {where} was written by a newer version of MHT Desktop "
+                f"(schema {current}). Update the app; the data was left untouched."
             )
+        if check_only:
+            return
         with self.engine.begin() as connection:
             config = alembic_config(str(self.engine.url))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def _where(self) -> str:
+        return f"on {self.engine.url.render_as_string(hide_password=True)}"
+
+    @property
+    def is_server(self) -> bool:
+        """Whether this is a program's shared PostgreSQL server (not a local file)."""
+        return self.engine.dialect.name == "postgresql"
 
     @contextmanager
     def session(self) -> Iterator[Session]:

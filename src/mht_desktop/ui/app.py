@@ -67,12 +67,16 @@ def import_data_layer() -> None:
         import_and_forget_source(name)
 
 
-def _open_data(data_dir: Path) -> tuple[AppContext, list[Profile]]:
-    """On the worker lane: import the data layer, open the database, list the learners."""
+def _open_data(data_dir: Path,
+               database_url: str | None = None) -> tuple[AppContext, list[Profile]]:
+    """On the worker lane: import the data layer, open the database, list the learners.
+
+    With a ``database_url`` the data is the training program's server instead of the folder.
+    """
     import_data_layer()
     from mht_desktop.services.context import AppContext
 
-    app_ctx = AppContext.open(data_dir)
+    app_ctx = AppContext.open_url(database_url) if database_url else AppContext.open(data_dir)
     try:
         return app_ctx, app_ctx.profiles.list()
     except BaseException:
@@ -93,9 +97,11 @@ class Startup(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, data_dir: Path, *, profile_name: str | None = None) -> None:
+    def __init__(self, data_dir: Path, *, profile_name: str | None = None,
+                 database_url: str | None = None) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.database_url = database_url
         self.profile_name = profile_name
         self.app_ctx: AppContext | None = None
         self.tasks = TaskRunner()
@@ -107,7 +113,7 @@ class Startup(QObject):
         """Show the window and start opening the data in the background."""
         self.window.show()
         QTimer.singleShot(0, self.window.raise_)
-        self.tasks.run(lambda: _open_data(self.data_dir), on_done=self._opened,
+        self.tasks.run(lambda: _open_data(self.data_dir, self.database_url), on_done=self._opened,
                        on_error=self._open_failed)
 
     def _open_failed(self, exc: BaseException) -> None:
@@ -126,8 +132,9 @@ class Startup(QObject):
         app_ctx.profiles.mark_used(profile.id)
         self.window.attach(app_ctx, profile)
         window = self.window
-        self.tasks.run(app_ctx.banks.ensure_builtin_banks, on_done=window.publish,
-                       on_error=lambda exc: window.statusBar().showMessage(str(exc), 15000))
+        if self.database_url is None:  # on a program's server the coordinator loads the banks
+            self.tasks.run(app_ctx.banks.ensure_builtin_banks, on_done=window.publish,
+                           on_error=lambda exc: window.statusBar().showMessage(str(exc), 15000))
         # The lane is serial, so this runs after the section's first load and the check of
         # the shipped banks: the window is then showing the learner's data.
         self.tasks.run(lambda: None, on_done=lambda _: self.ready.emit())
@@ -140,8 +147,13 @@ class Startup(QObject):
             self.app_ctx = None
 
 
-def run_app(data_dir: str | None = None) -> int:
-    """Run the GUI until the window closes; returns the exit code."""
+def run_app(data_dir: str | None = None, database_url: str | None = None) -> int:
+    """Run the GUI until the window closes; returns the exit code.
+
+    Args:
+        data_dir: The local data folder (window settings live there in server mode too).
+        database_url: A training program's PostgreSQL server to study on instead.
+    """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("MHT Desktop")
@@ -153,7 +165,7 @@ def run_app(data_dir: str | None = None) -> int:
         QMessageBox.critical(None, "MHT Desktop cannot start", str(exc))
         print(f"mht-desktop: {exc}", file=sys.stderr)
         return 1
-    startup = Startup(path)
+    startup = Startup(path, database_url=database_url)
 
     def failed(message: str) -> None:
         print(f"mht-desktop: {message}", file=sys.stderr)
