@@ -135,3 +135,15 @@ def test_class_summary_from_several_files(exported: Path, tmp_path: Path) -> Non
     assert rows["extra"] == (None, None)
     twice = progress_file.class_summary([files[0], files[0]])
     assert twice.trainees == ("Ana (ana.json)", "Ana (ana.json)")
+
+
+def test_csv_export_neutralises_formula_cells(history: Learner, tmp_path: Path) -> None:
+    """A learner named like a formula must not run in the instructor's spreadsheet."""
+    history.ctx.profiles.update_settings(history.profile_id, program="@SUM(1+1)")
+    renamed, _ = history.ctx.profiles.rename(history.profile_id, '=HYPERLINK("http://x","y")')
+    report = history.ctx.stats(renamed.id).report(PeriodKind.DAYS_30)
+    out = progress_file.write(progress_file.from_report(report), tmp_path / "ana.csv", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0]["learner"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows[0]["program"] == "'@SUM(1+1)"
+    assert rows[0]["accuracy"] == "0.7500"  # numbers are left alone

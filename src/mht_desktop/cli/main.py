@@ -170,8 +170,9 @@ def _bank_validate(args: argparse.Namespace) -> int:
         print(json.dumps([r.to_json() for r in reports], indent=2, ensure_ascii=False))
     else:
         for r in reports:
-            for problem in r.problems:
-                print(problem, file=sys.stderr if not r.valid else sys.stdout)
+            # ``valid`` scans every problem: asked once per file, not once per problem.
+            stream = sys.stdout if r.valid else sys.stderr
+            stream.write("".join(f"{problem}\n" for problem in r.problems))
             if r.valid and r.bank is not None:
                 print(f"{r.file}: OK — {len(r.bank.questions)} questions, "
                       f"{len(r.bank.flashcards)} flashcards "

@@ -23,12 +23,18 @@ from mht_desktop.core.banks import Bank, Choice, Question, QuestionType
 from mht_desktop.core.errors import Problem
 from mht_desktop.formats.base import ParsedBank, info_from_file_name
 
-# Moodle wants capital letters followed by '.' or ')' and a space; we also accept an empty
-# option ("C.") so the validator can name it instead of it silently becoming question text.
-_OPTION = re.compile(r"([A-Z])[.)](?:[ \t]+(.*))?")
+# A capital letter and '.' or ')', then the text. Moodle takes the text with or without a
+# space after the mark ("A)text", "A.text"); we also accept an empty option ("C.") so the
+# validator can name it instead of it silently becoming question text. ``spaced`` tells the
+# two apart: "A.D.H.D. is…" may be a question's first line, so an option written without a
+# space only counts where the next option letter is expected.
+_OPTION = re.compile(r"([A-Z])[.)](?:(?P<spaced>[ \t]+)?(.*))?")
 _ANSWER = re.compile(r"ANSWER[ \t]*:[ \t]*(.*)")
-_ANSWER_LINE = re.compile(r"^[ \t]*ANSWER[ \t]*:[ \t]*[A-Za-z][ \t]*$", re.MULTILINE)
-_OPTION_A_LINE = re.compile(r"^[ \t]*A[.)][ \t]", re.MULTILINE)
+# Detection is lenient about the ANSWER line, so that a file with a mistake in one (a
+# missing letter, two letters) is still read as Aiken and the mistake reported by line.
+_ANSWER_LINE = re.compile(r"^[ \t]*ANSWER\b[^\n]*$", re.MULTILINE)
+_OPTION_A_LINE = re.compile(r"^[ \t]*A[.)]", re.MULTILINE)
+_OPTION_B_LINE = re.compile(r"^[ \t]*B[.)]", re.MULTILINE)
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 
 
@@ -50,7 +56,8 @@ def looks_like_aiken(text: str) -> bool:
         blocks.pop()  # the sample may cut the last question in half
     if not blocks:
         return False
-    aiken = sum(1 for b in blocks if _ANSWER_LINE.search(b) and _OPTION_A_LINE.search(b))
+    aiken = sum(1 for b in blocks if _OPTION_A_LINE.search(b) and (
+        _ANSWER_LINE.search(b) or _OPTION_B_LINE.search(b)))
     return aiken * 2 > len(blocks)
 
 
@@ -92,8 +99,11 @@ class _AikenReader:
             return
         option = _OPTION.fullmatch(text)
         pending = self.pending
+        if option is not None and option.group("spaced") is None and option.group(3) and (
+                pending is None or option.group(1) != chr(ord("A") + len(pending.options))):
+            option = None  # "A.D.H.D. is…": text, unless it is the option expected next
         if option is not None and pending is not None:
-            self._option(number, option.group(1), (option.group(2) or "").strip())
+            self._option(number, option.group(1), (option.group(3) or "").strip())
         elif option is not None and self.just_answered:
             self.problems.append(Problem(self.file, number, f"option {option.group(1)} comes "
                                  "after the ANSWER line; options go before it"))

@@ -34,6 +34,7 @@ from mht_desktop.core.banks import (
     title_from_id,
 )
 from mht_desktop.core.errors import Problem, Severity
+from mht_desktop.core.spreadsheet import neutralise_row, restore_cell
 from mht_desktop.formats.base import ParsedBank, info_from_file_name
 from mht_desktop.formats.moodle_xml import ItemIds, TopicSet, html_to_text
 
@@ -132,8 +133,7 @@ def _sniff(lines: list[str]) -> str | None:
     truncated = len(lines) > _SNIFF_LINES
     best: tuple[float, str] | None = None
     for separator in _SNIFF_ORDER:
-        rows = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=separator)
-                if any(cell.strip() for cell in row)]
+        rows = _field_counts(sample, separator)
         if truncated and len(rows) > 1:
             rows.pop()  # the sample may end inside a quoted field
         counts = Counter(rows)
@@ -150,16 +150,66 @@ def _sniff(lines: list[str]) -> str | None:
     return best[1] if best else None
 
 
-def _records(body: str, separator: str, first_line: int) -> Iterator[_Row]:
-    """Rows with the physical line each starts on, skipping blank lines."""
+class _Unreadable(Exception):
+    """The csv module gave up on a row (a field over its size limit); nothing is read."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+_FIELD_LIMIT = csv.field_size_limit()  # 128 KiB: no card or question is anywhere near it
+
+
+def _field_counts(sample: str, separator: str) -> list[int]:
+    """How many fields each non-blank row of ``sample`` has, up to a row the csv module
+    cannot read (a field over its size limit: the reader then reports it by line)."""
+    counts = []
+    reader = csv.reader(io.StringIO(sample), delimiter=separator)
+    while True:
+        try:
+            row = next(reader)
+        except (StopIteration, csv.Error):
+            return counts
+        if any(cell.strip() for cell in row):
+            counts.append(len(row))
+
+
+def _records(body: str, separator: str, first_line: int,
+             restore: bool = False) -> Iterator[_Row]:
+    """Rows with the physical line each starts on, skipping blank lines.
+
+    Args:
+        body: The text after any header lines.
+        separator: The field separator.
+        first_line: The file line ``body`` starts on.
+        restore: Undo the formula protection our CSV export adds (``'=…`` back to ``=…``).
+
+    Raises:
+        _Unreadable: a field is longer than the csv module accepts (usually a quote that is
+            never closed, which swallows the rest of the file).
+    """
     reader = csv.reader(io.StringIO(body), delimiter=separator)
     consumed = 0
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = first_line + consumed
+            raise _Unreadable(line, f"a field starting on this line is longer than "
+                              f"{_FIELD_LIMIT // 1024} KiB ({exc}); usually a quote (\") that "
+                              "is never closed, so the rest of the file runs into one cell"
+                              ) from exc
         start = first_line + consumed
         consumed = reader.line_num
         # A row is blank when no cell holds anything but white space: one strip of the joined
         # cells instead of one per cell.
         if "".join(fields).strip():
+            if restore and any(cell.startswith("'") for cell in fields):
+                fields = [restore_cell(cell) for cell in fields]
             yield _Row(start, fields)
 
 
@@ -170,7 +220,11 @@ def _template_separator(line: str, candidates: tuple[str, ...]) -> str | None:
     required column missing is reported as such rather than read as flashcards.
     """
     for separator in candidates:
-        names = {name.strip().lower() for name in next(csv.reader([line], delimiter=separator))}
+        try:
+            row = next(csv.reader([line], delimiter=separator))
+        except csv.Error:  # a header line longer than the csv module's field limit
+            return None
+        names = {name.strip().lower() for name in row}
         if "stem" in names and len(names & _TEMPLATE_NAMES) >= 2:
             return separator
     return None
@@ -196,17 +250,21 @@ def read_delimited(text: str, *, file: str) -> ParsedBank:
     info, default_topic = info_from_file_name(file)
     candidates = (header.separator,) if header.separator else _SNIFF_ORDER[:4]
     template_separator = _template_separator(first, candidates)
-    if template_separator is not None:
-        return _Template(file, TopicSet(default_topic), problems).read(
-            info, body, template_separator, header.lines + 1)
-    separator = header.separator or _sniff(lines[header.lines:])
-    if separator is None:
-        problems.append(Problem(file, header.lines + 1, "cannot tell the columns apart: put "
-                                "front and back on each line separated by a tab, comma or "
-                                "semicolon (or use the questions template)"))
-        return ParsedBank(None, problems)
-    return _Flashcards(file, TopicSet(default_topic), problems, header).read(
-        info, body, separator)
+    restore = "'" in body
+    try:
+        if template_separator is not None:
+            return _Template(file, TopicSet(default_topic), problems).read(
+                info, body, template_separator, header.lines + 1, restore)
+        separator = header.separator or _sniff(lines[header.lines:])
+        if separator is None:
+            problems.append(Problem(file, header.lines + 1, "cannot tell the columns apart: "
+                                    "put front and back on each line separated by a tab, "
+                                    "comma or semicolon (or use the questions template)"))
+            return ParsedBank(None, problems)
+        return _Flashcards(file, TopicSet(default_topic), problems, header).read(
+            info, body, separator, restore)
+    except _Unreadable as exc:
+        return ParsedBank(None, [*problems, Problem(file, exc.line, exc.message)])
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,8 +294,9 @@ class _Template:
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
 
-    def read(self, info: BankInfo, body: str, separator: str, first_line: int) -> ParsedBank:
-        rows = _records(body, separator, first_line)
+    def read(self, info: BankInfo, body: str, separator: str, first_line: int,
+             restore: bool) -> ParsedBank:
+        rows = _records(body, separator, first_line, restore)
         head = next(rows, None)
         if head is None:
             return ParsedBank(Bank(info=info), self.problems)
@@ -444,13 +503,13 @@ class _Flashcards:
     header: _Header
     cards: list[Flashcard] = field(default_factory=list)
 
-    def read(self, info: BankInfo, body: str, separator: str) -> ParsedBank:
+    def read(self, info: BankInfo, body: str, separator: str, restore: bool) -> ParsedBank:
         header = self.header
         if header.columns:
             names = [n.strip().lower() for n in header.columns[0].split(separator)]
             if "tags" in names:
                 header.special.setdefault("tags", names.index("tags"))
-        rows = list(_records(body, separator, header.lines + 1))
+        rows = list(_records(body, separator, header.lines + 1, restore))
         if rows and not header.special and self._is_header_row(rows[0].fields):
             rows = rows[1:]
         expected = Counter(len(r.fields) for r in rows).most_common(1)[0][0] if rows else 2
@@ -525,6 +584,9 @@ def write_questions_csv(bank: Bank) -> str:
     it on import). Flashcards are not written: use :func:`write_flashcards_tsv`. Choice
     weights, fixed positions and question titles have no column.
 
+    Cells a spreadsheet would run as a formula get a leading ``'`` (OWASP's advice; see
+    ``core.spreadsheet``), which the reader removes again.
+
     Args:
         bank: The bank to export.
 
@@ -541,11 +603,11 @@ def write_questions_csv(bank: Bank) -> str:
         notes = [c.feedback for c in q.choices][:len(LETTERS)] + padding
         correct = ";".join(LETTERS[i].upper() for i in sorted(q.correct_indexes)
                            if i < len(LETTERS))
-        writer.writerow([
+        writer.writerow(neutralise_row([
             q.id, q.type.value, titles.get(q.topic, q.topic), q.difficulty, q.stem, *texts,
             correct, q.rationale, q.source, ";".join(q.tags),
             q.reviewed.isoformat() if q.reviewed else "", *notes,
-        ])
+        ]))
     return out.getvalue()
 
 

@@ -14,7 +14,6 @@ the other readers may import without a cycle.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import html
 import io
@@ -37,6 +36,7 @@ from mht_desktop.core.banks import (
 )
 from mht_desktop.core.errors import Problem, Severity
 from mht_desktop.formats.base import ParsedBank, info_from_file_name, topic_from_category
+from mht_desktop.formats.sniff import XmlEncodingError, xml_as_utf8
 
 # --------------------------------------------------------------------------------------------
 # Shared by the text formats
@@ -362,19 +362,6 @@ def _needs_defusing(data: bytes) -> bool:
     return b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"\x00" in data
 
 
-_DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
-
-
-def _utf16_to_utf8(data: bytes) -> bytes:
-    """Re-encode a UTF-16 file (with its BOM) as UTF-8, declaration included.
-
-    A Moodle export re-saved as "Unicode" by a Windows editor keeps ``encoding="UTF-8"`` in
-    its declaration, which expat rejects as a lie; the text itself is fine.
-    """
-    text = data.decode("utf-16")
-    return _DECLARED_ENCODING.sub(r"\1\2UTF-8\2", text, count=1).encode("utf-8")
-
-
 def _original_error(data: bytes, error: ET.ParseError) -> ET.ParseError:
     """The parse error with its position in the file as the user has it."""
     if _needs_defusing(data):
@@ -402,12 +389,12 @@ def read_moodle_xml(data: bytes, *, file: str, text: str | None = None) -> Parse
     Returns:
         The bank and its problems; ``bank`` is None when the XML cannot be read at all.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            data = _utf16_to_utf8(data)
-        except UnicodeDecodeError as exc:
-            return ParsedBank(None, [Problem(file, None, f"not valid UTF-16 ({exc.reason})")])
-        text = None
+    try:
+        utf8 = xml_as_utf8(data, file=file)
+    except XmlEncodingError as exc:
+        return ParsedBank(None, [exc.problem])
+    if utf8 is not data:
+        data, text = utf8, None
     info, default_topic = info_from_file_name(file)
     reader = _XmlReader(file=file, topics=TopicSet(default_topic))
     laid_out = _laid_out_items(data, text)

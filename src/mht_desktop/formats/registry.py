@@ -1,13 +1,49 @@
-"""Pick the right reader or writer for a file, from its extension and its content."""
+"""Pick the right reader or writer for a file, from its extension and its content.
+
+Readers and writers are looked up in two tables keyed by format, so a new format (the Anki
+package reader, for one) is one import and one line in each table it fills.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePath
 
 from mht_desktop.core.banks import Bank, BankFormat
 from mht_desktop.core.errors import Problem
 from mht_desktop.formats import aiken, delimited, gift, moodle_xml, native
 from mht_desktop.formats.base import DecodeError, ParsedBank, decode_text
+from mht_desktop.formats.sniff import Binary, sniff_binary
+
+# A reader of decoded text, and a reader of the raw bytes (formats that carry their own
+# encoding or are binary): (content, file name for messages) → the parsed bank.
+TextReader = Callable[..., ParsedBank]
+ByteReader = Callable[..., ParsedBank]
+Writer = Callable[[Bank], str]
+
+TEXT_READERS: dict[BankFormat, TextReader] = {
+    BankFormat.NATIVE: native.read_native,
+    BankFormat.GIFT: gift.read_gift,
+    BankFormat.AIKEN: aiken.read_aiken,
+    BankFormat.CSV: delimited.read_delimited,
+}
+BYTE_READERS: dict[BankFormat, ByteReader] = {
+    BankFormat.MOODLE_XML: moodle_xml.read_moodle_xml,
+}
+WRITERS: dict[BankFormat, Writer] = {
+    BankFormat.NATIVE: native.write_native,
+    BankFormat.GIFT: gift.write_gift,
+    BankFormat.MOODLE_XML: moodle_xml.write_moodle_xml,
+    BankFormat.CSV: delimited.write_questions_csv,
+}
+
+# Size limits, checked before a file is read: what no real bank comes near, and what keeps
+# memory bounded (a reader holds the text and the items it builds: ~10× the file at worst).
+# A 10,000-question bank is 3–5 MB as GIFT or CSV and ~14 MB as a Moodle export. Moodle XML
+# may carry images as base64, which are dropped, so it is allowed more.
+MAX_TEXT_BYTES = 32 * 1024 * 1024
+MAX_XML_BYTES = 128 * 1024 * 1024
+MAX_BYTES = MAX_XML_BYTES  # the largest of the limits: a larger file is not even read
 
 _EXTENSIONS = {
     ".toml": BankFormat.NATIVE,
@@ -19,8 +55,41 @@ _EXTENSIONS = {
 }
 
 
+def format_from_name(file_name: str) -> BankFormat | None:
+    """The format a file's name suggests (``.gift`` → GIFT), None for ``.txt`` and others."""
+    name = file_name.lower()
+    if name.endswith(".mhtbank.toml"):
+        return BankFormat.NATIVE
+    return _EXTENSIONS.get(PurePath(name).suffix)
+
+
+def size_limit(fmt: BankFormat | None) -> int:
+    """The largest file, in bytes, imported in ``fmt`` (None: the largest of all)."""
+    if fmt is None:
+        return MAX_BYTES
+    return MAX_XML_BYTES if fmt in BYTE_READERS else MAX_TEXT_BYTES
+
+
+def too_large(size: int, fmt: BankFormat | None, *, file: str) -> Problem | None:
+    """The message for a file of ``size`` bytes over the limit for ``fmt``, or None."""
+    limit = size_limit(fmt)
+    if size <= limit:
+        return None
+    what = f"{fmt.value} " if fmt else ""
+    return Problem(file, None, f"the file is {size / 1_048_576:.1f} MB; MHT Desktop imports "
+                               f"{what}bank files up to {limit // 1_048_576} MB (about "
+                               "100,000 questions): split it into several banks")
+
+
+def _by_content(data: bytes) -> bool:
+    """Whether ``data`` starts as XML does (after a BOM and white space)."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"<?xml", b"<quiz")) or head[:4] in (
+        b"<\x00?\x00", b"\x00<\x00?", b"\xff\xfe<\x00", b"\xfe\xff\x00<")
+
+
 def detect_format(file_name: str, text: str) -> BankFormat:
-    """Guess the format of a bank file.
+    """Guess the format of a text bank file.
 
     Instructors' files often arrive as ``.txt``: the content decides then. A clear extension
     wins, except that a ``.csv``/``.txt`` whose lines are Aiken or GIFT is read as such.
@@ -53,18 +122,58 @@ def detect_format(file_name: str, text: str) -> BankFormat:
     return BankFormat.CSV
 
 
+def _binary_format(binary: Binary) -> BankFormat | None:
+    """The registered format that reads ``binary`` (the Anki package reader), if any."""
+    try:
+        fmt = BankFormat(binary.kind)
+    except ValueError:
+        return None
+    return fmt if fmt in BYTE_READERS else None
+
+
+def detect_bank_format(data: bytes, file_name: str) -> BankFormat | None:
+    """The format of the raw file ``data``: None when no reader takes it (see ``read_bank``)."""
+    binary = sniff_binary(data)
+    if binary is not None:
+        return _binary_format(binary)
+    if PurePath(file_name.lower()).suffix == ".xml" or _by_content(data):
+        return BankFormat.MOODLE_XML
+    try:
+        text = decode_text(data, file=file_name)
+    except DecodeError:
+        return None
+    return detect_format(file_name, text)
+
+
 def read_bank(data: bytes, *, file_name: str, fmt: BankFormat | None = None) -> ParsedBank:
     """Decode and parse a bank file in any supported format.
+
+    Binary files (an Anki package, a Word document, a PDF…) are recognised by their first
+    bytes: one a registered reader takes goes to it, any other is named in the message
+    instead of being decoded as text.
 
     Args:
         data: The raw bytes.
         file_name: The name shown in messages and used for banks without metadata.
-        fmt: Force a format (the CLI's ``--format``); detected when None.
+        fmt: Force a format (the CLI's ``--format``, the import dialog's file type); detected
+            when None.
 
     Returns:
         The parsed bank and its problems (validation is separate: see ``validate_bank``).
     """
     label = PurePath(file_name).name
+    binary = sniff_binary(data)
+    if binary is not None and (fmt is None or fmt not in BYTE_READERS):
+        chosen = _binary_format(binary)
+        if chosen is None:
+            return ParsedBank(None, [binary.problem(label)])
+        fmt = chosen
+    if fmt is None and (PurePath(label.lower()).suffix == ".xml" or _by_content(data)):
+        fmt = BankFormat.MOODLE_XML
+    if fmt is not None and fmt in BYTE_READERS:
+        if not data or data.isspace():
+            return ParsedBank(None, [Problem(label, None, "the file is empty")])
+        return BYTE_READERS[fmt](data, file=label)
     try:
         text = decode_text(data, file=label)
     except DecodeError as exc:
@@ -72,25 +181,17 @@ def read_bank(data: bytes, *, file_name: str, fmt: BankFormat | None = None) -> 
     if not text.strip():
         return ParsedBank(None, [Problem(label, None, "the file is empty")])
     chosen = fmt or detect_format(file_name, text)
-    if chosen is BankFormat.NATIVE:
-        return native.read_native(text, file=label)
-    if chosen is BankFormat.GIFT:
-        return gift.read_gift(text, file=label)
-    if chosen is BankFormat.AIKEN:
-        return aiken.read_aiken(text, file=label)
-    if chosen is BankFormat.MOODLE_XML:
-        return moodle_xml.read_moodle_xml(data, file=label, text=text)
-    return delimited.read_delimited(text, file=label)
+    if chosen in BYTE_READERS:  # detected from the text (a .txt holding XML)
+        return BYTE_READERS[chosen](data, file=label)
+    reader = TEXT_READERS.get(chosen)
+    if reader is None:
+        return ParsedBank(None, [Problem(label, None, f"{chosen.value} files cannot be read")])
+    return reader(text, file=label)
 
 
 def write_bank(bank: Bank, fmt: BankFormat) -> str:
     """Serialise ``bank`` in ``fmt`` (Aiken cannot be written: it would drop too much)."""
-    if fmt is BankFormat.NATIVE:
-        return native.write_native(bank)
-    if fmt is BankFormat.GIFT:
-        return gift.write_gift(bank)
-    if fmt is BankFormat.MOODLE_XML:
-        return moodle_xml.write_moodle_xml(bank)
-    if fmt is BankFormat.CSV:
-        return delimited.write_questions_csv(bank)
-    raise ValueError(f"cannot export to {fmt.value}")
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise ValueError(f"cannot export to {fmt.value}")
+    return writer(bank)

@@ -92,27 +92,37 @@ class BankService:
 
     def _load_file(self, path: Path, fmt: BankFormat | None, *, strict: bool) -> _Loaded:
         # The format readers load on first use: opening the window does not need them.
-        from mht_desktop.formats import detect_format, read_bank
-        from mht_desktop.formats.base import decode_text
+        from mht_desktop.formats import read_bank
+        from mht_desktop.formats.registry import (
+            detect_bank_format,
+            format_from_name,
+            size_limit,
+            too_large,
+        )
 
         label = path.name
+
+        def refused(message: str) -> _Loaded:
+            return _Loaded(BankReport(str(path), fmt, None, (Problem(str(path), None, message),)))
+
         try:
+            # Checked before reading: a huge file is refused without filling memory.
+            oversized = too_large(path.stat().st_size, fmt or format_from_name(label),
+                                  file=str(path))
+            if oversized is not None and path.is_file():
+                return _Loaded(BankReport(str(path), fmt, None, (oversized,)))
             data = path.read_bytes()
         except FileNotFoundError:
-            return _Loaded(BankReport(str(path), fmt, None,
-                                      (Problem(str(path), None, "file not found"),)))
+            return refused("file not found")
         except IsADirectoryError:
-            return _Loaded(BankReport(str(path), fmt, None,
-                                      (Problem(str(path), None, "is a folder, not a file"),)))
+            return refused("is a folder, not a file")
         except OSError as exc:
-            return _Loaded(BankReport(str(path), fmt, None,
-                                      (Problem(str(path), None, f"cannot read: {exc.strerror}"),)))
-        chosen = fmt
-        if chosen is None:
-            try:
-                chosen = detect_format(label, decode_text(data, file=label))
-            except ValueError:
-                chosen = None
+            return refused(f"cannot read: {exc.strerror}")
+        chosen = fmt or detect_bank_format(data, label)
+        if len(data) > size_limit(chosen):
+            oversized = too_large(len(data), chosen, file=str(path))
+            return _Loaded(BankReport(str(path), chosen, None,
+                                      () if oversized is None else (oversized,)))
         parsed = read_bank(data, file_name=label, fmt=chosen)
         problems = list(parsed.problems)
         if parsed.bank is not None and not parsed.errors:

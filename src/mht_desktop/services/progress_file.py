@@ -24,6 +24,7 @@ from typing import Any
 
 from mht_desktop import __version__
 from mht_desktop.core.errors import MhtError
+from mht_desktop.core.spreadsheet import neutralise_row
 from mht_desktop.core.stats import ClassRow, class_matrix
 from mht_desktop.services.stats import LearnerReport
 
@@ -136,7 +137,11 @@ def to_json(progress: ProgressFile) -> dict[str, Any]:
 
 
 def to_csv(progress: ProgressFile) -> str:
-    """One row per topic, with the learner and period repeated so files can be stacked."""
+    """One row per topic, with the learner and period repeated so files can be stacked.
+
+    Text cells that a spreadsheet would run as a formula (a learner named ``=cmd|…``, a topic
+    title from a stranger's bank) are neutralised: see ``core.spreadsheet``.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -145,10 +150,10 @@ def to_csv(progress: ProgressFile) -> str:
         return "" if value is None else f"{value:.4f}"
 
     for t in progress.topics:
-        writer.writerow([progress.learner, progress.program, progress.period_label, t.id,
-                         t.title, t.questions_answered, cell(t.accuracy), cell(t.readiness),
-                         t.confidence, t.cards_reviewed, cell(t.retention),
-                         t.missed_questions])
+        writer.writerow(neutralise_row([
+            progress.learner, progress.program, progress.period_label, t.id, t.title,
+            t.questions_answered, cell(t.accuracy), cell(t.readiness), t.confidence,
+            t.cards_reviewed, cell(t.retention), t.missed_questions]))
     return out.getvalue()
 
 
