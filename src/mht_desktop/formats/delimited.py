@@ -165,7 +165,7 @@ _FIELD_LIMIT = csv.field_size_limit()  # 128 KiB: no card or question is anywher
 def _field_counts(sample: str, separator: str) -> list[int]:
     """How many fields each non-blank row of ``sample`` has, up to a row the csv module
     cannot read (a field over its size limit: the reader then reports it by line)."""
-    counts = []
+    counts: list[int] = []
     reader = csv.reader(io.StringIO(sample), delimiter=separator)
     while True:
         try:
@@ -612,10 +612,13 @@ def write_questions_csv(bank: Bank) -> str:
 
 
 def write_flashcards_tsv(bank: Bank) -> str:
-    """Serialise the flashcards of ``bank`` as a tab-separated file Anki imports as is.
+    """Serialise the flashcards of ``bank`` as Anki's "Notes in Plain Text" (tab-separated).
 
     Anki header lines declare the separator, plain text (``#html:false``) and the columns;
     tags are space-separated as Anki expects, so spaces inside a tag become underscores.
+    Anki takes a line starting with ``#`` for a comment and drops it, so a row whose first
+    field starts with ``#`` (or any field that does, to be safe) is written fully quoted.
+    Questions have no place in this format and are not written.
 
     Args:
         bank: The bank to export.
@@ -626,7 +629,9 @@ def write_flashcards_tsv(bank: Bank) -> str:
     out = io.StringIO()
     out.write("#separator:Tab\n#html:false\n#columns:Front\tBack\tTags\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    quoted = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
     for card in bank.flashcards:
         tags = " ".join("_".join(tag.split()) for tag in card.tags)
-        writer.writerow([card.front, card.back, tags])
+        row = [card.front, card.back, tags]
+        (quoted if any(cell.lstrip().startswith("#") for cell in row) else writer).writerow(row)
     return out.getvalue()
