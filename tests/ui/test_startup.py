@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from tests.pg_server import LocalServer
 
 from mht_desktop.services.context import AppContext
 from mht_desktop.ui.app import Startup
@@ -83,6 +84,39 @@ def test_startup_in_server_mode_studies_on_the_server(qtbot: QtBot, tmp_path: Pa
     assert startup.window.profile is not None and startup.window.profile.name == "Ana"
     assert startup.app_ctx is not None and startup.app_ctx.db.is_server
     assert not (tmp_path / "data" / "mht-desktop.sqlite3").exists()
+    startup.window.close()
+    startup.close()
+
+
+def test_startup_asks_for_a_server_password_it_does_not_have(
+        qtbot: QtBot, tmp_path: Path, pg_server: LocalServer, pg_head_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeychain
+
+    server = AppContext.open_url(pg_head_url)
+    server.profiles.create("Ana")
+    server.close()
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, label: str, _echo: object) -> tuple[str, bool]:
+        asked.append(label)
+        return pg_server.password, True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    before = keyring.get_keyring()
+    keyring.set_keyring(NoKeychain())  # no keychain here: the window must ask
+    try:
+        bare = pg_head_url.replace(f":{pg_server.password}@", "@")
+        startup = Startup(tmp_path / "data", database_url=bare)
+        qtbot.addWidget(startup.window)
+        with qtbot.waitSignal(startup.ready, timeout=30000):
+            startup.begin()
+    finally:
+        keyring.set_keyring(before)
+    database = pg_head_url.split("/")[3].split("?")[0]
+    assert asked == [f"Password for mht_super@{pg_server.socket_dir}/{database}:"]
+    assert startup.window.profile is not None and startup.window.profile.name == "Ana"
     startup.window.close()
     startup.close()
 

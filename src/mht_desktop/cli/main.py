@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mht_desktop import __version__
-from mht_desktop.cli import reports
+from mht_desktop.cli import reports, server
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mht_desktop.services.context import AppContext
 
 Handler = Callable[[argparse.Namespace, "AppContext"], int]
-ENV_DATABASE_URL = "MHT_DESKTOP_DATABASE_URL"
+ENV_DATABASE_URL = server.ENV_DATABASE_URL
 _EXPORT_FORMATS = ["native", "gift", "moodle-xml", "csv"]
 _IMPORT_FORMATS = [f.value for f in BankFormat]
 
@@ -73,11 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=_EXPORT_FORMATS, default="native")
     export.add_argument("--out", required=True, metavar="FILE")
     reports.add_parsers(commands)
+    server.add_parsers(commands)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a parsed command and return the exit code."""
+    if args.command == "server":
+        return server.run(args)
     handler = _HANDLERS.get((args.command, getattr(args, "action", None)))
     if handler is None:  # pragma: no cover - argparse enforces the choices
         print(f"mht-desktop: unknown command {args.command}", file=sys.stderr)
@@ -116,9 +119,22 @@ def open_context(args: argparse.Namespace) -> AppContext:
     from mht_desktop.services.context import AppContext
 
     url = database_url(args)
-    if url:
-        return AppContext.open_url(url)
-    return AppContext.open(args.data_dir)
+    if not url:
+        return AppContext.open(args.data_dir)
+    from mht_desktop.services.credentials import complete_url, remember_password
+
+    def ask(login: str) -> str | None:
+        import getpass
+
+        return getpass.getpass(f"Password for {login}: ") if sys.stdin.isatty() else None
+
+    full_url, asked = complete_url(url, ask)
+    ctx = AppContext.open_url(full_url)
+    if asked:  # it worked: keep it in the OS keychain, if there is one, for next time
+        from mht_desktop.storage.server import server_url
+
+        remember_password(url, server_url(full_url).password or "")
+    return ctx
 
 
 def _profile_list(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -16,6 +16,7 @@ from mht_desktop.storage.paths import resolve_data_dir
 # never loads the scheduler, and the command line loads only what its command needs.
 if TYPE_CHECKING:
     from mht_desktop.services.guide import GuideService
+    from mht_desktop.services.program import ProgramService
     from mht_desktop.services.quiz import QuizService
     from mht_desktop.services.stats import StatsService
     from mht_desktop.services.study import StudyService
@@ -71,6 +72,13 @@ class AppContext:
     def banks(self) -> BankService:
         """Question banks."""
         return BankService(self.db, self.clock)
+
+    @property
+    def program(self) -> ProgramService:
+        """A training program's server, for its coordinator (server mode only)."""
+        from mht_desktop.services.program import ProgramService
+
+        return ProgramService(self.db, self.clock)
 
     def study(self, profile_id: int) -> StudyService:
         """Flashcard study for one learner (keep the instance: it holds the undo stack)."""

@@ -25,6 +25,16 @@ class ProfileService:
         with self._db.session() as s:
             return repo.list_profiles(s)
 
+    def own(self) -> Profile | None:
+        """On a program's server, the profile of the person logged in (None elsewhere)."""
+        if not self._db.is_server:
+            return None
+        from mht_desktop.storage.program import own_profile_id
+
+        with self._db.session() as s:
+            profile_id = own_profile_id(s)
+            return repo.get(s, profile_id) if profile_id is not None else None
+
     def get(self, profile_id: int) -> Profile:
         """One profile by id."""
         with self._db.session() as s:

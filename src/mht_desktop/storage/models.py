@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -71,6 +72,12 @@ class ProfileRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Server mode only (empty on a learner's own file): the database role that owns the
+    # profile, the cohort its instructors see, and whether it is an instructor's own.
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True, nullable=True)
+    cohort: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    is_instructor: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                server_default=false())
 
 
 class BankRow(Base):
@@ -194,6 +201,8 @@ class ReviewLogRow(Base):
     interval_days: Mapped[float] = mapped_column(Float, default=0.0)
     # The card's state before this review, so undo restores it exactly.
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Made where the answer was given: the server stores an answer sent twice only once.
+    uid: Mapped[str | None] = mapped_column(String(32), unique=True, nullable=True)
 
 
 class QuizAttemptRow(Base):
@@ -234,6 +243,7 @@ class AttemptItemRow(Base):
     time_spent_s: Mapped[float] = mapped_column(Float, default=0.0)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    answer_uid: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class QuestionFlagRow(Base):

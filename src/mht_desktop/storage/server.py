@@ -83,6 +83,15 @@ def safe_url(url: URL | str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def hand_out_url(url: URL, role: str) -> str:
+    """The server URL a new member starts the app with: their login, no password."""
+    # Built afresh: URL.set() reads None as "keep", which would hand on the coordinator's
+    # own password.
+    fresh = URL.create(url.drivername, username=role, host=url.host, port=url.port,
+                       database=url.database, query=url.query)
+    return fresh.render_as_string(hide_password=False)
+
+
 def make_server_engine(url: URL) -> Engine:
     """An engine for the server: checked connections, a short connect timeout, UTC sessions."""
     connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S,

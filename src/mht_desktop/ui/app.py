@@ -76,8 +76,18 @@ def _open_data(data_dir: Path,
     import_data_layer()
     from mht_desktop.services.context import AppContext
 
-    app_ctx = AppContext.open_url(database_url) if database_url else AppContext.open(data_dir)
+    if database_url is None:
+        app_ctx = AppContext.open(data_dir)
+    else:
+        from mht_desktop.services.credentials import complete_url
+
+        # The keychain is asked here, on the lane; PasswordNeeded sends the window to ask.
+        app_ctx = AppContext.open_url(complete_url(database_url)[0])
     try:
+        if app_ctx.db.is_server:  # a trainee or instructor opens their own profile only
+            own = app_ctx.profiles.own()
+            if own is not None:
+                return app_ctx, [own]
         return app_ctx, app_ctx.profiles.list()
     except BaseException:
         app_ctx.close()
@@ -117,9 +127,37 @@ class Startup(QObject):
                        on_error=self._open_failed)
 
     def _open_failed(self, exc: BaseException) -> None:
+        from mht_desktop.services.credentials import PasswordNeeded
+
+        if isinstance(exc, PasswordNeeded) and self.database_url is not None:
+            self._ask_password(exc.login)
+            return
         message = str(exc) if isinstance(exc, MhtError) else f"Unexpected error: {exc}"
         QMessageBox.critical(self.window, "MHT Desktop cannot start", message)
         self.failed.emit(message)
+
+    def _ask_password(self, login: str) -> None:
+        """Ask for the server password (not in the URL, not in the keychain), then retry."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        password, ok = QInputDialog.getText(
+            self.window, "Sign in to your program's server", f"Password for {login}:",
+            QLineEdit.EchoMode.Password)
+        if not ok or not password:
+            self.cancelled.emit()
+            return
+        from mht_desktop.services.credentials import remember_password, with_password
+
+        url = self.database_url
+        assert url is not None
+        full_url = with_password(url, password)
+
+        def open_and_remember() -> tuple[AppContext, list[Profile]]:
+            opened = _open_data(self.data_dir, full_url)
+            remember_password(url, password)  # it worked: the keychain keeps it, if any
+            return opened
+
+        self.tasks.run(open_and_remember, on_done=self._opened, on_error=self._open_failed)
 
     def _opened(self, result: tuple[AppContext, list[Profile]]) -> None:
         app_ctx, profiles = result
