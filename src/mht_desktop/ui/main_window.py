@@ -260,6 +260,8 @@ class MainWindow(QMainWindow):
         self._action(view, "&Reset text size", lambda: self.set_text_scale(1.0), "Ctrl+0")
 
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&User guide", lambda: self.show_guide("user"))
+        self._action(help_menu, "&Instructor guide", lambda: self.show_guide("instructor"))
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action(help_menu, "&About MHT Desktop", self.show_about)
 
@@ -443,6 +445,12 @@ class MainWindow(QMainWindow):
         text.setHtml(shortcuts_html())
         layout.addWidget(text)
         dialog.exec()
+
+    def show_guide(self, which: str) -> None:
+        """The user or instructor guide, read inside the app."""
+        from mht_desktop.ui.help_dialog import show_guide
+
+        show_guide(self, which)
 
     def show_about(self) -> None:
         """Version, purpose and data location."""
