@@ -10,7 +10,8 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import FixedClock
 from mht_desktop.core.errors import NotFoundError
 from mht_desktop.services.context import AppContext
-from mht_desktop.services.guide import MARK_END, MARK_START, GuideService, HitKind
+from mht_desktop.services.guide import GuideService
+from mht_desktop.services.guide_search import MARK_END, MARK_START, HitKind
 from mht_desktop.services.resources import guide_dir
 
 CAREER_DATA = """

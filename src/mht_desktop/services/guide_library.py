@@ -1,0 +1,84 @@
+"""The guide folder on disk: chapters parsed once, re-parsed only when a file changes.
+
+Chapters are files in the guide folder (:func:`~mht_desktop.services.resources.guide_dir`,
+or any folder given), so instructors can drop in their own chapters.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mht_desktop.core.errors import NotFoundError
+from mht_desktop.core.guide import (
+    CAREER_DATA_FILE,
+    CareerData,
+    Chapter,
+    GuideError,
+    parse_career_data,
+    parse_chapter,
+    sort_chapters,
+)
+
+
+@dataclass(frozen=True)
+class GuideLibrary:
+    """The parsed guide folder."""
+
+    signature: tuple[tuple[str, int, int], ...]
+    chapters: tuple[Chapter, ...]
+    career: CareerData | None
+    problems: tuple[str, ...]
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+        raise NotFoundError(f"The guide has no chapter {chapter_id!r}.")
+
+
+def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, modification times and sizes of the files the guide is made of."""
+    try:
+        paths = sorted(p for p in folder.iterdir()
+                       if p.suffix.lower() == ".md" or p.name == CAREER_DATA_FILE)
+    except OSError:
+        return ()
+    out = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        out.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(out)
+
+
+def _is_chapter_file(name: str) -> bool:
+    return name.lower().endswith(".md") and name.lower() != "readme.md"
+
+
+def load_library(folder: Path, signature: tuple[tuple[str, int, int], ...]) -> GuideLibrary:
+    chapters: list[Chapter] = []
+    problems: list[str] = []
+    for name, _mtime, _size in signature:
+        if not _is_chapter_file(name):
+            continue
+        path = folder / name
+        try:
+            chapters.append(parse_chapter(path.read_text(encoding="utf-8"),
+                                          chapter_id=path.stem, file_name=name))
+        except GuideError as exc:
+            problems.append(str(exc))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{name}: cannot be read ({exc}).")
+    career: CareerData | None = None
+    data_path = folder / CAREER_DATA_FILE
+    if data_path.is_file():
+        try:
+            career = parse_career_data(data_path.read_text(encoding="utf-8"), CAREER_DATA_FILE)
+        except GuideError as exc:
+            problems.append(str(exc))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{CAREER_DATA_FILE}: cannot be read ({exc}).")
+    return GuideLibrary(signature, tuple(sort_chapters(chapters)), career, tuple(problems))
+
