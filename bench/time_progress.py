@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import NOW, generate
 from mht_desktop.core.clock import FixedClock
-from mht_desktop.core.stats import PeriodKind
+from mht_desktop.core.periods import PeriodKind
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.stats import StatsService
 

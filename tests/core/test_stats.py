@@ -4,37 +4,37 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from mht_desktop.core.quiz import Blueprint, Domain
-from mht_desktop.core.stats import (
-    AnswerBucket,
-    Confidence,
+from mht_desktop.core.activity import (
     DayActivity,
-    Period,
-    PeriodKind,
     ScorePoint,
-    StudyCalendar,
-    TopicFacts,
-    TopicReadiness,
-    all_topic_readiness,
     bin_series,
-    card_retention,
-    class_matrix,
-    combine,
     countdown_text,
-    coverage,
     daily_series,
     days_until,
     due_forecast,
     heatmap,
     merge_activity,
+    streaks,
+    totals,
+)
+from mht_desktop.core.periods import Period, PeriodKind, StudyCalendar
+from mht_desktop.core.quiz import Blueprint, Domain
+from mht_desktop.core.readiness import (
+    AnswerBucket,
+    Confidence,
+    TopicFacts,
+    TopicReadiness,
+    all_topic_readiness,
+    card_retention,
+    class_matrix,
+    combine,
+    coverage,
     next_steps,
     overall_readiness,
     percent,
     quiz_accuracy,
     recency_weight,
-    streaks,
     topic_readiness,
-    totals,
     weakest_topics,
 )
 

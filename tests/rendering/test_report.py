@@ -11,7 +11,7 @@ from PySide6.QtPrintSupport import QPrinter
 from tests.progress_history import Learner, add_history, new_learner
 
 from mht_desktop.core.clock import FixedClock
-from mht_desktop.core.stats import PeriodKind
+from mht_desktop.core.periods import PeriodKind
 from mht_desktop.rendering.class_report import write_class_pdf
 from mht_desktop.rendering.pages import Paper, Sheet, Table, page_layout, write_pdf
 from mht_desktop.rendering.report import paint_learner_report, write_learner_pdf

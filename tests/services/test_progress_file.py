@@ -9,7 +9,7 @@ import pytest
 from tests.progress_history import Learner, add_history, new_learner
 
 from mht_desktop.core.clock import FixedClock
-from mht_desktop.core.stats import PeriodKind
+from mht_desktop.core.periods import PeriodKind
 from mht_desktop.services import progress_file
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.progress_file import ProgressFileError

@@ -8,8 +8,8 @@ from tests.progress_history import NOW, TODAY, Learner, add_history, new_learner
 
 from mht_desktop.core.cards import Rating
 from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.periods import Period, PeriodKind
 from mht_desktop.core.settings import LearnerSettings
-from mht_desktop.core.stats import Period, PeriodKind
 from mht_desktop.scheduling import FsrsScheduler
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.stats import StatsService

@@ -12,8 +12,9 @@ from tests.services.test_quiz_service import _bank
 
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.periods import PeriodKind
 from mht_desktop.core.quiz import QuizMode
-from mht_desktop.core.stats import PeriodKind, percent
+from mht_desktop.core.readiness import percent
 from mht_desktop.rendering.pages import Paper
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig

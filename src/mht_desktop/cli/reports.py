@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 # The parser is built on every start, the window's included, so what only commands need
 # (the data layer above all) is imported when a command runs.
 if TYPE_CHECKING:
-    from mht_desktop.core.stats import Period
+    from mht_desktop.core.periods import Period
     from mht_desktop.services.context import AppContext
 
 USAGE_ERROR = 2
@@ -90,7 +90,7 @@ def usage_error(command: str, problem: str) -> int:
 
 
 def _period(ctx: AppContext, profile_id: int, args: argparse.Namespace) -> Period:
-    from mht_desktop.core.stats import Period, PeriodKind
+    from mht_desktop.core.periods import Period, PeriodKind
 
     stats = ctx.stats(profile_id)
     if args.date_from is None and args.date_to is None:

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
-from mht_desktop.core.stats import DayActivity, ScorePoint
+from mht_desktop.core.activity import DayActivity, ScorePoint
 
 POINTS_PER_INCH = 72.0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from mht_desktop.core.stats import percent
+from mht_desktop.core.readiness import percent
 from mht_desktop.rendering.pages import Builder, Cell, Paper, Part, Sheet, Table, write_pdf
 from mht_desktop.rendering.pages import escape as _e
 from mht_desktop.services.progress_file import ClassSummary

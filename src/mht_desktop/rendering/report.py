@@ -15,15 +15,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPagedPaintDevice
 
-from mht_desktop.core.stats import (
-    READINESS_TOOLTIP,
-    PeriodKind,
-    TopicReadiness,
-    bin_series,
-    countdown_text,
-    next_steps,
-    percent,
-)
+from mht_desktop.core.activity import bin_series, countdown_text
+from mht_desktop.core.periods import PeriodKind
+from mht_desktop.core.readiness import READINESS_TOOLTIP, TopicReadiness, next_steps, percent
 from mht_desktop.rendering.charts import (
     activity_chart,
     bar_chart,

@@ -24,8 +24,8 @@ from typing import Any
 
 from mht_desktop import __version__
 from mht_desktop.core.errors import MhtError
+from mht_desktop.core.readiness import ClassRow, class_matrix
 from mht_desktop.core.spreadsheet import neutralise_row
-from mht_desktop.core.stats import ClassRow, class_matrix
 from mht_desktop.services.stats import LearnerReport
 
 FORMAT_NAME = "mht-progress"

@@ -2,7 +2,7 @@
 
 Why a service: the window, the command line and the PDF renderer all need the same figures.
 This module asks storage for aggregates inside one session, turns UTC timestamps into study
-days (4 AM local by default), and lets :mod:`mht_desktop.core.stats` do the arithmetic. It
+days (4 AM local by default), and lets :mod:`mht_desktop.core.readiness` do the arithmetic. It
 returns frozen dataclasses, never ORM rows, so nothing lazy-loads on the UI thread.
 """
 
@@ -15,36 +15,36 @@ from typing import TYPE_CHECKING
 
 import fsrs
 
-from mht_desktop.core.clock import Clock, ensure_utc
-from mht_desktop.core.quiz import Blueprint
-from mht_desktop.core.settings import LearnerSettings
-from mht_desktop.core.stats import (
-    CARD_FALLBACK_DAYS,
+from mht_desktop.core.activity import (
     FORECAST_DAYS,
-    QUIZ_WINDOW_DAYS,
-    AnswerBucket,
     DayActivity,
-    OverallReadiness,
-    Period,
-    PeriodKind,
     ScorePoint,
     Streak,
-    StudyCalendar,
-    TopicFacts,
     TopicPeriodStats,
-    TopicReadiness,
     Totals,
-    all_topic_readiness,
     daily_series,
     days_until,
     due_forecast,
     heatmap,
     merge_activity,
-    overall_readiness,
     streaks,
     totals,
+)
+from mht_desktop.core.clock import Clock, ensure_utc
+from mht_desktop.core.periods import Period, PeriodKind, StudyCalendar
+from mht_desktop.core.quiz import Blueprint
+from mht_desktop.core.readiness import (
+    CARD_FALLBACK_DAYS,
+    QUIZ_WINDOW_DAYS,
+    AnswerBucket,
+    OverallReadiness,
+    TopicFacts,
+    TopicReadiness,
+    all_topic_readiness,
+    overall_readiness,
     weakest_topics,
 )
+from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.quiz import default_blueprint
 from mht_desktop.services.study import local_zone
 from mht_desktop.storage import profiles as profiles_repo

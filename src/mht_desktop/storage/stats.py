@@ -4,7 +4,7 @@ Why this module is shaped the way it is: a learner who studies for a year has hu
 thousands of review logs, and the dashboard must still open in a blink (150 ms for every
 figure at 500,000 logs). So nothing here returns rows one by one; every function asks the
 database for a handful of sums (per topic, per study day, per hour) and returns plain tuples
-that :mod:`mht_desktop.core.stats` combines.
+that :mod:`mht_desktop.core.readiness` combines.
 
 Two tricks keep it fast, both measured on the benchmark data:
 
@@ -315,7 +315,7 @@ def answer_hours(session: Session, profile_id: int,
                  shift_ms: int) -> list[tuple[int, int, float]]:
     """(hour bucket, answers, seconds spent) for every quiz answer, all time.
 
-    Buckets are ``(epoch ms + shift_ms) // 1 hour``; :class:`core.stats.StudyCalendar`
+    Buckets are ``(epoch ms + shift_ms) // 1 hour``; :class:`core.periods.StudyCalendar`
     turns them into study dates.
     """
     bucket = _hour_bucket(AttemptItemRow.answered_at, shift_ms).label("bucket")

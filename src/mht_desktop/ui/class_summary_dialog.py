@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from mht_desktop.core.errors import MhtError
-from mht_desktop.core.stats import percent
+from mht_desktop.core.readiness import percent
 from mht_desktop.rendering.class_report import (
     cell_color,
     class_builder,

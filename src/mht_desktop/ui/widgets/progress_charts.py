@@ -25,7 +25,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from mht_desktop.core.stats import DayActivity, ScorePoint
+from mht_desktop.core.activity import DayActivity, ScorePoint
 from mht_desktop.rendering.charts import ChartStyle, nice_ceiling
 
 ACCENT = {False: "#1967d2", True: "#5ea0ff"}

@@ -1,18 +1,18 @@
-"""Progress figures — readiness, streaks, forecasts, trends — computed from plain numbers.
+"""The readiness formula: how ready a learner is, per topic and overall.
 
 Why a separate, pure module: the Progress view, the printed report, the progress file and the
 command line must all agree on every figure, and an instructor has to be able to check how a
 figure was made. Keeping the arithmetic here, on plain data with a fixed ``today``, means the
-formulas are written once, documented once (docs/readiness.md) and tested with exact values.
+formula is written once, documented once (docs/readiness.md) and tested with exact values.
 Storage hands in small aggregates (counts per topic and study day); nothing here touches a
 database, a clock or Qt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date
 from enum import Enum
 
 from mht_desktop.core.quiz import Blueprint
@@ -26,8 +26,6 @@ CARD_SHARE = 0.4
 COVERAGE_TARGET = 20           # distinct questions answered for full confidence
 ENOUGH_QUESTIONS = 5           # a topic needs this many distinct answers to rank as "weak"…
 ENOUGH_CARDS = 10              # …or this many reviewed cards
-FORECAST_DAYS = 30
-HEATMAP_MAX_DAYS = 371         # 53 weeks: a calendar year, whole weeks
 
 READINESS_TOOLTIP = (
     "Readiness for a topic combines two things you did recently:\n"
@@ -43,136 +41,6 @@ READINESS_TOOLTIP = (
     "within a domain by their number of questions."
 )
 
-
-# -- periods -------------------------------------------------------------------------------
-
-class PeriodKind(Enum):
-    """The period filter's choices (plus free dates for the command line)."""
-
-    DAYS_30 = "30d"
-    DAYS_90 = "90d"
-    ALL = "all"
-    CUSTOM = "custom"
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A span of study dates, both ends included.
-
-    Attributes:
-        start: The first study date, or None for "all time" (from the first activity).
-        end: The last study date (normally today).
-        kind: Which filter made it.
-    """
-
-    start: date | None
-    end: date
-    kind: PeriodKind = PeriodKind.CUSTOM
-
-    @classmethod
-    def of(cls, kind: PeriodKind, today: date) -> Period:
-        """The period a filter choice means on ``today``."""
-        if kind is PeriodKind.DAYS_30:
-            return cls(today - timedelta(days=29), today, kind)
-        if kind is PeriodKind.DAYS_90:
-            return cls(today - timedelta(days=89), today, kind)
-        return cls(None, today, PeriodKind.ALL if kind is PeriodKind.ALL else kind)
-
-    @classmethod
-    def between(cls, start: date | None, end: date) -> Period:
-        """A period between two dates (``start`` None means from the beginning).
-
-        Raises:
-            ValueError: when ``start`` is after ``end``.
-        """
-        if start is not None and start > end:
-            raise ValueError(f"the period starts ({start}) after it ends ({end})")
-        return cls(start, end, PeriodKind.CUSTOM)
-
-    def contains(self, day: date) -> bool:
-        """Whether ``day`` falls in the period."""
-        return (self.start is None or day >= self.start) and day <= self.end
-
-    def days(self, first_activity: date | None) -> list[date]:
-        """Every date of the period; "all time" starts at the first activity."""
-        start = self.start if self.start is not None else (first_activity or self.end)
-        start = min(start, self.end)
-        return [start + timedelta(days=i) for i in range((self.end - start).days + 1)]
-
-    @property
-    def label(self) -> str:
-        """Words for headings: "Last 30 days", "All time", "2026-01-01 – 2026-01-31"."""
-        if self.kind is PeriodKind.DAYS_30:
-            return "Last 30 days"
-        if self.kind is PeriodKind.DAYS_90:
-            return "Last 90 days"
-        if self.start is None:
-            return "All time" if self.kind is PeriodKind.ALL else f"Until {self.end:%Y-%m-%d}"
-        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
-
-
-# -- study days ----------------------------------------------------------------------------
-
-_EPOCH = date(1970, 1, 1)
-_EPOCH_ORDINAL = _EPOCH.toordinal()
-
-
-class StudyCalendar:
-    """Turns UTC moments into study dates: local days that begin at ``starts_hour``.
-
-    Storage groups timestamps into hour buckets (``(epoch seconds + shift) // 3600``); this
-    class maps a bucket to its study date. Buckets are shifted by the zone's sub-hour offset
-    (e.g. 30 minutes for India) so each bucket lies inside one local hour, which makes the
-    mapping exact for every real time zone. Offsets are looked up once per UTC day (twice on
-    days with a daylight-saving change) rather than once per bucket, which keeps a year of
-    hourly buckets cheap.
-
-    Args:
-        zone: The learner's local time zone.
-        starts_hour: The local hour a study day begins (4 by default, like Anki).
-        reference: A moment used to find the zone's sub-hour offset.
-    """
-
-    def __init__(self, zone: tzinfo, starts_hour: int, reference: datetime) -> None:
-        self.zone = zone
-        self.starts_hour = starts_hour
-        offset = reference.astimezone(zone).utcoffset() or timedelta(0)
-        self.shift_seconds = int(offset.total_seconds()) % 3600
-        self._offsets: dict[int, tuple[int, int]] = {}
-        self._dates: dict[int, date] = {}
-
-    def _offset_at(self, epoch_s: int) -> int:
-        moment = datetime.fromtimestamp(epoch_s, UTC)
-        offset = self.zone.utcoffset(moment.astimezone(self.zone).replace(tzinfo=None))
-        return int(offset.total_seconds()) if offset is not None else 0
-
-    def _offset(self, epoch_s: int) -> int:
-        day = epoch_s // 86400
-        pair = self._offsets.get(day)
-        if pair is None:
-            pair = (self._offset_at(day * 86400), self._offset_at(day * 86400 + 86399))
-            self._offsets[day] = pair
-        return pair[0] if pair[0] == pair[1] else self._offset_at(epoch_s)
-
-    def day_of_bucket(self, bucket: int) -> date:
-        """The study date of an hour bucket made with :attr:`shift_seconds`."""
-        epoch_s = bucket * 3600 - self.shift_seconds
-        index = (epoch_s + self._offset(epoch_s) - self.starts_hour * 3600) // 86400
-        found = self._dates.get(index)
-        if found is None:
-            found = date.fromordinal(_EPOCH_ORDINAL + index)
-            self._dates[index] = found
-        return found
-
-    def day_of(self, moment: datetime) -> date:
-        """The study date of an aware moment."""
-        local = moment.astimezone(self.zone)
-        return (local - timedelta(hours=self.starts_hour)).date()
-
-    def day_start(self, day: date) -> datetime:
-        """The UTC moment study date ``day`` begins."""
-        local = datetime(day.year, day.month, day.day, self.starts_hour, tzinfo=self.zone)
-        return local.astimezone(UTC)
 
 
 # -- readiness -----------------------------------------------------------------------------
@@ -447,184 +315,6 @@ def next_steps(topic: TopicReadiness, *, pass_mark: float, missed: int = 0) -> l
     return steps or ["Keep it fresh: one short quiz on this topic each week."]
 
 
-# -- activity, streaks, heat map -----------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class DayActivity:
-    """What a learner did on one study date."""
-
-    day: date
-    reviews: int = 0
-    answers: int = 0
-    seconds: float = 0.0
-
-    @property
-    def count(self) -> int:
-        """Reviews plus quiz answers (the heat map's value)."""
-        return self.reviews + self.answers
-
-    @property
-    def minutes(self) -> float:
-        """Study time in minutes."""
-        return self.seconds / 60.0
-
-
-def merge_activity(reviews: Mapping[date, tuple[int, float]],
-                   answers: Mapping[date, tuple[int, float]]) -> dict[date, DayActivity]:
-    """Join per-date card reviews and quiz answers, each given as (count, seconds)."""
-    out: dict[date, DayActivity] = {}
-    for day in set(reviews) | set(answers):
-        r_count, r_seconds = reviews.get(day, (0, 0.0))
-        a_count, a_seconds = answers.get(day, (0, 0.0))
-        out[day] = DayActivity(day, r_count, a_count, r_seconds + a_seconds)
-    return out
-
-
-def daily_series(activity: Mapping[date, DayActivity], days: Iterable[date]) -> list[DayActivity]:
-    """One entry per date (zeros where nothing happened)."""
-    return [activity.get(d) or DayActivity(d) for d in days]
-
-
-def bin_series(series: Sequence[DayActivity], size: int) -> list[DayActivity]:
-    """Sum consecutive runs of ``size`` days (a long period's chart stays readable).
-
-    Each bin is dated by its first day; the last bin may be shorter.
-    """
-    if size <= 1:
-        return list(series)
-    out = []
-    for i in range(0, len(series), size):
-        chunk = series[i:i + size]
-        out.append(DayActivity(chunk[0].day, sum(d.reviews for d in chunk),
-                               sum(d.answers for d in chunk), sum(d.seconds for d in chunk)))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Streak:
-    """Consecutive study days.
-
-    Attributes:
-        current: Days in the run that ends today — or yesterday, so a streak is not lost
-            before today's study.
-        longest: The longest run ever.
-        studied_today: Whether today already counts.
-    """
-
-    current: int
-    longest: int
-    studied_today: bool
-
-
-def streaks(days: Iterable[date], today: date) -> Streak:
-    """Current and longest streak of study days (any review or quiz answer)."""
-    active = {d for d in days if d <= today}
-    longest = 0
-    for day in active:
-        if day - timedelta(days=1) in active:
-            continue  # not the start of a run
-        length = 1
-        while day + timedelta(days=length) in active:
-            length += 1
-        longest = max(longest, length)
-    studied_today = today in active
-    current = 0
-    cursor = today if studied_today else today - timedelta(days=1)
-    while cursor in active:
-        current += 1
-        cursor -= timedelta(days=1)
-    return Streak(current, longest, studied_today)
-
-
-def heatmap(activity: Mapping[date, DayActivity], period: Period,
-            first_activity: date | None) -> list[tuple[date, int]]:
-    """(date, reviews + answers) for each date of the period, at most the last 53 weeks."""
-    days = period.days(first_activity)[-HEATMAP_MAX_DAYS:]
-    return [(d, activity[d].count if d in activity else 0) for d in days]
-
-
-# -- cards due -----------------------------------------------------------------------------
-
-def due_forecast(due_by_day: Mapping[date, int], today: date,
-                 days: int = FORECAST_DAYS) -> list[tuple[date, int]]:
-    """Cards falling due on each of the next ``days`` dates; overdue cards count today."""
-    overdue = sum(n for d, n in due_by_day.items() if d < today)
-    out = []
-    for i in range(days):
-        day = today + timedelta(days=i)
-        out.append((day, due_by_day.get(day, 0) + (overdue if i == 0 else 0)))
-    return out
-
-
-def days_until(exam_date: date | None, today: date) -> int | None:
-    """Days from today to the exam (negative once it has passed; None when unset)."""
-    return None if exam_date is None else (exam_date - today).days
-
-
-# -- quiz history --------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ScorePoint:
-    """One submitted quiz or exam, for the score trend."""
-
-    attempt_id: int
-    day: date
-    finished_at: datetime
-    mode: str
-    score: float
-    passed: bool | None
-    questions: int
-    elapsed_s: float = 0.0
-
-    @property
-    def is_exam(self) -> bool:
-        """Timed exam simulations are charted apart from practice."""
-        return self.mode == "exam"
-
-
-@dataclass(frozen=True, slots=True)
-class TopicPeriodStats:
-    """One topic's quiz and card work inside the period (for the report and progress file)."""
-
-    topic_id: str
-    answers: int = 0
-    score_sum: float = 0.0
-    distinct_questions: int = 0
-    reviews: int = 0
-    cards_reviewed: int = 0
-    missed_now: int = 0
-
-    @property
-    def accuracy(self) -> float | None:
-        """Plain (unweighted) share of points earned in the period."""
-        return self.score_sum / self.answers if self.answers else None
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """Sums over the period."""
-
-    reviews: int = 0
-    answers: int = 0
-    minutes: float = 0.0
-    study_days: int = 0
-    attempts: int = 0
-    exams: int = 0
-    exams_passed: int = 0
-
-
-def totals(series: Iterable[DayActivity], trend: Iterable[ScorePoint]) -> Totals:
-    """Reviews, answers, minutes, study days and attempts over a period's series."""
-    items = list(series)
-    points = list(trend)
-    exams = [p for p in points if p.is_exam]
-    return Totals(
-        reviews=sum(d.reviews for d in items), answers=sum(d.answers for d in items),
-        minutes=sum(d.seconds for d in items) / 60.0,
-        study_days=sum(1 for d in items if d.count > 0), attempts=len(points),
-        exams=len(exams), exams_passed=sum(1 for p in exams if p.passed))
-
-
 # -- formatting ----------------------------------------------------------------------------
 
 def percent(value: float | None, empty: str = "—") -> str:
@@ -632,15 +322,6 @@ def percent(value: float | None, empty: str = "—") -> str:
     return empty if value is None else f"{round(value * 100)}%"
 
 
-def countdown_text(days: int | None) -> str:
-    """Words for the exam countdown."""
-    if days is None:
-        return "No exam date set"
-    if days < 0:
-        return f"Exam was {-days} day{'s' if days != -1 else ''} ago"
-    if days == 0:
-        return "Exam is today"
-    return f"{days} day{'s' if days != 1 else ''} to the exam"
 
 
 @dataclass(frozen=True, slots=True)
