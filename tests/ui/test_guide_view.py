@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from tests.ui.conftest import ScriptedDialogs, WindowFactory
 
 from mht_desktop.services import guide as guide_service
 from mht_desktop.services.context import AppContext
@@ -45,16 +46,10 @@ def guide_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, ctx: AppContext, tmp_path: Path, sample_bank_file: Path,
+def window(make_window: WindowFactory, ctx: AppContext, sample_bank_file: Path,
            guide_folder: Path) -> MainWindow:
     ctx.banks.import_file_now(sample_bank_file)
-    profile, _ = ctx.profiles.create("Ana")
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(ctx, profile, tasks=ImmediateTaskRunner(), settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    w.nav.setCurrentRow(SECTIONS.index("Guide"))
-    return w
+    return make_window("Guide")
 
 
 @pytest.fixture
@@ -173,9 +168,10 @@ def test_search_opens_a_section_hit_and_shows_a_flashcard(view: GuideView,
     assert view.search_status.text() == "No matches for “zebra crossing”."
 
 
-def test_bookmarks_add_list_jump_edit_delete(view: GuideView, qtbot: QtBot) -> None:
+def test_bookmarks_add_list_jump_edit_delete(view: GuideView, qtbot: QtBot,
+                                            dialogs: ScriptedDialogs) -> None:
     view.scroll_to_anchor("hand-hygiene")
-    view.ask_text = lambda title, label, text: "Remember the spores"
+    dialogs.answer_text("Remember the spores")
     qtbot.mouseClick(view.bookmark_button, Qt.MouseButton.LeftButton)
     assert view.tabs.currentIndex() == 2 and view.bookmarks.count() == 1
     assert view.bookmarks.item(0).text() == "First steps › Hand hygiene\nRemember the spores"
@@ -188,15 +184,15 @@ def test_bookmarks_add_list_jump_edit_delete(view: GuideView, qtbot: QtBot) -> N
     assert view.current_anchor() == "hand-hygiene"
 
     view.bookmarks.setCurrentRow(0)
-    view.ask_text = lambda title, label, text: f"{text} (and alcohol does not)"
+    dialogs.answer_text(lambda text: f"{text} (and alcohol does not)")
     qtbot.mouseClick(view.edit_note_button, Qt.MouseButton.LeftButton)
     assert view.bookmarks.item(0).text().endswith("Remember the spores (and alcohol does not)")
 
     view.bookmarks.setCurrentRow(0)
-    view.confirm = lambda title, text: False
+    dialogs.answer_confirm(False)
     qtbot.mouseClick(view.delete_bookmark_button, Qt.MouseButton.LeftButton)
     assert view.bookmarks.count() == 1
-    view.confirm = lambda title, text: True
+    dialogs.answer_confirm(True)
     qtbot.mouseClick(view.delete_bookmark_button, Qt.MouseButton.LeftButton)
     assert view.bookmarks.count() == 0 and view.service.bookmarks() == []
 
@@ -262,10 +258,10 @@ def test_practise_buttons_switch_to_flashcards_or_start_a_quiz(view: GuideView,
     assert not view.quiz_button.isEnabled() and not view.flashcards_button.isEnabled()
 
 
-def test_export_pdf(view: GuideView, tmp_path: Path) -> None:
+def test_export_pdf(view: GuideView, tmp_path: Path, dialogs: ScriptedDialogs) -> None:
     from pypdf import PdfReader
 
-    view.ask_path = lambda suggested: str(tmp_path / "chapter")
+    dialogs.answer_save_path(str(tmp_path / "chapter"))
     path = view.export_pdf()
     assert path == str(tmp_path / "chapter.pdf")
     # PDF text comes back with odd breaks between glyph runs: compare without whitespace.

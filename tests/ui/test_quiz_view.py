@@ -3,27 +3,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from tests.services.test_quiz_service import _bank
+from tests.ui.conftest import WindowFactory
 
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.context import AppContext
-from mht_desktop.ui.main_window import SECTIONS, MainWindow
-from mht_desktop.ui.task_runner import ImmediateTaskRunner
+from mht_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> MainWindow:
+def window(make_window: WindowFactory, ctx: AppContext, tmp_path: Path) -> MainWindow:
     ctx.banks.import_file_now(_bank(tmp_path, per_topic=4))
-    profile, _ = ctx.profiles.create("Ana")
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(ctx, profile, tasks=ImmediateTaskRunner(), settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    w.nav.setCurrentRow(SECTIONS.index("Quiz"))
-    w.quiz.confirm = lambda title, text: True  # no modal dialog in tests
-    return w
+    return make_window("Quiz")
 
 
 def _correct_display(window: MainWindow) -> int:
@@ -34,10 +27,10 @@ def _correct_display(window: MainWindow) -> int:
 def test_short_exam_from_start_to_results_with_the_keyboard(window: MainWindow,
                                                             qtbot: QtBot) -> None:
     quiz = window.quiz
-    quiz.mode_box.setCurrentIndex(quiz.mode_box.findData(QuizMode.EXAM))
-    quiz.count_spin.setValue(5)
-    quiz.minutes_spin.setValue(10)
-    qtbot.mouseClick(quiz.start_button, Qt.MouseButton.LeftButton)
+    quiz.builder.mode_box.setCurrentIndex(quiz.builder.mode_box.findData(QuizMode.EXAM))
+    quiz.builder.count_spin.setValue(5)
+    quiz.builder.minutes_spin.setValue(10)
+    qtbot.mouseClick(quiz.builder.start_button, Qt.MouseButton.LeftButton)
     page = quiz.page
     assert page.isVisible() and page.clock_label.text().startswith("⏱ 10:00")
     assert "clock pauses" in page.clock_note.text()
@@ -54,23 +47,23 @@ def test_short_exam_from_start_to_results_with_the_keyboard(window: MainWindow,
     qtbot.keyClick(page, Qt.Key.Key_Left)  # back to Q3, answer it right
     qtbot.keyClick(page, Qt.Key.Key_1 + _correct_display(window))
     assert not page.feedback_view.isVisible()  # no feedback during an exam
-    assert "⚑" in quiz.nav_buttons[1].text()
+    assert "⚑" in quiz.page.nav_buttons[1].text()
     qtbot.keyClick(page, Qt.Key.Key_X)  # strike out the highlighted choice
     assert quiz._item().struck
     for _ in range(2):
         qtbot.keyClick(page, Qt.Key.Key_Return)
     qtbot.keyClick(page, Qt.Key.Key_Return)  # Enter on the last question → confirm → results
     assert quiz.results_page.isVisible()
-    text = quiz.results_view.toPlainText()
+    text = quiz.results_page.results_view.toPlainText()
     assert "40%" in text and "Not passed yet" in text and "2 unanswered" in text
     assert "By topic" in text and "Every question" in text
     qtbot.keyClick(quiz, Qt.Key.Key_Return)
-    assert quiz.builder.isVisible() and quiz.history_list.count() == 1
+    assert quiz.builder.isVisible() and quiz.builder.history_list.count() == 1
 
 
 def test_tutor_mode_explains_every_answer(window: MainWindow, qtbot: QtBot) -> None:
     quiz = window.quiz
-    quiz.count_spin.setValue(2)
+    quiz.builder.count_spin.setValue(2)
     quiz.start_from_builder()
     page = quiz.page
     wrong = next(d for d in range(3) if d != _correct_display(window))
@@ -84,24 +77,20 @@ def test_tutor_mode_explains_every_answer(window: MainWindow, qtbot: QtBot) -> N
     qtbot.keyClick(page, Qt.Key.Key_Return)
     assert "Correct" in page.feedback_view.toPlainText()
     qtbot.keyClick(page, Qt.Key.Key_Return)  # last → results
-    assert "50%" in quiz.results_view.toPlainText()
+    assert "50%" in quiz.results_page.results_view.toPlainText()
 
 
 def test_unfinished_exam_is_offered_for_resumption(window: MainWindow, qtbot: QtBot,
-                                                   ctx: AppContext) -> None:
+                                                   make_window: WindowFactory) -> None:
     quiz = window.quiz
-    quiz.mode_box.setCurrentIndex(quiz.mode_box.findData(QuizMode.EXAM))
-    quiz.count_spin.setValue(3)
+    quiz.builder.mode_box.setCurrentIndex(quiz.builder.mode_box.findData(QuizMode.EXAM))
+    quiz.builder.count_spin.setValue(3)
     quiz.start_from_builder()
     qtbot.keyClick(quiz.page, Qt.Key.Key_1)
     window.close()  # quitting pauses the clock
-    again = MainWindow(ctx, ctx.profiles.list()[0], tasks=ImmediateTaskRunner(),
-                       settings=window.settings)
-    qtbot.addWidget(again)
-    again.show()
-    again.nav.setCurrentRow(SECTIONS.index("Quiz"))
-    assert again.quiz.resume_frame.isVisible()
-    assert "paused while the app was closed" in again.quiz.resume_label.text()
-    qtbot.mouseClick(again.quiz.resume_button, Qt.MouseButton.LeftButton)
+    again = make_window("Quiz")
+    assert again.quiz.builder.resume_frame.isVisible()
+    assert "paused while the app was closed" in again.quiz.builder.resume_label.text()
+    qtbot.mouseClick(again.quiz.builder.resume_button, Qt.MouseButton.LeftButton)
     assert again.quiz.page.isVisible() and again.quiz.attempt is not None
     assert again.quiz.attempt.items[0].answered

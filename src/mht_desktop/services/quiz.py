@@ -415,12 +415,21 @@ class QuizService:
                 attempt.elapsed_s = self._elapsed(attempt)
         self._rt.clocks.pop(attempt_id, None)
 
-    def save_clock(self, attempt_id: int) -> None:
-        """Persist the time used so far (called periodically by the window)."""
+    def save_clock(self, attempt_id: int) -> float | None:
+        """Persist the time used so far (called periodically by the window's exam clock).
+
+        Returns:
+            The seconds left as stored, for the window's clock to take over; None when the
+            attempt is untimed or no longer running.
+        """
         with self._db.session() as s:
             attempt = repo.attempt_row(s, attempt_id)
-            if attempt.status == AttemptStatus.IN_PROGRESS.value:
-                attempt.elapsed_s = self._elapsed(attempt)
+            if attempt.status != AttemptStatus.IN_PROGRESS.value:
+                return None
+            attempt.elapsed_s = self._elapsed(attempt)
+            if attempt.time_limit_s is None:
+                return None
+            return max(0.0, attempt.time_limit_s - attempt.elapsed_s)
 
     def check_time(self, attempt_id: int) -> Results | None:
         """Submit the exam automatically when its time is up; None while time remains."""

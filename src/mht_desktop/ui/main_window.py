@@ -37,7 +37,17 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.ui.changes_bus import ChangesBus
+from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
 from mht_desktop.ui.imports import import_and_forget_source
+from mht_desktop.ui.sections import (
+    BANKS,
+    FLASHCARDS,
+    GUIDE,
+    PROGRESS,
+    QUIZ,
+    SECTIONS_REGISTRY,
+    section_index,
+)
 from mht_desktop.ui.task_runner import TaskRunner
 from mht_desktop.ui.theme import ThemeMode, apply_theme, is_dark
 
@@ -52,12 +62,8 @@ if TYPE_CHECKING:
     from mht_desktop.ui.views.progress_view import ProgressView
     from mht_desktop.ui.views.quiz_view import QuizView
 
-SECTIONS = ("Guide", "Flashcards", "Quiz", "Progress", "Question banks")
-# Where each section's view lives: (module under mht_desktop.ui.views, class name).
-SECTION_VIEWS = (("guide_view", "GuideView"), ("flashcards_view", "FlashcardsView"),
-                 ("quiz_view", "QuizView"), ("progress_view", "ProgressView"),
-                 ("banks_view", "BanksView"))
-GUIDE, FLASHCARDS, QUIZ, PROGRESS, BANKS = range(len(SECTIONS))
+# The navigation's titles, in order (the sections themselves are registered in ui/sections.py).
+SECTIONS = tuple(section.title for section in SECTIONS_REGISTRY)
 LAST_PROFILE_KEY = "session/last_profile"
 DEFAULT_SIZE = (1180, 780)
 MIN_RESTORED_SIZE = (640, 480)
@@ -96,8 +102,9 @@ class MainWindow(QMainWindow):
     profile_changed = Signal(int)
 
     def __init__(self, app_ctx: AppContext | None, profile: Profile | None, *,
-                 tasks: TaskRunner, settings: QSettings) -> None:
+                 tasks: TaskRunner, settings: QSettings, dialogs: Dialogs | None = None) -> None:
         super().__init__()
+        self.dialogs: Dialogs = dialogs if dialogs is not None else QtDialogs()
         self.app_ctx: AppContext | None = None
         self.profile: Profile | None = None
         self.view_ctx: ViewContext | None = None
@@ -150,7 +157,8 @@ class MainWindow(QMainWindow):
         self.app_ctx = app_ctx
         self.profile = profile
         self.view_ctx = ViewContext(app=app_ctx, tasks=self.tasks, bus=self.bus,
-                                    profile_id=profile.id, dark=False)
+                                    profile_id=profile.id, dark=False, nav=self,
+                                    dialogs=self.dialogs)
         for action in self._data_actions:
             action.setEnabled(True)
         self._show_profile()
@@ -165,9 +173,9 @@ class MainWindow(QMainWindow):
             return view
         if self.view_ctx is None:
             raise RuntimeError("The window has no learner data yet.")
-        module_name, class_name = SECTION_VIEWS[row]
-        module = import_and_forget_source(f"mht_desktop.ui.views.{module_name}")
-        view = cast("SectionView", getattr(module, class_name)(self.view_ctx))
+        section = SECTIONS_REGISTRY[row]
+        module = import_and_forget_source(f"mht_desktop.ui.views.{section.module}")
+        view = cast("SectionView", getattr(module, section.view_class)(self.view_ctx))
         self._built[row] = view
         placeholder = self.stack.widget(row)
         self.stack.insertWidget(row, view)
@@ -175,6 +183,18 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         return view
+
+    def section(self, key: str) -> SectionView:
+        """The view of section ``key`` (see ui/sections.py), built now if not yet."""
+        return self.view_at(section_index(key))
+
+    def show_section(self, key: str) -> SectionView | None:
+        """Switch to section ``key``; its view, or None before the learner's data is open.
+
+        This is the window's side of :class:`~mht_desktop.ui.sections.Navigation`.
+        """
+        self.nav.setCurrentRow(section_index(key))
+        return self.section(key) if self.attached else None
 
     def _show_section(self, row: int) -> None:
         if row < 0:
@@ -192,27 +212,27 @@ class MainWindow(QMainWindow):
     @property
     def guide(self) -> GuideView:
         """The career guide section."""
-        return cast("GuideView", self.view_at(GUIDE))
+        return cast("GuideView", self.section(GUIDE))
 
     @property
     def flashcards(self) -> FlashcardsView:
         """The flashcards section."""
-        return cast("FlashcardsView", self.view_at(FLASHCARDS))
+        return cast("FlashcardsView", self.section(FLASHCARDS))
 
     @property
     def quiz(self) -> QuizView:
         """The quiz and exam section."""
-        return cast("QuizView", self.view_at(QUIZ))
+        return cast("QuizView", self.section(QUIZ))
 
     @property
     def progress(self) -> ProgressView:
         """The progress section."""
-        return cast("ProgressView", self.view_at(PROGRESS))
+        return cast("ProgressView", self.section(PROGRESS))
 
     @property
     def banks(self) -> BanksView:
         """The question banks section."""
-        return cast("BanksView", self.view_at(BANKS))
+        return cast("BanksView", self.section(BANKS))
 
     # -- menus ---------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -414,12 +434,12 @@ class MainWindow(QMainWindow):
     # -- file actions --------------------------------------------------------------------
     def print_report(self) -> None:
         """Open the progress section's report preview."""
-        self.nav.setCurrentRow(PROGRESS)
+        self.show_section(PROGRESS)
         self.progress.open_report()
 
     def export_menu(self) -> None:
         """Export a bank (from the banks section) or a progress file (from Progress)."""
-        if self.nav.currentRow() == BANKS:
+        if self.nav.currentRow() == section_index(BANKS):
             self.banks.export_dialog()
         else:
             self.progress.export_progress()
@@ -499,7 +519,7 @@ class MainWindow(QMainWindow):
         if not paths or not self.attached:
             return
         event.acceptProposedAction()
-        self.nav.setCurrentRow(BANKS)
+        self.show_section(BANKS)
         for path in paths:
             self.banks.import_path(path)
 

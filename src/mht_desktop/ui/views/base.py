@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.errors import MhtError
 from mht_desktop.ui.changes_bus import ChangesBus
+from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
+from mht_desktop.ui.sections import Navigation, NoNavigation
 from mht_desktop.ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
@@ -18,13 +20,19 @@ if TYPE_CHECKING:
 
 @dataclass
 class ViewContext:
-    """What a view needs: the services, the DB lane, the change bus, and who is studying."""
+    """What a view needs: the services, the DB lane, the change bus, and who is studying.
+
+    ``dialogs`` is how a view asks the learner anything (tests script the answers);
+    ``nav`` is how it goes to another section (``ctx.nav.show_section(QUIZ)``).
+    """
 
     app: AppContext
     tasks: TaskRunner
     bus: ChangesBus
     profile_id: int
     dark: bool = False
+    dialogs: Dialogs = field(default_factory=QtDialogs)
+    nav: Navigation = field(default_factory=NoNavigation)
 
 
 class SectionView(QWidget):

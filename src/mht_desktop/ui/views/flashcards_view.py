@@ -33,6 +33,7 @@ from mht_desktop.core.cards import Deck, Flag, Rating, StudyCard, format_interva
 from mht_desktop.core.changes import Changes
 from mht_desktop.services.study import AnswerResult, DeckOverview, QueueState, StudyService
 from mht_desktop.services.text import inline_markdown, markdown_to_html
+from mht_desktop.ui.sections import BANKS
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
@@ -321,10 +322,7 @@ class FlashcardsView(SectionView):
         self._refresh_now()
 
     def _go_to_banks(self) -> None:
-        window = self.window()
-        nav = getattr(window, "nav", None)
-        if nav is not None:
-            nav.setCurrentRow(4)
+        self.ctx.nav.show_section(BANKS)
 
     def edit_exam_date(self) -> None:
         """Ask for the exam date and limits, then save them."""

@@ -32,17 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mht_desktop.core.activity import bin_series, countdown_text
 from mht_desktop.core.changes import Changes
+from mht_desktop.core.periods import PeriodKind
 from mht_desktop.core.quiz import QuizMode
-from mht_desktop.core.stats import (
-    READINESS_TOOLTIP,
-    Confidence,
-    PeriodKind,
-    TopicReadiness,
-    bin_series,
-    countdown_text,
-    percent,
-)
+from mht_desktop.core.readiness import READINESS_TOOLTIP, Confidence, TopicReadiness, percent
 from mht_desktop.rendering.pages import Paper
 from mht_desktop.rendering.report import paint_learner_report, write_learner_pdf
 from mht_desktop.services import progress_file
@@ -50,6 +44,7 @@ from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.services.stats import Dashboard, LearnerReport
 from mht_desktop.ui.class_summary_dialog import ClassSummaryDialog
 from mht_desktop.ui.report_preview import AskSavePath, ReportPreviewDialog, ask_save_path
+from mht_desktop.ui.sections import QUIZ
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
 from mht_desktop.ui.widgets.heatmap import HeatmapWidget
@@ -65,7 +60,6 @@ from mht_desktop.ui.widgets.progress_charts import (
 PERIODS = ((PeriodKind.DAYS_30, "Last 30 days"), (PeriodKind.DAYS_90, "Last 90 days"),
            (PeriodKind.ALL, "All time"))
 PRACTICE_QUESTIONS = 10
-QUIZ_SECTION = 2  # the main window's navigation row for the Quiz section
 
 
 class StatTile(QFrame):
@@ -349,23 +343,15 @@ class ProgressView(SectionView):
     # -- actions -------------------------------------------------------------------------
     def practise(self, topic_id: str) -> None:
         """Start a 10-question smart-practice quiz on one topic in the Quiz section."""
+        from mht_desktop.ui.views.quiz_view import start_quiz  # imported when first needed
+
         self.practice_requested.emit(topic_id)
-        window = self.window()
-        quiz = getattr(window, "quiz", None)
-        nav = getattr(window, "nav", None)
-        if quiz is None or not callable(getattr(quiz, "start", None)):
+        if not start_quiz(self.ctx.nav, QuizConfig(mode=QuizMode.SMART, topics=(topic_id,),
+                                                   count=PRACTICE_QUESTIONS)):
             self.status("Open the Quiz section to practise this topic.")
-            return
-        if nav is not None:
-            nav.setCurrentRow(QUIZ_SECTION)
-        quiz.start(QuizConfig(mode=QuizMode.SMART, topics=(topic_id,),
-                              count=PRACTICE_QUESTIONS))
 
     def _start_any_quiz(self) -> None:
-        window = self.window()
-        nav = getattr(window, "nav", None)
-        if nav is not None:
-            nav.setCurrentRow(QUIZ_SECTION)
+        self.ctx.nav.show_section(QUIZ)
 
     def open_report(self) -> None:
         """Gather the report for the chosen period and show the print preview."""

@@ -1,41 +1,21 @@
-"""Quiz: the builder, the question screen (tutor and timed exam), results and history."""
+"""Quiz: build a quiz, take it (tutor or timed exam), see the results; resume an exam.
+
+The pages are their own modules: :mod:`.quiz_builder`, :mod:`.quiz_question` (the question
+screen and its navigator), :mod:`.quiz_results`, and :mod:`.exam_clock` (the exam timer).
+This view holds the attempt being taken and runs every service call on the DB lane.
+"""
 
 from __future__ import annotations
 
-import html
 import time
-from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QSpinBox,
-    QSplitter,
-    QStackedLayout,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from mht_desktop.core.banks import QuestionType
 from mht_desktop.core.changes import Changes
-from mht_desktop.core.quiz import Blueprint, Pool, QuizMode, format_clock
+from mht_desktop.core.quiz import QuizMode, format_clock
 from mht_desktop.services.quiz import (
     AnswerFeedback,
     AttemptSummary,
@@ -44,109 +24,26 @@ from mht_desktop.services.quiz import (
     QuizConfig,
     Results,
 )
-from mht_desktop.services.text import inline_markdown, markdown_to_html
+from mht_desktop.services.text import markdown_to_html
+from mht_desktop.ui.sections import QUIZ, Navigation
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
-
-LETTERS = "ABCDEFGH"
-MODE_LABELS = {QuizMode.TUTOR: "Tutor (explanations after each answer)",
-               QuizMode.EXAM: "Timed exam simulation",
-               QuizMode.SMART: "Smart practice (weak topics first)",
-               QuizMode.MISSED: "Missed-question review"}
-POOL_LABELS = {Pool.ALL: "All questions", Pool.UNSEEN: "Unseen questions",
-               Pool.MISSED: "Questions I missed", Pool.FLAGGED: "Questions I flagged"}
-CLOCK_SAVE_EVERY_S = 10
-Confirm = Callable[[str, str], bool]
+from mht_desktop.ui.views.exam_clock import ExamClock
+from mht_desktop.ui.views.quiz_builder import Blueprints, QuizBuilder, Topics
+from mht_desktop.ui.views.quiz_question import LETTERS, QuestionPage, feedback_html
+from mht_desktop.ui.views.quiz_results import ResultsPage
 
 
-def ask_user(parent: QWidget) -> Confirm:
-    """A Yes/No question box (tests replace it so no modal dialog can hang)."""
-    def confirm(title: str, text: str) -> bool:
-        return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
-    return confirm
+def start_quiz(nav: Navigation, config: QuizConfig) -> bool:
+    """Go to the Quiz section and start ``config`` there (False when the window has no data).
 
-
-class QuestionPage(QWidget):
-    """One question at a time, driven by mouse or keyboard alone."""
-
-    key_pressed = Signal(QKeyEvent)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        outer = QHBoxLayout(self)
-        main = QVBoxLayout()
-        top = QHBoxLayout()
-        self.position_label = QLabel()
-        self.clock_label = QLabel()
-        self.clock_label.setObjectName("examClock")
-        font = self.clock_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.clock_label.setFont(font)
-        self.mark_box = QCheckBox("Mark for review (F)")
-        self.mark_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.flag_box = QCheckBox("Flag question")
-        self.flag_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.flag_box.setToolTip("Keep it in your “flagged” pool to practise later.")
-        top.addWidget(self.position_label)
-        top.addStretch(1)
-        top.addWidget(self.flag_box)
-        top.addWidget(self.mark_box)
-        top.addWidget(self.clock_label)
-        main.addLayout(top)
-        self.clock_note = QLabel("The exam clock pauses whenever MHT Desktop is closed.")
-        self.clock_note.setObjectName("clockNote")
-        main.addWidget(self.clock_note)
-        self.stem_view = QTextBrowser()
-        self.stem_view.setOpenLinks(False)
-        self.stem_view.setMaximumHeight(220)
-        main.addWidget(self.stem_view)
-        self.hint_label = QLabel()
-        main.addWidget(self.hint_label)
-        self.choices_box = QWidget()
-        self.choices_layout = QVBoxLayout(self.choices_box)
-        self.choices_layout.setContentsMargins(4, 4, 4, 4)
-        main.addWidget(self.choices_box)
-        self.feedback_view = QTextBrowser()
-        self.feedback_view.setOpenLinks(False)
-        self.feedback_view.setObjectName("feedback")
-        main.addWidget(self.feedback_view, 1)
-        buttons = QHBoxLayout()
-        self.prev_button = QPushButton("◀ Previous (P)")
-        self.next_button = QPushButton("Next (N) ▶")
-        self.submit_button = QPushButton("Submit answer (Enter)")
-        self.submit_button.setDefault(True)
-        self.finish_button = QPushButton("Finish…")
-        for b in (self.prev_button, self.next_button, self.submit_button, self.finish_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        buttons.addWidget(self.prev_button)
-        buttons.addWidget(self.next_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.finish_button)
-        buttons.addWidget(self.submit_button)
-        main.addLayout(buttons)
-        outer.addLayout(main, 1)
-        self.navigator = QGroupBox("Navigator")
-        self.navigator_grid = QGridLayout(self.navigator)
-        self.navigator_grid.setSpacing(3)
-        nav_scroll = QScrollArea()
-        nav_scroll.setWidget(self.navigator)
-        nav_scroll.setWidgetResizable(True)
-        nav_scroll.setFixedWidth(230)
-        self.nav_scroll = nav_scroll
-        legend = QLabel("■ answered  □ unanswered  ⚑ marked")
-        side = QVBoxLayout()
-        side.addWidget(nav_scroll, 1)
-        side.addWidget(legend)
-        self.side = QWidget()
-        self.side.setLayout(side)
-        outer.addWidget(self.side)
-        self.choice_buttons: list[QAbstractButton] = []
-        self.group = QButtonGroup(self)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        self.key_pressed.emit(event)
+    How other sections (the guide, Progress) send the learner to practise.
+    """
+    view = nav.show_section(QUIZ)
+    if not isinstance(view, QuizView):
+        return False
+    view.start(config)
+    return True
 
 
 class QuizView(SectionView):
@@ -157,12 +54,20 @@ class QuizView(SectionView):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.service = ctx.app.quiz(ctx.profile_id)
-        self.confirm: Confirm = ask_user(self)
         self._stack = QStackedLayout(self)
-        self._build_builder()
+        self.builder = QuizBuilder(self.service.blueprint)
+        self.builder.start_requested.connect(self.start)
+        self.builder.resume_requested.connect(self.resume)
+        self.builder.abandon_requested.connect(self.abandon)
+        self.builder.history_opened.connect(self.open_results)
+        self._stack.addWidget(self.builder)
         self.page = QuestionPage()
         self._stack.addWidget(self.page)
-        self._build_results()
+        self.results_page = ResultsPage()
+        self.results_page.review_missed_button.clicked.connect(
+            lambda: self.start(QuizConfig(mode=QuizMode.MISSED, count=0)))
+        self.results_page.back_to_builder.clicked.connect(self.show_builder)
+        self._stack.addWidget(self.results_page)
         self._wire_page()
         self.attempt: AttemptView | None = None
         self.index = 0
@@ -170,124 +75,10 @@ class QuizView(SectionView):
         self.pending: set[int] = set()      # display indexes chosen, not yet submitted
         self.feedback: AnswerFeedback | None = None
         self._shown_at = time.monotonic()
-        self._since_save = 0
-        self.timer = QTimer(self)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self._tick)
-
-    # -- builder ---------------------------------------------------------------------------
-    def _build_builder(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.resume_frame = QFrame()
-        self.resume_frame.setFrameShape(QFrame.Shape.StyledPanel)
-        resume_row = QHBoxLayout(self.resume_frame)
-        self.resume_label = QLabel()
-        self.resume_label.setWordWrap(True)
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.clicked.connect(self.resume_pending)
-        self.abandon_button = QPushButton("Abandon")
-        self.abandon_button.clicked.connect(self.abandon_pending)
-        resume_row.addWidget(self.resume_label, 1)
-        resume_row.addWidget(self.resume_button)
-        resume_row.addWidget(self.abandon_button)
-        layout.addWidget(self.resume_frame)
-        self.resume_frame.hide()
-        self._pending_attempt: AttemptSummary | None = None
-
-        split = QSplitter()
-        form_box = QWidget()
-        form = QFormLayout(form_box)
-        self.mode_box = QComboBox()
-        for mode, label in MODE_LABELS.items():
-            self.mode_box.addItem(label, mode)
-        self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
-        form.addRow("Mode:", self.mode_box)
-        self.count_spin = QSpinBox()
-        self.count_spin.setRange(1, 500)
-        self.count_spin.setValue(20)
-        form.addRow("Questions:", self.count_spin)
-        self.minutes_spin = QSpinBox()
-        self.minutes_spin.setRange(0, 600)
-        self.minutes_spin.setSpecialValueText("No time limit")
-        self.minutes_spin.setSuffix(" min")
-        form.addRow("Time limit:", self.minutes_spin)
-        self.pool_box = QComboBox()
-        for pool, label in POOL_LABELS.items():
-            self.pool_box.addItem(label, pool)
-        form.addRow("Draw from:", self.pool_box)
-        difficulty = QHBoxLayout()
-        self.difficulty_boxes = []
-        for level, label in ((1, "Recall"), (2, "Application"), (3, "Judgement")):
-            box = QCheckBox(label)
-            box.setChecked(True)
-            box.setProperty("level", level)
-            self.difficulty_boxes.append(box)
-            difficulty.addWidget(box)
-        form.addRow("Difficulty:", difficulty)
-        self.blueprint_box = QComboBox()
-        self.blueprint_box.setToolTip("How the exam spreads its questions across topics. "
-                                      "Banks can carry their own blueprint.")
-        self.blueprint_box.currentIndexChanged.connect(self._on_blueprint_changed)
-        form.addRow("Blueprint:", self.blueprint_box)
-        self._blueprints: list[tuple[str | None, Blueprint]] = []
-        self.blueprint_label = QLabel()
-        self.blueprint_label.setWordWrap(True)
-        form.addRow("", self.blueprint_label)
-        self.start_button = QPushButton("Start")
-        self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self.start_from_builder)
-        form.addRow("", self.start_button)
-        split.addWidget(form_box)
-        topics_box = QGroupBox("Topics (none ticked = all)")
-        topics_layout = QVBoxLayout(topics_box)
-        self.topic_list = QListWidget()
-        topics_layout.addWidget(self.topic_list)
-        split.addWidget(topics_box)
-        history_box = QGroupBox("Past attempts")
-        history_layout = QVBoxLayout(history_box)
-        self.history_list = QListWidget()
-        self.history_list.itemDoubleClicked.connect(self._open_history_item)
-        history_layout.addWidget(self.history_list)
-        split.addWidget(history_box)
-        layout.addWidget(split, 1)
-        self.empty_label = QLabel("No questions yet. Import a question bank (File ▸ Import "
-                                  "question bank…) or enable one under Question banks.")
-        self.empty_label.setWordWrap(True)
-        layout.addWidget(self.empty_label)
-        self.builder = page
-        self._stack.addWidget(page)
-        self._on_mode_changed()
-
-    def _on_blueprint_changed(self) -> None:
-        if self.mode_box.currentData() is QuizMode.EXAM:
-            self._on_mode_changed()
-
-    def _chosen_blueprint(self) -> tuple[str | None, Blueprint]:
-        index = self.blueprint_box.currentIndex()
-        if 0 <= index < len(self._blueprints):
-            return self._blueprints[index]
-        return None, self.service.blueprint
-
-    def _on_mode_changed(self) -> None:
-        mode = self.mode_box.currentData()
-        exam = mode is QuizMode.EXAM
-        self.blueprint_box.setEnabled(exam)
-        blueprint = self._chosen_blueprint()[1] if exam else None
-        if blueprint is not None:
-            self.count_spin.setValue(blueprint.questions)
-            self.minutes_spin.setValue(blueprint.minutes)
-            self.blueprint_label.setText(
-                f"Drawn across topics by the blueprint “{blueprint.name}”. No feedback until "
-                "you submit; the exam submits itself when time runs out.")
-        else:
-            self.count_spin.setValue(20 if self.count_spin.value() == 100 else
-                                     self.count_spin.value())
-            self.minutes_spin.setValue(0)
-            self.blueprint_label.setText(
-                "Missed-question review asks each missed question until you get it right "
-                "twice." if mode is QuizMode.MISSED else "")
-        self.pool_box.setEnabled(mode not in (QuizMode.MISSED,))
+        self.clock = ExamClock(self)
+        self.clock.ticked.connect(self._show_clock)
+        self.clock.save_due.connect(self._save_clock)
+        self.clock.expired.connect(self._on_time_up)
 
     def watches(self, changes: Changes) -> bool:
         return changes.banks or changes.quizzes or changes.profiles or changes.settings
@@ -295,99 +86,45 @@ class QuizView(SectionView):
     def set_profile(self, profile_id: int) -> None:
         if self.attempt is not None:
             self.service.pause(self.attempt.id)
-            self.timer.stop()
+            self.clock.stop()
         self.attempt = None
         self.service = self.ctx.app.quiz(profile_id)
         self._stack.setCurrentWidget(self.builder)
         super().set_profile(profile_id)
 
+    # -- builder ---------------------------------------------------------------------------
     def refresh(self) -> None:
         if self._stack.currentWidget() is not self.builder:
             return
+        service = self.service
 
-        def load() -> tuple[list[tuple[str, str, int]], list[AttemptSummary],
-                            AttemptSummary | None]:
-            self._blueprints = self.service.blueprints()
-            return self.service.topics(), self.service.history(), self.service.resumable()
+        def load() -> tuple[Blueprints, Topics, list[AttemptSummary], AttemptSummary | None]:
+            return (service.blueprints(), service.topics(), service.history(),
+                    service.resumable())
 
-        self.ctx.tasks.run(load, on_done=self._show_builder, on_error=self.show_error)
-
-    def _show_builder(self, data: tuple[list[tuple[str, str, int]], list[AttemptSummary],
-                                        AttemptSummary | None]) -> None:
-        topics, history, pending = data
-        self.blueprint_box.blockSignals(True)
-        chosen = self.blueprint_box.currentIndex()
-        self.blueprint_box.clear()
-        for _bank_id, blueprint in self._blueprints:
-            self.blueprint_box.addItem(blueprint.name)
-        self.blueprint_box.setCurrentIndex(max(0, min(chosen, self.blueprint_box.count() - 1)))
-        self.blueprint_box.blockSignals(False)
-        checked = {self.topic_list.item(i).data(Qt.ItemDataRole.UserRole)
-                   for i in range(self.topic_list.count())
-                   if self.topic_list.item(i).checkState() == Qt.CheckState.Checked}
-        self.topic_list.clear()
-        for topic_id, title, count in topics:
-            item = QListWidgetItem(f"{title} ({count})")
-            item.setData(Qt.ItemDataRole.UserRole, topic_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if topic_id in checked
-                               else Qt.CheckState.Unchecked)
-            self.topic_list.addItem(item)
-        self.history_list.clear()
-        for attempt in history:
-            when = (attempt.finished_at or attempt.started_at).astimezone()
-            verdict = "passed" if attempt.passed else "not passed"
-            item = QListWidgetItem(
-                f"{when:%Y-%m-%d %H:%M} · {attempt.mode.value} · {attempt.questions} q · "
-                f"{round((attempt.score or 0) * 100)}% ({verdict})")
-            item.setData(Qt.ItemDataRole.UserRole, attempt.id)
-            self.history_list.addItem(item)
-        self.empty_label.setVisible(not topics)
-        self.start_button.setEnabled(bool(topics))
-        self._pending_attempt = pending
-        if pending is not None:
-            left = (f", {format_clock(pending.remaining_s)} left on the clock"
-                    if pending.remaining_s is not None else "")
-            self.resume_label.setText(
-                f"You have an unfinished {pending.mode.value} from "
-                f"{pending.started_at.astimezone():%d %b %H:%M} ({pending.questions} questions"
-                f"{left}). The clock was paused while the app was closed.")
-        self.resume_frame.setVisible(pending is not None)
+        self.ctx.tasks.run(load, on_done=lambda data: self.builder.show_data(*data),
+                           on_error=self.show_error)
 
     def start_from_builder(self) -> None:
         """Start a quiz from the builder's choices."""
-        topics = tuple(self.topic_list.item(i).data(Qt.ItemDataRole.UserRole)
-                       for i in range(self.topic_list.count())
-                       if self.topic_list.item(i).checkState() == Qt.CheckState.Checked)
-        levels = tuple(b.property("level") for b in self.difficulty_boxes if b.isChecked())
-        mode = self.mode_box.currentData()
-        config = QuizConfig(mode=mode, count=self.count_spin.value(), topics=topics,
-                            difficulties=levels if len(levels) < 3 else (),
-                            pool=self.pool_box.currentData(),
-                            minutes=self.minutes_spin.value() or None,
-                            blueprint_bank=self._chosen_blueprint()[0]
-                            if mode is QuizMode.EXAM else None)
-        self.start(config)
+        self.start(self.builder.config())
 
     def start(self, config: QuizConfig) -> None:
         """Build and begin a quiz."""
         self.ctx.tasks.run(lambda: self.service.start(config), on_done=self._begin,
                            on_error=self.show_error)
 
-    def resume_pending(self) -> None:
-        """Continue the unfinished attempt."""
-        if self._pending_attempt is not None:
-            attempt_id = self._pending_attempt.id
-            self.ctx.tasks.run(lambda: self.service.resume(attempt_id), on_done=self._begin,
-                               on_error=self.show_error)
+    def resume(self, attempt_id: int) -> None:
+        """Continue an unfinished attempt."""
+        self.ctx.tasks.run(lambda: self.service.resume(attempt_id), on_done=self._begin,
+                           on_error=self.show_error)
 
-    def abandon_pending(self) -> None:
-        """Give up the unfinished attempt after confirmation."""
-        if self._pending_attempt is None or not self.confirm(
-                "Abandon quiz", "Abandon the unfinished quiz? Its answers stay in your "
+    def abandon(self, attempt_id: int) -> None:
+        """Give up an unfinished attempt after confirmation."""
+        if not self.ctx.dialogs.confirm(
+                self, "Abandon quiz", "Abandon the unfinished quiz? Its answers stay in your "
                 "history but it will not be scored."):
             return
-        attempt_id = self._pending_attempt.id
         self.ctx.tasks.run(lambda: self.service.abandon(attempt_id),
                            on_done=self.ctx.bus.publish, on_error=self.show_error)
 
@@ -419,13 +156,11 @@ class QuizView(SectionView):
         self.page.clock_label.setVisible(attempt.time_limit_s is not None)
         self.page.clock_note.setVisible(attempt.time_limit_s is not None)
         self.page.mark_box.setVisible(self.exam)
-        self._build_navigator()
+        self.page.build_navigator(len(attempt.items), self.go)
         self._stack.setCurrentWidget(self.page)
         self._show_item()
-        if attempt.time_limit_s is not None:
-            self._since_save = 0
-            self.timer.start()
-            self._tick()
+        if attempt.remaining_s is not None:
+            self.clock.start(attempt.remaining_s)
 
     def _item(self) -> ItemView:
         assert self.attempt is not None
@@ -449,7 +184,7 @@ class QuizView(SectionView):
         multiple = q.type is QuestionType.MULTIPLE
         p.hint_label.setText("Select all that apply (Space or 1–8 toggles), then Enter."
                              if multiple else "Choose one answer (1–8 or A–H).")
-        self._build_choices(item)
+        p.build_choices(item, lambda d: self.choose(d, toggle=True))
         answered = item.answered
         self.pending = {item.order.index(i) for i in item.selected} if item.selected else set()
         self.highlight = min(self.pending) if self.pending else 0
@@ -473,41 +208,13 @@ class QuizView(SectionView):
                 self._show_feedback(item)
             p.submit_button.setText("Next (Enter)" if answered else "Submit answer (Enter)")
             p.finish_button.setText("End quiz…")
-        self._paint_navigator()
+        self.page.paint_navigator(self.attempt.items if self.attempt else (), self.index)
         p.setFocus()
-
-    def _build_choices(self, item: ItemView) -> None:
-        p = self.page
-        for old in p.choice_buttons:
-            p.group.removeButton(old)
-            old.deleteLater()
-        p.choice_buttons = []
-        multiple = item.question.type is QuestionType.MULTIPLE
-        p.group.setExclusive(not multiple)
-        for display, bank_index in enumerate(item.order):
-            choice = item.question.choices[bank_index]
-            label = f"{LETTERS[display]}.  {choice.text}"
-            button: QAbstractButton = QCheckBox(label) if multiple else QRadioButton(label)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setProperty("display", display)
-            button.clicked.connect(lambda _=False, d=display: self.choose(d, toggle=True))
-            p.group.addButton(button)
-            p.choices_layout.addWidget(button)
-            p.choice_buttons.append(button)
 
     def _paint_choices(self) -> None:
         item = self._item()
-        struck = {item.order.index(i) for i in item.struck}
         locked = self.feedback is not None or (not self.exam and item.answered)
-        for display, button in enumerate(self.page.choice_buttons):
-            button.blockSignals(True)
-            button.setChecked(display in self.pending)
-            button.blockSignals(False)
-            font = QFont(button.font())
-            font.setStrikeOut(display in struck)
-            font.setUnderline(display == self.highlight and not locked)
-            button.setFont(font)
-            button.setEnabled(not locked)
+        self.page.paint_choices(item, self.pending, self.highlight, locked=locked)
 
     def choose(self, display: int, *, toggle: bool = False) -> None:
         """Pick (or, in select-all-that-apply, toggle) the choice shown at ``display``."""
@@ -548,7 +255,7 @@ class QuizView(SectionView):
                 if feedback.done:
                     self.page.submit_button.setText("Finish (Enter)")
             else:
-                self._paint_navigator()
+                self.page.paint_navigator(self.attempt.items if self.attempt else (), self.index)
 
         self.ctx.tasks.run(lambda: self.service.answer(attempt_id, position, selected,
                                                        time_spent_s=spent),
@@ -559,27 +266,7 @@ class QuizView(SectionView):
         self.attempt = self.service.view(self.attempt.id)
 
     def _show_feedback(self, item: ItemView) -> None:
-        q = item.question
-        selected = item.selected or frozenset()
-        right = item.correct
-        verdict = ("<p class='right'>Correct</p>" if right
-                   else "<p class='wrong'>Not quite</p>")
-        rows = []
-        for display, bank_index in enumerate(item.order):
-            choice = q.choices[bank_index]
-            picked = bank_index in selected
-            mark = "✔" if choice.correct else ("✘" if picked else "")
-            note = choice.feedback if (picked or choice.correct) and choice.feedback else ""
-            style = "right" if choice.correct else ("wrong" if picked else "")
-            rows.append(f"<tr><td class='{style}'>{mark}</td><td>{LETTERS[display]}. "
-                        f"{inline_markdown(choice.text)}"
-                        f"{'  <i>(your answer)</i>' if picked else ''}</td>"
-                        f"<td>{inline_markdown(note)}</td></tr>")
-        source = f"<p class='muted'>Source: {html.escape(q.source)}</p>" if q.source else ""
-        text = (f"<style>{palette_css(self.ctx.dark)}</style>{verdict}"
-                f"<table>{''.join(rows)}</table><h3>Why</h3>{markdown_to_html(q.rationale)}"
-                f"{source}")
-        self.page.feedback_view.setHtml(text)
+        self.page.feedback_view.setHtml(feedback_html(item, palette_css(self.ctx.dark)))
         self.page.feedback_view.setVisible(True)
 
     def enter(self) -> None:
@@ -629,7 +316,7 @@ class QuizView(SectionView):
 
         def done(_: object) -> None:
             self._reload_attempt()
-            self._paint_navigator()
+            self.page.paint_navigator(self.attempt.items if self.attempt else (), self.index)
 
         self.ctx.tasks.run(lambda: self.service.set_marked(attempt_id, position, checked),
                            on_done=done, on_error=self.show_error)
@@ -686,61 +373,37 @@ class QuizView(SectionView):
         elif key == Qt.Key.Key_X:
             self.strike()
 
-    # -- navigator and clock ---------------------------------------------------------------
-    def _build_navigator(self) -> None:
-        grid = self.page.navigator_grid
-        while grid.count():
-            child = grid.takeAt(0)
-            if child is not None and child.widget() is not None:
-                child.widget().deleteLater()  # type: ignore[union-attr]
-        self.nav_buttons: list[QPushButton] = []
-        assert self.attempt is not None
-        for i, _ in enumerate(self.attempt.items):
-            button = QPushButton(str(i + 1))
-            button.setFixedSize(36, 28)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, n=i: self.go(n))
-            grid.addWidget(button, i // 5, i % 5)
-            self.nav_buttons.append(button)
-
-    def _paint_navigator(self) -> None:
-        if self.attempt is None or not hasattr(self, "nav_buttons"):
-            return
-        for item, button in zip(self.attempt.items, self.nav_buttons, strict=False):
-            state = "answered" if item.answered else "unanswered"
-            text = f"{item.position + 1}{'⚑' if item.marked else ''}"
-            button.setText(text)
-            button.setProperty("state", state)
-            weight = "bold" if item.position == self.index else "normal"
-            fill = "#8ab4f8" if item.answered else "transparent"
-            border = "#f29900" if item.marked else "#888"
-            button.setStyleSheet(f"background:{fill}; border:2px solid {border}; "
-                                 f"font-weight:{weight};")
-            button.setToolTip(f"Question {item.position + 1}: {state}"
-                              f"{', marked for review' if item.marked else ''}")
-
-    def _tick(self) -> None:
-        attempt = self.attempt
-        if attempt is None or attempt.time_limit_s is None:
-            self.timer.stop()
-            return
-        view = self.service.view(attempt.id)
-        remaining = view.remaining_s or 0.0
+    # -- the exam clock --------------------------------------------------------------------
+    def _show_clock(self, remaining: float) -> None:
         self.page.clock_label.setText(f"⏱ {format_clock(remaining)}")
-        if remaining <= 0:
-            self.timer.stop()
-            self.ctx.tasks.run(lambda: self.service.check_time(attempt.id),
-                               on_done=self._after_timeout, on_error=self.show_error)
+
+    def _save_clock(self) -> None:
+        if self.attempt is None:
             return
-        self._since_save += 1
-        if self._since_save >= CLOCK_SAVE_EVERY_S:
-            self._since_save = 0
-            self.ctx.tasks.run(lambda: self.service.save_clock(attempt.id))
+        attempt_id, service = self.attempt.id, self.service
+        self.ctx.tasks.run(lambda: service.save_clock(attempt_id),
+                           on_done=self.clock.reconcile, on_error=self.show_error)
+
+    def _on_time_up(self) -> None:
+        if self.attempt is None:
+            return
+        attempt_id, service = self.attempt.id, self.service
+        self.ctx.tasks.run(lambda: service.check_time(attempt_id),
+                           on_done=self._after_timeout, on_error=self.show_error)
 
     def _after_timeout(self, results: Results | None) -> None:
         if results is not None:
             self.status("Time is up: your exam was submitted.", 10000)
             self._show_results(results)
+        elif self.attempt is not None:
+            # The stored clock still has time (the local one ran fast): count on from it.
+            attempt_id, service = self.attempt.id, self.service
+            self.ctx.tasks.run(lambda: service.save_clock(attempt_id),
+                               on_done=self._restart_clock, on_error=self.show_error)
+
+    def _restart_clock(self, remaining: float | None) -> None:
+        if remaining is not None and self.attempt is not None:
+            self.clock.start(remaining)
 
     # -- finishing -------------------------------------------------------------------------
     def finish(self) -> None:
@@ -759,63 +422,41 @@ class QuizView(SectionView):
         if marked:
             notes.append(f"{marked} marked for review")
         detail = f" You have {' and '.join(notes)}." if notes else ""
-        if not self.confirm("Submit", f"Submit and see your results?{detail}"):
+        if not self.ctx.dialogs.confirm(self, "Submit", f"Submit and see your results?{detail}"):
             return
         self._submit()
 
     def _submit(self) -> None:
         assert self.attempt is not None
         attempt_id = self.attempt.id
-        self.timer.stop()
+        self.clock.stop()
         self.ctx.tasks.run(lambda: self.service.submit(attempt_id), on_done=self._show_results,
                            on_error=self.show_error)
-
-    def _build_results(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.results_view = QTextBrowser()
-        self.results_view.setOpenLinks(False)
-        layout.addWidget(self.results_view, 1)
-        buttons = QHBoxLayout()
-        self.review_missed_button = QPushButton("Review the ones I missed")
-        self.review_missed_button.clicked.connect(
-            lambda: self.start(QuizConfig(mode=QuizMode.MISSED, count=0)))
-        self.back_to_builder = QPushButton("New quiz (Enter)")
-        self.back_to_builder.clicked.connect(self.show_builder)
-        self.back_to_builder.setDefault(True)
-        buttons.addWidget(self.review_missed_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.back_to_builder)
-        layout.addLayout(buttons)
-        self.results_page = page
-        self._stack.addWidget(page)
 
     def show_builder(self) -> None:
         """Back to the quiz builder."""
         self.attempt = None
-        self.timer.stop()
+        self.clock.stop()
         self._stack.setCurrentWidget(self.builder)
         self._refresh_now()
 
-    def _open_history_item(self, item: QListWidgetItem) -> None:
-        attempt_id = int(item.data(Qt.ItemDataRole.UserRole))
+    def open_results(self, attempt_id: int) -> None:
+        """Show the results of a finished attempt."""
         self.ctx.tasks.run(lambda: self.service.results(attempt_id),
                            on_done=self._show_results, on_error=self.show_error)
 
     def _show_results(self, results: Results) -> None:
         self.attempt = None
-        self.timer.stop()
+        self.clock.stop()
         self.results = results
-        self.results_view.setHtml(results_html(results, dark=self.ctx.dark))
-        self.review_missed_button.setEnabled(results.score < 1.0)
         self._stack.setCurrentWidget(self.results_page)
-        self.back_to_builder.setFocus()
+        self.results_page.show_results(results, dark=self.ctx.dark)
         self.ctx.bus.publish(Changes(quizzes=True))
 
     def about_to_close(self) -> None:
         """Save the exam clock so the exam resumes with the time it had."""
         if self.attempt is not None:
-            self.timer.stop()
+            self.clock.stop()
             self.service.pause(self.attempt.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -826,34 +467,3 @@ class QuizView(SectionView):
         super().keyPressEvent(event)
 
 
-def results_html(results: Results, *, dark: bool) -> str:
-    """The results page: score, verdict, topics, and every question reviewed."""
-    attempt = results.attempt
-    verdict = "right'>Passed" if results.passed else "wrong'>Not passed yet"
-    minutes, seconds = divmod(int(attempt.elapsed_s), 60)
-    timed_out = ""
-    parts = [f"<style>{palette_css(dark)}</style>",
-             f"<h2>{round(results.score * 100)}% — <span class='{verdict}</span></h2>",
-             f"<p>{results.earned:g} of {results.total} points · pass mark "
-             f"{round(attempt.pass_mark * 100)}% · time {minutes} min {seconds:02d} s"
-             f"{timed_out} · {results.unanswered} unanswered</p>",
-             "<h3>By topic</h3><table><tr><th>Topic</th><th>Score</th><th>Questions</th></tr>"]
-    for topic in results.by_topic:
-        parts.append(f"<tr><td>{html.escape(topic.title)}</td>"
-                     f"<td>{round(topic.fraction * 100)}%</td><td>{topic.total}</td></tr>")
-    parts.append("</table><h3>Every question</h3>")
-    for item in attempt.items:
-        q = item.question
-        chosen = ", ".join(f"{LETTERS[item.order.index(i)]}. {html.escape(q.choices[i].text)}"
-                           for i in sorted(item.selected or ())) or "— no answer —"
-        right = ", ".join(f"{LETTERS[item.order.index(i)]}. {html.escape(q.choices[i].text)}"
-                          for i in sorted(q.correct_indexes))
-        mark = "<span class='right'>✔</span>" if item.correct else \
-            "<span class='wrong'>✘</span>"
-        parts.append(
-            f"<p>{mark} <b>{item.position + 1}.</b> {inline_markdown(q.stem)}<br>"
-            f"Your answer: {chosen}<br>Correct: {right}<br>"
-            f"<span class='muted'>Time: {item.time_spent_s:.0f} s · Topic: {q.topic}</span>"
-            f"</p><blockquote>{markdown_to_html(q.rationale)}"
-            f"<span class='muted'>Source: {html.escape(q.source)}</span></blockquote>")
-    return "".join(parts)

@@ -1,0 +1,70 @@
+"""How views ask the learner something: one :class:`Dialogs` object in the view context.
+
+Views never open a modal ``QMessageBox`` or file dialog themselves; they ask the context's
+``dialogs``. The application passes :class:`QtDialogs`; tests pass a scripted object with the
+same methods (the pattern Mnemosyne uses for its review widget), so no modal dialog can hang
+a test and a test can check what the learner was asked.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Dialogs(Protocol):
+    """Questions a view may put to the learner."""
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        """A Yes/No question; True for Yes."""
+        ...
+
+    def ask_text(self, parent: QWidget, title: str, label: str, text: str) -> str | None:
+        """Multi-line text, starting from ``text``; None when cancelled."""
+        ...
+
+    def ask_save_path(self, parent: QWidget, title: str, suggested: str,
+                      filters: str) -> str | None:
+        """Where to save a file; None when cancelled."""
+        ...
+
+    def ask_open_paths(self, parent: QWidget, title: str, folder: str,
+                       filters: str) -> list[str]:
+        """Files to open; empty when cancelled."""
+        ...
+
+    def inform(self, parent: QWidget, title: str, text: str) -> None:
+        """A message the learner acknowledges."""
+        ...
+
+    def warn(self, parent: QWidget, title: str, text: str) -> None:
+        """Something the learner should know went wrong (an expected error)."""
+        ...
+
+
+class QtDialogs:
+    """The real dialogs."""
+
+    def confirm(self, parent: QWidget, title: str, text: str) -> bool:
+        return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+
+    def ask_text(self, parent: QWidget, title: str, label: str, text: str) -> str | None:
+        value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+        return value if ok else None
+
+    def ask_save_path(self, parent: QWidget, title: str, suggested: str,
+                      filters: str) -> str | None:
+        path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def ask_open_paths(self, parent: QWidget, title: str, folder: str,
+                       filters: str) -> list[str]:
+        paths, _filter = QFileDialog.getOpenFileNames(parent, title, folder, filters)
+        return list(paths)
+
+    def inform(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def warn(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)

@@ -1,0 +1,208 @@
+"""The question screen of a quiz or exam: stem, choices, feedback and the navigator grid.
+
+The widgets and how they are painted live here; what an answer does (committing it on the
+DB lane, moving on) is the quiz view's.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop.core.banks import QuestionType
+from mht_desktop.services.quiz import ItemView
+from mht_desktop.services.text import inline_markdown, markdown_to_html
+
+LETTERS = "ABCDEFGH"
+
+
+class QuestionPage(QWidget):
+    """One question at a time, driven by mouse or keyboard alone."""
+
+    key_pressed = Signal(QKeyEvent)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        outer = QHBoxLayout(self)
+        main = QVBoxLayout()
+        top = QHBoxLayout()
+        self.position_label = QLabel()
+        self.clock_label = QLabel()
+        self.clock_label.setObjectName("examClock")
+        font = self.clock_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.clock_label.setFont(font)
+        self.mark_box = QCheckBox("Mark for review (F)")
+        self.mark_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.flag_box = QCheckBox("Flag question")
+        self.flag_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.flag_box.setToolTip("Keep it in your “flagged” pool to practise later.")
+        top.addWidget(self.position_label)
+        top.addStretch(1)
+        top.addWidget(self.flag_box)
+        top.addWidget(self.mark_box)
+        top.addWidget(self.clock_label)
+        main.addLayout(top)
+        self.clock_note = QLabel("The exam clock pauses whenever MHT Desktop is closed.")
+        self.clock_note.setObjectName("clockNote")
+        main.addWidget(self.clock_note)
+        self.stem_view = QTextBrowser()
+        self.stem_view.setOpenLinks(False)
+        self.stem_view.setMaximumHeight(220)
+        main.addWidget(self.stem_view)
+        self.hint_label = QLabel()
+        main.addWidget(self.hint_label)
+        self.choices_box = QWidget()
+        self.choices_layout = QVBoxLayout(self.choices_box)
+        self.choices_layout.setContentsMargins(4, 4, 4, 4)
+        main.addWidget(self.choices_box)
+        self.feedback_view = QTextBrowser()
+        self.feedback_view.setOpenLinks(False)
+        self.feedback_view.setObjectName("feedback")
+        main.addWidget(self.feedback_view, 1)
+        buttons = QHBoxLayout()
+        self.prev_button = QPushButton("◀ Previous (P)")
+        self.next_button = QPushButton("Next (N) ▶")
+        self.submit_button = QPushButton("Submit answer (Enter)")
+        self.submit_button.setDefault(True)
+        self.finish_button = QPushButton("Finish…")
+        for b in (self.prev_button, self.next_button, self.submit_button, self.finish_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        buttons.addWidget(self.prev_button)
+        buttons.addWidget(self.next_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.finish_button)
+        buttons.addWidget(self.submit_button)
+        main.addLayout(buttons)
+        outer.addLayout(main, 1)
+        self.navigator = QGroupBox("Navigator")
+        self.navigator_grid = QGridLayout(self.navigator)
+        self.navigator_grid.setSpacing(3)
+        nav_scroll = QScrollArea()
+        nav_scroll.setWidget(self.navigator)
+        nav_scroll.setWidgetResizable(True)
+        nav_scroll.setFixedWidth(230)
+        self.nav_scroll = nav_scroll
+        legend = QLabel("■ answered  □ unanswered  ⚑ marked")
+        side = QVBoxLayout()
+        side.addWidget(nav_scroll, 1)
+        side.addWidget(legend)
+        self.side = QWidget()
+        self.side.setLayout(side)
+        outer.addWidget(self.side)
+        self.choice_buttons: list[QAbstractButton] = []
+        self.group = QButtonGroup(self)
+        self.nav_buttons: list[QPushButton] = []
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.key_pressed.emit(event)
+
+
+    # -- choices ---------------------------------------------------------------------------
+    def build_choices(self, item: ItemView, choose: Callable[[int], None]) -> None:
+        """One radio button (or checkbox, for select-all-that-apply) per choice."""
+        for old in self.choice_buttons:
+            self.group.removeButton(old)
+            old.deleteLater()
+        self.choice_buttons = []
+        multiple = item.question.type is QuestionType.MULTIPLE
+        self.group.setExclusive(not multiple)
+        for display, bank_index in enumerate(item.order):
+            choice = item.question.choices[bank_index]
+            label = f"{LETTERS[display]}.  {choice.text}"
+            button: QAbstractButton = QCheckBox(label) if multiple else QRadioButton(label)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setProperty("display", display)
+            button.clicked.connect(lambda _=False, d=display: choose(d))
+            self.group.addButton(button)
+            self.choices_layout.addWidget(button)
+            self.choice_buttons.append(button)
+
+    def paint_choices(self, item: ItemView, pending: set[int], highlight: int, *,
+                      locked: bool) -> None:
+        """Ticks, strike-outs and the keyboard highlight (underlined)."""
+        struck = {item.order.index(i) for i in item.struck}
+        for display, button in enumerate(self.choice_buttons):
+            button.blockSignals(True)
+            button.setChecked(display in pending)
+            button.blockSignals(False)
+            font = QFont(button.font())
+            font.setStrikeOut(display in struck)
+            font.setUnderline(display == highlight and not locked)
+            button.setFont(font)
+            button.setEnabled(not locked)
+
+    # -- navigator -------------------------------------------------------------------------
+    def build_navigator(self, count: int, go: Callable[[int], None]) -> None:
+        """A numbered button per question, five to a row."""
+        grid = self.navigator_grid
+        while grid.count():
+            child = grid.takeAt(0)
+            if child is not None and child.widget() is not None:
+                child.widget().deleteLater()  # type: ignore[union-attr]
+        self.nav_buttons = []
+        for i in range(count):
+            button = QPushButton(str(i + 1))
+            button.setFixedSize(36, 28)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, n=i: go(n))
+            grid.addWidget(button, i // 5, i % 5)
+            self.nav_buttons.append(button)
+
+    def paint_navigator(self, items: Iterable[ItemView], current: int) -> None:
+        """Answered, unanswered and marked, with the current question in bold."""
+        for item, button in zip(items, self.nav_buttons, strict=False):
+            state = "answered" if item.answered else "unanswered"
+            text = f"{item.position + 1}{'⚑' if item.marked else ''}"
+            button.setText(text)
+            button.setProperty("state", state)
+            weight = "bold" if item.position == current else "normal"
+            fill = "#8ab4f8" if item.answered else "transparent"
+            border = "#f29900" if item.marked else "#888"
+            button.setStyleSheet(f"background:{fill}; border:2px solid {border}; "
+                                 f"font-weight:{weight};")
+            button.setToolTip(f"Question {item.position + 1}: {state}"
+                              f"{', marked for review' if item.marked else ''}")
+
+
+def feedback_html(item: ItemView, css: str) -> str:
+    """Tutor feedback: the verdict, every choice marked, and why."""
+    q = item.question
+    selected = item.selected or frozenset()
+    verdict = ("<p class='right'>Correct</p>" if item.correct
+               else "<p class='wrong'>Not quite</p>")
+    rows = []
+    for display, bank_index in enumerate(item.order):
+        choice = q.choices[bank_index]
+        picked = bank_index in selected
+        mark = "✔" if choice.correct else ("✘" if picked else "")
+        note = choice.feedback if (picked or choice.correct) and choice.feedback else ""
+        style = "right" if choice.correct else ("wrong" if picked else "")
+        rows.append(f"<tr><td class='{style}'>{mark}</td><td>{LETTERS[display]}. "
+                    f"{inline_markdown(choice.text)}"
+                    f"{'  <i>(your answer)</i>' if picked else ''}</td>"
+                    f"<td>{inline_markdown(note)}</td></tr>")
+    source = f"<p class='muted'>Source: {html.escape(q.source)}</p>" if q.source else ""
+    return (f"<style>{css}</style>{verdict}"
+            f"<table>{''.join(rows)}</table><h3>Why</h3>{markdown_to_html(q.rationale)}"
+            f"{source}")

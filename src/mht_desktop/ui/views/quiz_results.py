@@ -1,0 +1,70 @@
+"""The results page of a quiz or exam: score, verdict, topics, every question reviewed."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from mht_desktop.services.quiz import Results
+from mht_desktop.services.text import inline_markdown, markdown_to_html
+from mht_desktop.ui.theme import palette_css
+from mht_desktop.ui.views.quiz_question import LETTERS
+
+
+class ResultsPage(QWidget):
+    """The results with two ways on: review what was missed, or build a new quiz."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.results_view = QTextBrowser()
+        self.results_view.setOpenLinks(False)
+        layout.addWidget(self.results_view, 1)
+        buttons = QHBoxLayout()
+        self.review_missed_button = QPushButton("Review the ones I missed")
+        self.back_to_builder = QPushButton("New quiz (Enter)")
+        self.back_to_builder.setDefault(True)
+        buttons.addWidget(self.review_missed_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.back_to_builder)
+        layout.addLayout(buttons)
+
+    def show_results(self, results: Results, *, dark: bool) -> None:
+        """Show ``results`` in the screen's colours."""
+        self.results_view.setHtml(results_html(results, dark=dark))
+        self.review_missed_button.setEnabled(results.score < 1.0)
+        self.back_to_builder.setFocus()
+
+
+def results_html(results: Results, *, dark: bool) -> str:
+    """The results page: score, verdict, topics, and every question reviewed."""
+    attempt = results.attempt
+    verdict = "right'>Passed" if results.passed else "wrong'>Not passed yet"
+    minutes, seconds = divmod(int(attempt.elapsed_s), 60)
+    timed_out = ""
+    parts = [f"<style>{palette_css(dark)}</style>",
+             f"<h2>{round(results.score * 100)}% — <span class='{verdict}</span></h2>",
+             f"<p>{results.earned:g} of {results.total} points · pass mark "
+             f"{round(attempt.pass_mark * 100)}% · time {minutes} min {seconds:02d} s"
+             f"{timed_out} · {results.unanswered} unanswered</p>",
+             "<h3>By topic</h3><table><tr><th>Topic</th><th>Score</th><th>Questions</th></tr>"]
+    for topic in results.by_topic:
+        parts.append(f"<tr><td>{html.escape(topic.title)}</td>"
+                     f"<td>{round(topic.fraction * 100)}%</td><td>{topic.total}</td></tr>")
+    parts.append("</table><h3>Every question</h3>")
+    for item in attempt.items:
+        q = item.question
+        chosen = ", ".join(f"{LETTERS[item.order.index(i)]}. {html.escape(q.choices[i].text)}"
+                           for i in sorted(item.selected or ())) or "— no answer —"
+        right = ", ".join(f"{LETTERS[item.order.index(i)]}. {html.escape(q.choices[i].text)}"
+                          for i in sorted(q.correct_indexes))
+        mark = "<span class='right'>✔</span>" if item.correct else \
+            "<span class='wrong'>✘</span>"
+        parts.append(
+            f"<p>{mark} <b>{item.position + 1}.</b> {inline_markdown(q.stem)}<br>"
+            f"Your answer: {chosen}<br>Correct: {right}<br>"
+            f"<span class='muted'>Time: {item.time_spent_s:.0f} s · Topic: {q.topic}</span>"
+            f"</p><blockquote>{markdown_to_html(q.rationale)}"
+            f"<span class='muted'>Source: {html.escape(q.source)}</span></blockquote>")
+    return "".join(parts)
