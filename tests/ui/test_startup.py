@@ -121,6 +121,47 @@ def test_startup_asks_for_a_server_password_it_does_not_have(
     startup.close()
 
 
+def test_the_status_bar_says_how_many_answers_wait_offline(
+        qtbot: QtBot, tmp_path: Path, pg_server: LocalServer, pg_head_url: str,
+        sample_bank_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mht_desktop.core.cards import Rating
+    from mht_desktop.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "OUTBOX_POLL_MS", 100)
+    server = AppContext.open_url(pg_head_url)
+    server.banks.import_file_now(sample_bank_file)
+    profile, _ = server.profiles.create("Ana")
+    server.close()
+    startup = Startup(tmp_path / "data", database_url=pg_head_url)
+    qtbot.addWidget(startup.window)
+    with qtbot.waitSignal(startup.ready, timeout=30000):
+        startup.begin()
+    assert startup.app_ctx is not None
+    study = startup.app_ctx.study(profile.id)
+    card = study.next_card()
+    assert card is not None
+    label = startup.outbox_label
+    pg_server.stop("immediate")
+    try:
+        # Answered on the lane, as the flashcards view does.
+        for _ in range(2):
+            startup.tasks.run(lambda: study.answer(card, Rating.GOOD))
+        qtbot.waitUntil(lambda: label.isVisible()
+                        and label.text() == "offline — 2 answers waiting", timeout=15000)
+    finally:
+        pg_server.start()
+    qtbot.waitUntil(lambda: not label.isVisible(), timeout=30000)
+    startup.window.close()
+    startup.close()
+    server = AppContext.open_url(pg_head_url)
+    try:
+        with server.db.session() as s:
+            count = s.connection().exec_driver_sql("SELECT count(*) FROM review_logs").scalar()
+        assert count == 2
+    finally:
+        server.close()
+
+
 def test_startup_reports_a_damaged_database_and_leaves_it_alone(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"

@@ -16,6 +16,7 @@ from mht_desktop.storage.paths import resolve_data_dir
 # never loads the scheduler, and the command line loads only what its command needs.
 if TYPE_CHECKING:
     from mht_desktop.services.guide import GuideService
+    from mht_desktop.services.outbox import Outbox
     from mht_desktop.services.program import ProgramService
     from mht_desktop.services.quiz import QuizService
     from mht_desktop.services.stats import StatsService
@@ -29,6 +30,8 @@ class AppContext:
     db: Database
     data_dir: Path | None
     clock: Clock = field(default_factory=SystemClock)
+    # Server mode: answers are kept here until the server has them (see attach_outbox).
+    outbox: Outbox | None = None
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, clock: Clock | None = None) -> AppContext:
@@ -84,13 +87,13 @@ class AppContext:
         """Flashcard study for one learner (keep the instance: it holds the undo stack)."""
         from mht_desktop.services.study import StudyService
 
-        return StudyService(self.db, self.clock, profile_id)
+        return StudyService(self.db, self.clock, profile_id, outbox=self.outbox)
 
     def quiz(self, profile_id: int) -> QuizService:
         """Quizzes for one learner (keep the instance: it runs the exam clock)."""
         from mht_desktop.services.quiz import QuizService
 
-        return QuizService(self.db, self.clock, profile_id)
+        return QuizService(self.db, self.clock, profile_id, outbox=self.outbox)
 
     def guide(self, profile_id: int) -> GuideService:
         """The career guide for one learner (keep the instance: it caches pages and search)."""
@@ -104,6 +107,23 @@ class AppContext:
 
         return StatsService(self.db, self.clock, profile_id)
 
+    def attach_outbox(self, folder: Path) -> Outbox:
+        """Keep answers in an outbox in ``folder`` while the server cannot be reached.
+
+        One outbox file per server login, so two people sharing a laptop keep theirs apart.
+        """
+        import hashlib
+
+        from mht_desktop.services.outbox import Outbox
+        from mht_desktop.storage.outbox import OutboxStore
+
+        login = self.db.engine.url.render_as_string(hide_password=True)
+        name = f"outbox-{hashlib.sha256(login.encode()).hexdigest()[:16]}.sqlite3"
+        self.outbox = Outbox(self.db, OutboxStore(folder / name), self.clock)
+        return self.outbox
+
     def close(self) -> None:
-        """Release the database."""
+        """Release the database (and the outbox file)."""
+        if self.outbox is not None:
+            self.outbox.close()
         self.db.close()

@@ -11,7 +11,7 @@ import random
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mht_desktop.core.banks import Question, QuestionType
 from mht_desktop.core.blueprints import blueprint_from_dict
@@ -41,6 +41,11 @@ from mht_desktop.storage import profiles as profiles_repo
 from mht_desktop.storage import quizzes as repo
 from mht_desktop.storage.database import Database
 from mht_desktop.storage.models import AttemptItemRow, QuizAttemptRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from mht_desktop.services.outbox import Outbox
 
 
 class QuizError(MhtError):
@@ -159,6 +164,10 @@ class _Clock:
 class _Runtime:
     clocks: dict[int, _Clock] = field(default_factory=dict)
     missed: dict[int, MissedReview] = field(default_factory=dict)
+    # Server mode: each attempt's partial-credit rule and questions by position, as last
+    # shown, to score answers while the server cannot be reached (not missed-review mode,
+    # whose next question comes from the server).
+    shown: dict[int, tuple[bool, dict[int, Question]]] = field(default_factory=dict)
 
 
 def default_blueprint() -> Blueprint:
@@ -172,8 +181,9 @@ class QuizService:
     """Quizzes for one learner."""
 
     def __init__(self, db: Database, clock: Clock, profile_id: int, *,
-                 blueprint: Blueprint | None = None) -> None:
+                 blueprint: Blueprint | None = None, outbox: Outbox | None = None) -> None:
         self._db = db
+        self.outbox = outbox
         self._clock = clock
         self.profile_id = profile_id
         self._blueprint = blueprint
@@ -310,6 +320,9 @@ class QuizService:
     def _to_view(self, attempt: QuizAttemptRow, items: list[AttemptItemRow],
                  questions: dict[int, Question], flagged: set[int]) -> AttemptView:
         config = attempt.config or {}
+        if self.outbox is not None and attempt.mode != QuizMode.MISSED.value:
+            self._rt.shown[attempt.id] = (bool(config.get("partial_credit", False)),
+                                          {i.position: questions[i.question_id] for i in items})
         return AttemptView(
             id=attempt.id, mode=QuizMode(attempt.mode), status=AttemptStatus(attempt.status),
             started_at=attempt.started_at, time_limit_s=attempt.time_limit_s,
@@ -327,26 +340,33 @@ class QuizService:
     # -- answering -------------------------------------------------------------------------
     def answer(self, attempt_id: int, position: int, selected: frozenset[int], *,
                time_spent_s: float = 0.0) -> AnswerFeedback:
-        """Record an answer (bank indexes), committed at once; returns tutor feedback."""
+        """Record an answer (bank indexes), committed at once; returns tutor feedback.
+
+        On a program's server the answer goes through the offline outbox: kept on this
+        computer first, then sent; if the server cannot be reached, it is scored from the
+        questions already on screen and the quiz (or exam) carries on.
+        """
         now = self._clock.now()
+        shown = self._rt.shown.get(attempt_id)
+        if self.outbox is not None and shown is not None and position in shown[1]:
+            uid = self.outbox.keep_answer(attempt_id=attempt_id, position=position,
+                                          selected=selected, now=now,
+                                          time_spent_s=max(0.0, time_spent_s))
+            stored = self.outbox.flush().get(uid)
+            question, score = stored if stored is not None else (
+                shown[1][position], score_answer(shown[1][position].type,
+                                                 shown[1][position].choices, selected,
+                                                 partial_credit=shown[0]))
+            return _feedback(question, selected, score, False)
         with self._db.session() as s:
+            question, score = store_answer(s, attempt_id, position, selected, now=now,
+                                           time_spent_s=time_spent_s)
             attempt = repo.attempt_row(s, attempt_id)
-            if attempt.status != AttemptStatus.IN_PROGRESS.value:
-                raise QuizError("This quiz is already finished.")
-            item = repo.item_row(s, attempt_id, position)
-            question = repo.load_questions(s, [item.question_id])[item.question_id]
-            partial = bool((attempt.config or {}).get("partial_credit", False))
-            score = score_answer(question.type, question.choices, selected,
-                                 partial_credit=partial)
-            item.selected = sorted(selected)
-            item.score = score
-            item.correct = score >= 1.0
-            item.answered_at = now
-            item.time_spent_s = item.time_spent_s + max(0.0, time_spent_s)
             attempt.elapsed_s = self._elapsed(attempt)
             done = False
             if attempt.mode == QuizMode.MISSED.value:
-                done = self._advance_missed(s, attempt, item.question_id, item.correct)
+                question_id = repo.item_row(s, attempt_id, position).question_id
+                done = self._advance_missed(s, attempt, question_id, score >= 1.0)
         return _feedback(question, selected, score, done)
 
     def _advance_missed(self, s: Any, attempt: QuizAttemptRow, question_id: int,
@@ -511,6 +531,32 @@ class QuizService:
             count = repo.item_counts(s, [r.id]).get(r.id, 0)
             return AttemptSummary(r.id, QuizMode(r.mode), r.started_at, None, count, None,
                                   None, remaining_seconds(r.time_limit_s, r.elapsed_s))
+
+
+def store_answer(session: Session, attempt_id: int, position: int, selected: frozenset[int], *,
+                 now: datetime, time_spent_s: float,
+                 uid: str | None = None) -> tuple[Question, float]:
+    """Score and store an answer in the caller's transaction (the app's and the outbox's).
+
+    Raises:
+        QuizError: the quiz is already finished.
+    """
+    attempt = repo.attempt_row(session, attempt_id)
+    item = repo.item_row(session, attempt_id, position)
+    question = repo.load_questions(session, [item.question_id])[item.question_id]
+    partial = bool((attempt.config or {}).get("partial_credit", False))
+    score = score_answer(question.type, question.choices, selected, partial_credit=partial)
+    if uid is not None and item.answer_uid == uid:
+        return question, score  # sent before: the server already has this very answer
+    if attempt.status != AttemptStatus.IN_PROGRESS.value:
+        raise QuizError("This quiz is already finished.")
+    item.selected = sorted(selected)
+    item.score = score
+    item.correct = score >= 1.0
+    item.answered_at = now
+    item.time_spent_s = item.time_spent_s + max(0.0, time_spent_s)
+    item.answer_uid = uid
+    return question, score
 
 
 def _feedback(question: Question, selected: frozenset[int], score: float,

@@ -41,6 +41,8 @@ from mht_desktop.storage.database import Database
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from mht_desktop.services.outbox import Outbox
+
 LEARN_AHEAD = timedelta(minutes=20)
 
 
@@ -99,8 +101,10 @@ class StudyService:
     """
 
     def __init__(self, db: Database, clock: Clock, profile_id: int, *,
-                 zone: tzinfo | None = None, fuzz: bool = True) -> None:
+                 zone: tzinfo | None = None, fuzz: bool = True,
+                 outbox: Outbox | None = None) -> None:
         self._db = db
+        self.outbox = outbox  # server mode: answers go through the offline outbox
         self._clock = clock
         self.profile_id = profile_id
         self._zone = zone or local_zone()
@@ -218,11 +222,20 @@ class StudyService:
         """Record an answer and reschedule the card, committed at once."""
         now = self._clock.now()
         after = self.scheduler.review(card.schedule, rating, now)
-        with self._db.session() as s:
-            saved = repo.save_review(
-                s, card_id=card.card_id, profile_id=self.profile_id, after=after,
-                rating=rating, now=now, duration_ms=max(0, min(duration_ms, 3_600_000)),
-                leech_threshold=self.settings.leech_threshold)
+        duration_ms = max(0, min(duration_ms, 3_600_000))
+        if self.outbox is not None:  # a program's server: kept locally first, then sent
+            sent = self.outbox.record_review(
+                card_id=card.card_id, profile_id=self.profile_id, after=after, rating=rating,
+                now=now, duration_ms=duration_ms, leech_threshold=self.settings.leech_threshold)
+            if sent is None:  # waiting in the outbox: nothing on the server to undo yet
+                return AnswerResult(Changes(cards=True, reviews=True), False, after.due)
+            saved = sent
+        else:
+            with self._db.session() as s:
+                saved = repo.save_review(
+                    s, card_id=card.card_id, profile_id=self.profile_id, after=after,
+                    rating=rating, now=now, duration_ms=duration_ms,
+                    leech_threshold=self.settings.leech_threshold)
         # Committed: count the answer in today's figures, as a recount would. An answer on
         # another study day than the counts (the day rolled over since the card was chosen)
         # drops them instead: a recount would include it if the clock were later set back.

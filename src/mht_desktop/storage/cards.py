@@ -347,7 +347,7 @@ class SavedReview:
 
 def save_review(session: Session, *, card_id: int, profile_id: int, after: Schedule,
                 rating: Rating, now: datetime, duration_ms: int, leech_threshold: int,
-                ) -> SavedReview:
+                uid: str | None = None) -> SavedReview:
     """Store an answer and the card's new schedule in the caller's transaction.
 
     Three Core statements (read the card, update it, insert the log) rather than an ORM
@@ -375,7 +375,8 @@ def save_review(session: Session, *, card_id: int, profile_id: int, after: Sched
     result = connection.execute(_INSERT_REVIEW, {
         "profile_id": profile_id, "card_id": card_id, "rating": int(rating),
         "reviewed_at": now, "duration_ms": duration_ms, "state_before": int(state_before),
-        "interval_days": (after.due - now).total_seconds() / 86400, "snapshot": before})
+        "interval_days": (after.due - now).total_seconds() / 86400, "snapshot": before,
+        "uid": uid})
     key = result.inserted_primary_key
     assert key is not None  # a single-row INSERT always reports its key
     return SavedReview(int(key[0]), became_leech, state_before)

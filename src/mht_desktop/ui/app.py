@@ -94,6 +94,11 @@ def _open_data(data_dir: Path,
         raise
 
 
+# How often the window checks the offline outbox (a local count; the server only when
+# answers are waiting).
+OUTBOX_POLL_MS = 5000
+
+
 class Startup(QObject):
     """One start of the app: the window, the task lane and, once open, the data.
 
@@ -173,12 +178,48 @@ class Startup(QObject):
         if self.database_url is None:  # on a program's server the coordinator loads the banks
             self.tasks.run(app_ctx.banks.ensure_builtin_banks, on_done=window.publish,
                            on_error=lambda exc: window.statusBar().showMessage(str(exc), 15000))
+        if app_ctx.db.is_server:
+            self._watch_outbox(app_ctx)
         # The lane is serial, so this runs after the section's first load and the check of
         # the shipped banks: the window is then showing the learner's data.
         self.tasks.run(lambda: None, on_done=lambda _: self.ready.emit())
 
+    def _watch_outbox(self, app_ctx: AppContext) -> None:
+        """Server mode: answers wait in an outbox while offline; say so, and keep sending."""
+        from PySide6.QtWidgets import QLabel
+
+        app_ctx.attach_outbox(self.data_dir)
+        self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("outboxStatus")
+        self.outbox_label.hide()
+        self.window.statusBar().addPermanentWidget(self.outbox_label)
+
+        def send() -> tuple[int, bool]:
+            outbox = app_ctx.outbox
+            if outbox is None:
+                return 0, True
+            if outbox.waiting:
+                outbox.flush()
+            return outbox.waiting, outbox.online
+
+        def show(state: tuple[int, bool]) -> None:
+            waiting, online = state
+            if waiting:
+                noun = "answer" if waiting == 1 else "answers"
+                state_text = "offline" if not online else "sending"
+                self.outbox_label.setText(f"{state_text} — {waiting} {noun} waiting")
+            self.outbox_label.setVisible(bool(waiting))
+
+        self.outbox_timer = QTimer(self)
+        self.outbox_timer.setInterval(OUTBOX_POLL_MS)
+        self.outbox_timer.timeout.connect(
+            lambda: self.tasks.run(send, on_done=show, on_error=lambda _exc: None))
+        self.outbox_timer.start()
+
     def close(self) -> None:
         """Wait for queued work, then release the database."""
+        if hasattr(self, "outbox_timer"):
+            self.outbox_timer.stop()
         self.tasks.wait()
         if self.app_ctx is not None:
             self.app_ctx.close()
