@@ -28,6 +28,9 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("HOME", str(home))
+    # Nor at a server or a password from the environment of whoever runs the tests.
+    monkeypatch.delenv("MHT_DESKTOP_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
     return home
 
 

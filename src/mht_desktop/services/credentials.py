@@ -4,11 +4,12 @@ A password is never written to our own files. A server URL without one (as the c
 hands it out) is completed from the keychain (``keyring``: the Secret Service on Linux, the
 macOS Keychain, the Windows Credential Locker); when there is none, or it holds nothing for
 this login, the front end asks, and a password that worked is put in the keychain for next
-time when one exists.
+time when one exists. Scripts may set libpq's ``PGPASSWORD`` instead.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from sqlalchemy.engine import URL
@@ -78,8 +79,8 @@ def complete_url(url: str, ask: Callable[[str], str | None] | None = None) -> tu
     Raises:
         PasswordNeeded: no password anywhere and no way to ask (or the person gave none).
     """
-    if has_password(url):
-        return url, False
+    if has_password(url) or os.environ.get("PGPASSWORD"):
+        return url, False  # PGPASSWORD: libpq's own way, for the coordinator's scripts
     stored = keychain_password(url)
     if stored:
         return with_password(url, stored), False
