@@ -88,3 +88,14 @@ def test_card_browser_model(window: MainWindow, qtmodeltester: object) -> None:
     browser.table.selectRow(0)
     browser.toggle_suspend()
     assert "suspended" in browser.model.data(browser.model.index(0, 2))
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Space])
+def test_enter_or_space_on_the_deck_list_starts_studying(window: MainWindow, qtbot: QtBot,
+                                                         key: Qt.Key) -> None:
+    view = window.flashcards
+    assert view.deck_tree.currentItem() is view.deck_tree.topLevelItem(0)
+    view.deck_tree.setFocus()
+    qtbot.keyClick(view.deck_tree, key)
+    assert view.review.isVisible()
+    assert "Normal adult resting pulse?" in view.review.card_view.toPlainText()

@@ -6,19 +6,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
     QIcon,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -67,7 +73,28 @@ SECTIONS = tuple(section.title for section in SECTIONS_REGISTRY)
 LAST_PROFILE_KEY = "session/last_profile"
 DEFAULT_SIZE = (1180, 780)
 MIN_RESTORED_SIZE = (640, 480)
-TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75)
+# A new window takes at most this share of the screen's free area, so it never opens past
+# the edge of a small laptop screen (1024×700) or under a panel.
+SCREEN_SHARE = 0.94
+TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+NAV_POINT_SIZE = 11
+NAV_PADDING = (9, 10)
+
+
+class CurrentPageStack(QStackedWidget):
+    """A stack whose size needs are those of the page shown, not of its largest page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
 
 
 def _as_int(value: object) -> int:
@@ -119,11 +146,9 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(180)
-        self.nav.setStyleSheet("QListWidget#navigation { font-size: 11pt; }"
-                               "QListWidget#navigation::item { padding: 9px 10px; }")
+        self.nav.setAccessibleName("Sections")
         self.nav.setIconSize(QSize(20, 20))
-        self.stack = QStackedWidget()
+        self.stack = CurrentPageStack()
         for name in SECTIONS:
             QListWidgetItem(name, self.nav)
             self.stack.addWidget(LoadingPage())
@@ -132,7 +157,16 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        # The sections scroll inside the window rather than forcing it wider or taller than the
+        # screen: at 150-200 % text, or on a 1024x700 laptop, a section larger than the window
+        # gets scroll bars and the window still fits.
+        self.scroller = QScrollArea()
+        self.scroller.setObjectName("sectionScroller")
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setWidget(self.stack)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a stop for Tab
+        layout.addWidget(self.scroller, 1)
         self.setCentralWidget(central)
 
         self.profile_label = QLabel()
@@ -341,8 +375,42 @@ class MainWindow(QMainWindow):
         self._theme_actions[mode].setChecked(True)
         if self.view_ctx is not None:
             self.view_ctx.dark = is_dark(mode)
+        self._scale_navigation(self.text_scale())
         for view in self.views:
             view.mark_stale()
+        self.fit_to_screen()
+
+    def _scale_navigation(self, scale: float) -> None:
+        """Size the sidebar's text with the rest, and its width to its longest title."""
+        points = NAV_POINT_SIZE * scale
+        pad_v, pad_h = (round(p * scale) for p in NAV_PADDING)
+        self.nav.setStyleSheet(f"QListWidget#navigation {{ font-size: {points:.1f}pt; }}"
+                               f"QListWidget#navigation::item {{ padding: {pad_v}px {pad_h}px; }}")
+        font = QFont(self.nav.font())
+        font.setPointSizeF(points)
+        metrics = QFontMetrics(font)
+        longest = max((metrics.horizontalAdvance(self.nav.item(i).text())
+                       for i in range(self.nav.count())), default=120)
+        self.nav.setFixedWidth(longest + 2 * pad_h + 28)
+
+    def available_area(self) -> QRect | None:
+        """The free area of the screen the window is on (without panels and docks)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else None
+
+    def fit_to_screen(self) -> None:
+        """Keep the whole window on its screen: never wider or taller than the free area."""
+        area = self.available_area()
+        if area is None or self.isMaximized() or self.isFullScreen():
+            return
+        width, height = min(self.width(), area.width()), min(self.height(), area.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        if not area.contains(frame):
+            x = max(area.left(), min(frame.left(), area.right() - frame.width() + 1))
+            y = max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1))
+            self.move(x, y)
 
     # -- profiles ------------------------------------------------------------------------
     def _show_profile(self) -> None:
@@ -462,8 +530,12 @@ class MainWindow(QMainWindow):
         dialog.resize(520, 560)
         layout = QVBoxLayout(dialog)
         text = QTextBrowser()
+        text.setAccessibleName("Keyboard shortcuts")
         text.setHtml(shortcuts_html())
         layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
         dialog.exec()
 
     def show_guide(self, which: str) -> None:
@@ -486,10 +558,19 @@ class MainWindow(QMainWindow):
     # -- window state, drops -------------------------------------------------------------
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
+        area = self.available_area()
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(*DEFAULT_SIZE)
+            width, height = DEFAULT_SIZE
+            if area is not None:  # a first start on a small screen opens within it
+                width = min(width, int(area.width() * SCREEN_SHARE))
+                height = min(height, int(area.height() * SCREEN_SHARE))
+            self.resize(width, height)
+            if area is not None:
+                self.move(area.center() - self.rect().center())
+        self._scale_navigation(self.text_scale())
+        self.fit_to_screen()
         # A size saved on a smaller screen (or a squashed window) must not leave the next
         # start unusable: grow to a workable minimum, within the screen.
         screen = self.screen().availableGeometry() if self.screen() else None

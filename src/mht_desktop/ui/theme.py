@@ -1,14 +1,26 @@
-"""Light, dark or follow-the-system colours, and the text size."""
+"""Light, dark or follow-the-system colours, and the text size.
+
+Both palettes are complete — every colour role in the active, inactive and disabled groups —
+so switching theme while the app runs leaves nothing from the other palette behind, and
+disabled controls in the dark theme are dark, not light blocks. Fusion draws the outline of a
+check box or radio button from the window colour made darker, which is invisible on a dark
+window; :class:`ThemedStyle` draws those indicators and the keyboard-focus ring itself, with
+colours that meet WCAG 2.2 AA (3:1 for controls and focus, 4.5:1 for text: see
+:data:`CONTRAST_PAIRS`, checked by ``tests/ui/test_theme_contrast.py``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 BASE_POINT_SIZE = 10
+Role = QPalette.ColorRole
+Group = QPalette.ColorGroup
 
 
 class ThemeMode(Enum):
@@ -19,45 +31,170 @@ class ThemeMode(Enum):
     DARK = "dark"
 
 
-def _dark_palette() -> QPalette:
+@dataclass(frozen=True)
+class Colours:
+    """One theme's colours, by what they are for."""
+
+    window: str
+    window_text: str
+    base: str
+    alternate_base: str
+    text: str
+    button: str
+    button_text: str
+    highlight: str
+    highlighted_text: str
+    link: str
+    placeholder: str
+    muted: str
+    disabled_text: str
+    disabled_button: str
+    control_border: str   # check box and radio outlines, input frames
+    focus: str            # the keyboard-focus ring
+    tooltip_base: str
+    tooltip_text: str
+    right: str            # "correct" text
+    wrong: str            # "wrong" text
+
+
+LIGHT = Colours(
+    window="#f6f7f9", window_text="#1c1e21", base="#ffffff", alternate_base="#f0f2f5",
+    text="#1c1e21", button="#eceef1", button_text="#1c1e21", highlight="#1967d2",
+    highlighted_text="#ffffff", link="#1558b0", placeholder="#5f6368", muted="#5f6368",
+    disabled_text="#8a8f96", disabled_button="#e3e5e8", control_border="#6b7079",
+    focus="#1967d2", tooltip_base="#ffffff", tooltip_text="#1c1e21", right="#1e7e3e",
+    wrong="#c5221f")
+
+DARK = Colours(
+    window="#202225", window_text="#e6e6e6", base="#181a1c", alternate_base="#282a2e",
+    text="#e6e6e6", button="#2d3034", button_text="#e6e6e6", highlight="#5ea0ff",
+    highlighted_text="#000000", link="#8ab8ff", placeholder="#a8abb0", muted="#b0b3b8",
+    disabled_text="#7d8187", disabled_button="#26282b", control_border="#9aa0a6",
+    focus="#8ab8ff", tooltip_base="#323438", tooltip_text="#e6e6e6", right="#6fcf8e",
+    wrong="#ff8a80")
+
+# (foreground, background, minimum ratio, what it is): the pairs WCAG 2.2 AA asks about.
+CONTRAST_PAIRS: tuple[tuple[str, str, float, str], ...] = (
+    ("window_text", "window", 4.5, "labels on the window"),
+    ("text", "base", 4.5, "text in lists and fields"),
+    ("text", "alternate_base", 4.5, "text on alternate rows"),
+    ("button_text", "button", 4.5, "button labels"),
+    ("highlighted_text", "highlight", 4.5, "selected items"),
+    ("link", "base", 4.5, "links"),
+    ("placeholder", "base", 4.5, "placeholder text"),
+    ("muted", "window", 4.5, "secondary text"),
+    ("tooltip_text", "tooltip_base", 4.5, "tool tips"),
+    ("right", "base", 4.5, "'correct' text"),
+    ("wrong", "base", 4.5, "'wrong' text"),
+    ("control_border", "window", 3.0, "check box and radio outlines on the window"),
+    ("control_border", "base", 3.0, "check box and radio outlines in lists"),
+    ("focus", "window", 3.0, "focus ring on the window"),
+    ("focus", "base", 3.0, "focus ring in lists"),
+    ("highlight", "window", 3.0, "the selected item's block against the window"),
+)
+
+
+def colours(dark: bool) -> Colours:
+    """The colours of the dark or the light theme."""
+    return DARK if dark else LIGHT
+
+
+def _palette(c: Colours) -> QPalette:
     p = QPalette()
-    window, base, text = QColor(32, 34, 37), QColor(24, 26, 28), QColor(230, 230, 230)
-    accent = QColor(94, 160, 255)
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        p.setColor(group, QPalette.ColorRole.Window, window)
-        p.setColor(group, QPalette.ColorRole.WindowText, text)
-        p.setColor(group, QPalette.ColorRole.Base, base)
-        p.setColor(group, QPalette.ColorRole.AlternateBase, QColor(40, 42, 46))
-        p.setColor(group, QPalette.ColorRole.Text, text)
-        p.setColor(group, QPalette.ColorRole.Button, QColor(45, 48, 52))
-        p.setColor(group, QPalette.ColorRole.ButtonText, text)
-        p.setColor(group, QPalette.ColorRole.ToolTipBase, QColor(50, 52, 56))
-        p.setColor(group, QPalette.ColorRole.ToolTipText, text)
-        p.setColor(group, QPalette.ColorRole.Highlight, accent)
-        p.setColor(group, QPalette.ColorRole.HighlightedText, QColor(0, 0, 0))
-        p.setColor(group, QPalette.ColorRole.Link, accent)
-        p.setColor(group, QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(120, 120, 120))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(120, 120, 120))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(120, 120, 120))
+    roles = {
+        Role.Window: c.window, Role.WindowText: c.window_text, Role.Base: c.base,
+        Role.AlternateBase: c.alternate_base, Role.Text: c.text, Role.Button: c.button,
+        Role.ButtonText: c.button_text, Role.BrightText: c.wrong, Role.Highlight: c.highlight,
+        Role.HighlightedText: c.highlighted_text, Role.Link: c.link, Role.LinkVisited: c.link,
+        Role.PlaceholderText: c.placeholder, Role.ToolTipBase: c.tooltip_base,
+        Role.ToolTipText: c.tooltip_text, Role.Light: c.button, Role.Midlight: c.button,
+        Role.Mid: c.control_border, Role.Dark: c.control_border, Role.Shadow: c.control_border,
+        Role.Accent: c.highlight,
+    }
+    for group in (Group.Active, Group.Inactive, Group.Disabled):
+        for role, value in roles.items():
+            p.setColor(group, role, QColor(value))
+    for role in (Role.WindowText, Role.Text, Role.ButtonText, Role.PlaceholderText):
+        p.setColor(Group.Disabled, role, QColor(c.disabled_text))
+    p.setColor(Group.Disabled, Role.Button, QColor(c.disabled_button))
+    p.setColor(Group.Disabled, Role.Base, QColor(c.window))
+    p.setColor(Group.Disabled, Role.Highlight, QColor(c.disabled_text))
     return p
 
 
-def _light_palette() -> QPalette:
-    p = QPalette()
-    accent = QColor(25, 103, 210)
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        p.setColor(group, QPalette.ColorRole.Window, QColor(246, 247, 249))
-        p.setColor(group, QPalette.ColorRole.WindowText, QColor(28, 30, 33))
-        p.setColor(group, QPalette.ColorRole.Base, QColor(255, 255, 255))
-        p.setColor(group, QPalette.ColorRole.AlternateBase, QColor(240, 242, 245))
-        p.setColor(group, QPalette.ColorRole.Text, QColor(28, 30, 33))
-        p.setColor(group, QPalette.ColorRole.Button, QColor(236, 238, 241))
-        p.setColor(group, QPalette.ColorRole.ButtonText, QColor(28, 30, 33))
-        p.setColor(group, QPalette.ColorRole.Highlight, accent)
-        p.setColor(group, QPalette.ColorRole.HighlightedText, QColor(255, 255, 255))
-        p.setColor(group, QPalette.ColorRole.Link, accent)
-    return p
+class ThemedStyle(QProxyStyle):
+    """Fusion, with check boxes, radio buttons and the focus ring drawn to be seen."""
+
+    def __init__(self, dark: bool) -> None:
+        super().__init__("Fusion")
+        self.colours = colours(dark)
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if element in (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+                       QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck):
+            self._check_box(option, painter)
+        elif element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            self._radio(option, painter)
+        elif element == QStyle.PrimitiveElement.PE_FrameFocusRect:
+            self._focus_ring(option, painter)
+        else:
+            super().drawPrimitive(element, option, painter, widget)
+
+    def _pens(self, option: QStyleOption) -> tuple[QColor, QColor, QColor]:
+        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+        c = self.colours
+        border = QColor(c.control_border if enabled else c.disabled_text)
+        fill = QColor(c.base if enabled else c.window)
+        mark = QColor(c.highlight if enabled else c.disabled_text)
+        return border, fill, mark
+
+    def _check_box(self, option: QStyleOption, painter: QPainter) -> None:
+        border, fill, mark = self._pens(option)
+        rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        on = bool(option.state & QStyle.StateFlag.State_On)
+        partial = bool(option.state & QStyle.StateFlag.State_NoChange)
+        painter.setPen(QPen(mark if (on or partial) else border, 1.5))
+        painter.setBrush(mark if on else fill)
+        painter.drawRoundedRect(rect, 2.5, 2.5)
+        if on:
+            # The tick is the mark's opposite colour, so "checked" is a shape, not only a fill.
+            painter.setPen(QPen(QColor(self.colours.highlighted_text), 2.0))
+            w, h, x, y = rect.width(), rect.height(), rect.x(), rect.y()
+            painter.drawPolyline([QPointF(x + w * 0.22, y + h * 0.52),
+                                  QPointF(x + w * 0.42, y + h * 0.72),
+                                  QPointF(x + w * 0.78, y + h * 0.30)])
+        elif partial:
+            painter.setPen(QPen(mark, 2.0))
+            mid = rect.center().y()
+            painter.drawLine(QPointF(rect.x() + 3, mid), QPointF(rect.right() - 3, mid))
+        painter.restore()
+
+    def _radio(self, option: QStyleOption, painter: QPainter) -> None:
+        border, fill, mark = self._pens(option)
+        rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        on = bool(option.state & QStyle.StateFlag.State_On)
+        painter.setPen(QPen(mark if on else border, 1.5))
+        painter.setBrush(fill)
+        painter.drawEllipse(rect)
+        if on:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(mark)
+            inset = rect.width() * 0.27
+            painter.drawEllipse(rect.adjusted(inset, inset, -inset, -inset))
+        painter.restore()
+
+    def _focus_ring(self, option: QStyleOption, painter: QPainter) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(self.colours.focus), 2.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(option.rect).adjusted(1, 1, -1, -1), 3, 3)
+        painter.restore()
 
 
 def is_dark(mode: ThemeMode) -> bool:
@@ -69,9 +206,19 @@ def is_dark(mode: ThemeMode) -> bool:
 
 
 def apply_theme(app: QApplication, mode: ThemeMode, text_scale: float = 1.0) -> None:
-    """Apply colours and text size to the whole application."""
-    app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if is_dark(mode) else _light_palette())
+    """Apply colours and text size to the whole application.
+
+    A new style instance makes Qt re-polish every widget, style-sheeted ones included, so
+    nothing keeps the colours of the theme it was built in.
+    """
+    dark = is_dark(mode)
+    app.setStyle(ThemedStyle(dark))
+    palette = _palette(colours(dark))
+    app.setPalette(palette)
+    # Desktop platform themes (X11, Windows) give menus a palette of their own, which would
+    # keep a light menu bar on a dark window.
+    for class_name in ("QMenuBar", "QMenu", "QToolTip"):
+        app.setPalette(palette, class_name)  # type: ignore[arg-type]  # takes str at run time
     font = QFont(app.font())
     font.setPointSizeF(BASE_POINT_SIZE * text_scale)
     app.setFont(font)
@@ -79,20 +226,34 @@ def apply_theme(app: QApplication, mode: ThemeMode, text_scale: float = 1.0) -> 
 
 def palette_css(dark: bool) -> str:
     """CSS for HTML we render (guide, rationales) that matches the theme."""
-    if dark:
-        text, muted, border, code, accent = "#e6e6e6", "#a8a8a8", "#4a4d52", "#2b2e33", "#5ea0ff"
-    else:
-        text, muted, border, code, accent = "#1c1e21", "#5f6368", "#d0d4da", "#f0f2f5", "#1967d2"
+    c = colours(dark)
     return (
-        f"body {{ color: {text}; line-height: 150%; }}"
-        f"h1, h2, h3 {{ color: {text}; margin-top: 14px; }}"
-        f"a {{ color: {accent}; }}"
+        f"body {{ color: {c.text}; line-height: 150%; }}"
+        f"h1, h2, h3 {{ color: {c.text}; margin-top: 14px; }}"
+        f"a {{ color: {c.link}; }}"
         f"table {{ border-collapse: collapse; margin: 8px 0; }}"
-        f"th, td {{ border: 1px solid {border}; padding: 4px 8px; }}"
-        f"th {{ background: {code}; }}"
-        f"code {{ background: {code}; }}"
-        f"blockquote {{ color: {muted}; margin-left: 12px; }}"
-        f".muted {{ color: {muted}; }}"
-        f".right {{ color: #2e9d52; font-weight: bold; }}"
-        f".wrong {{ color: #d93025; font-weight: bold; }}"
+        f"th, td {{ border: 1px solid {c.control_border}; padding: 4px 8px; }}"
+        f"th {{ background: {c.alternate_base}; }}"
+        f"code {{ background: {c.alternate_base}; }}"
+        f"blockquote {{ color: {c.muted}; margin-left: 12px; }}"
+        f".muted {{ color: {c.muted}; }}"
+        f".right {{ color: {c.right}; font-weight: bold; }}"
+        f".wrong {{ color: {c.wrong}; font-weight: bold; }}"
     )
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.2 relative luminance of an ``#rrggbb`` colour."""
+    def channel(value: int) -> float:
+        s = value / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    q = QColor(colour)
+    return 0.2126 * channel(q.red()) + 0.7152 * channel(q.green()) + 0.0722 * channel(q.blue())
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG contrast ratio between two colours (1 to 21)."""
+    a, b = relative_luminance(foreground), relative_luminance(background)
+    light, dark = max(a, b), min(a, b)
+    return (light + 0.05) / (dark + 0.05)

@@ -57,6 +57,7 @@ class BanksView(SectionView):
         head.setWordWrap(True)
         layout.addWidget(head)
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Question banks and their topics")
         self.tree.setHeaderLabels(["Bank / topic", "Version", "Questions", "Flashcards",
                                    "Source file", "Imported"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -183,9 +183,16 @@ class FlashcardsView(SectionView):
         self.limits_label = QLabel()
         layout.addWidget(self.limits_label)
         self.deck_tree = QTreeWidget()
+        self.deck_tree.setAccessibleName("Decks")
+        self.deck_tree.setAccessibleDescription("Choose a deck and press Enter to study it")
         self.deck_tree.setHeaderLabels(["Deck", "New", "Learning", "Due"])
         self.deck_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.deck_tree.itemDoubleClicked.connect(lambda *_: self.study_selected())
+        # Enter or Space on the highlighted deck starts studying it, as a double-click does.
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            shortcut = QShortcut(QKeySequence(key), self.deck_tree)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.study_selected)
         layout.addWidget(self.deck_tree, 1)
         buttons = QHBoxLayout()
         self.study_all_button = QPushButton("Study all due")
@@ -296,6 +303,11 @@ class FlashcardsView(SectionView):
             f"(limit {settings.reviews_per_day}).")
         has_cards = any(d.total for d in overview.decks)
         self._stack.setCurrentWidget(self.deck_page if has_cards else self.empty)
+        first = self.deck_tree.topLevelItem(0)
+        if has_cards and first is not None and self.deck_tree.currentItem() is None:
+            self.deck_tree.setCurrentItem(first)
+        if has_cards and self.isVisible():
+            self.deck_tree.setFocus()  # so Enter starts studying right after Ctrl+2
 
     def _selected_deck(self) -> Deck:
         item = self.deck_tree.currentItem()

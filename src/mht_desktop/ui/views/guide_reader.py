@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtGui import QTextBlock
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QTextBrowser, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QToolBar,
+    QWidget,
+)
 
 from mht_desktop.core.guide import Heading
 
@@ -126,11 +135,19 @@ class ReaderToolbar(QWidget):
         self.print_button = QPushButton("Print / export PDF…")
         self.print_menu = QMenu(self.print_button)
         self.print_button.setMenu(self.print_menu)
+        # A tool bar, not a row of buttons: on a narrow window (a 1024-px laptop, larger text)
+        # the buttons that do not fit move behind its » menu instead of forcing the window
+        # wider than the screen.
+        self.tool_bar = QToolBar("Reader", self)
+        self.tool_bar.setObjectName("reader-toolbar")
         left: list[QWidget] = [self.prev_button, self.next_button, self.position_label]
         right: list[QWidget] = [self.zoom_out_button, self.zoom_in_button,
                                 self.bookmark_button, self.read_button, self.print_button]
         for widget in left:
-            bar.addWidget(widget)
-        bar.addStretch(1)
+            self.tool_bar.addWidget(widget)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.tool_bar.addWidget(spacer)
         for widget in right:
-            bar.addWidget(widget)
+            self.tool_bar.addWidget(widget)
+        bar.addWidget(self.tool_bar)
