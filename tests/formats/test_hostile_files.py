@@ -88,7 +88,7 @@ def test_csv_formula_cells_are_neutralised_and_read_back(ctx: AppContext,
                                                          tmp_path: Path) -> None:
     report, _ = ctx.banks.import_file_now(HOSTILE / "formula.csv")
     assert report.imported and report.bank is not None
-    out = ctx.banks.export("formula", BankFormat.CSV, tmp_path / "out.csv")
+    out = ctx.banks.export("formula", BankFormat.CSV, tmp_path / "out.csv").path
     written = out.read_text()
     assert ",\"'=HYPERLINK(" in written and ",'+1 staff,'-2 staff," in written
     for line in written.splitlines():

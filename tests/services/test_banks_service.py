@@ -25,7 +25,7 @@ def test_import_list_export_roundtrip(ctx: AppContext, sample_bank_file: Path,
     [summary] = ctx.banks.list()
     assert (summary.id, summary.questions, summary.flashcards) == ("sample", 3, 2)
     assert {t.topic_id: t.questions for t in summary.topics} == {"safety": 1, "privacy": 2}
-    out = ctx.banks.export("sample", BankFormat.NATIVE, tmp_path / "out.mhtbank.toml")
+    out = ctx.banks.export("sample", BankFormat.NATIVE, tmp_path / "out.mhtbank.toml").path
     again = ctx.banks.validate_file(out)
     assert again.valid and again.bank is not None and report.bank is not None
     assert again.bank.info == report.bank.info and again.bank.topics == report.bank.topics

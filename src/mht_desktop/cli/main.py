@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace, "AppContext"], int]
 ENV_DATABASE_URL = server.ENV_DATABASE_URL
-_EXPORT_FORMATS = ["native", "gift", "moodle-xml", "csv"]
+_EXPORT_FORMATS = ["native", "gift", "moodle-xml", "csv", "anki-tsv"]
 _IMPORT_FORMATS = [f.value for f in BankFormat]
 
 
@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("bank_id", metavar="BANK_ID")
     export = bank_cmds.add_parser("export", help="write a bank in another format")
     export.add_argument("bank_id", metavar="BANK_ID")
-    export.add_argument("--format", choices=_EXPORT_FORMATS, default="native")
+    export.add_argument("--format", choices=_EXPORT_FORMATS, default="native",
+                        help="anki-tsv: flashcards as Anki's 'Notes in Plain Text'")
     export.add_argument("--out", required=True, metavar="FILE")
     reports.add_parsers(commands)
     server.add_parsers(commands)
@@ -235,8 +236,10 @@ def _bank_remove(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _bank_export(args: argparse.Namespace, ctx: AppContext) -> int:
-    out = ctx.banks.export(args.bank_id, BankFormat(args.format), Path(args.out))
-    print(f"Wrote {out}")
+    result = ctx.banks.export(args.bank_id, BankFormat(args.format), Path(args.out))
+    for note in result.left_out:
+        print(f"mht-desktop: warning: {note}", file=sys.stderr)
+    print(f"Wrote {result.path}")
     return 0
 
 

@@ -31,6 +31,7 @@ class BankFormat(Enum):
     AIKEN = "aiken"
     MOODLE_XML = "moodle-xml"
     CSV = "csv"
+    ANKI_TSV = "anki-tsv"  # Anki's "Notes in Plain Text": flashcards, tab-separated
 
 
 # Building these objects is a large share of importing a big bank (50,000 of them for 10,000

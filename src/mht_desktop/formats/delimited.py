@@ -255,16 +255,52 @@ def read_delimited(text: str, *, file: str) -> ParsedBank:
         if template_separator is not None:
             return _Template(file, TopicSet(default_topic), problems).read(
                 info, body, template_separator, header.lines + 1, restore)
-        separator = header.separator or _sniff(lines[header.lines:])
+        quizlet = _quizlet_one_line(body, header.separator)
+        separator: str | None
+        if quizlet is not None:
+            body, separator = quizlet
+            problems.append(Problem(file, header.lines + 1, "read as a Quizlet export with "
+                                    "';' between cards", Severity.WARNING))
+        else:
+            separator = header.separator or _sniff(lines[header.lines:])
         if separator is None:
             problems.append(Problem(file, header.lines + 1, "cannot tell the columns apart: "
                                     "put front and back on each line separated by a tab, "
-                                    "comma or semicolon (or use the questions template)"))
+                                    "comma or semicolon (or use the questions template); "
+                                    "from Quizlet, export with 'Tab' or 'Comma' between "
+                                    "term and definition, or put '#separator:X' on the "
+                                    "first line to name a custom one"))
             return ParsedBank(None, problems)
         return _Flashcards(file, TopicSet(default_topic), problems, header).read(
             info, body, separator, restore)
     except _Unreadable as exc:
         return ParsedBank(None, [*problems, Problem(file, exc.line, exc.message)])
+
+
+def _quizlet_one_line(body: str, separator: str | None) -> tuple[str, str] | None:
+    """A Quizlet export with ';' between rows, rewritten one card a line, tab-separated.
+
+    Quizlet offers tab, comma or a custom text between term and definition, and new line,
+    semicolon or a custom text between rows, and quotes nothing. With semicolons between
+    rows the whole set is one line: each ';'-separated piece holding the term separator
+    (the first tab, else the first comma) is a card.
+
+    Returns:
+        (the rewritten body, its separator), or None when ``body`` is not such a file.
+    """
+    lines = [line for line in body.split("\n") if line.strip()]
+    if len(lines) != 1 or ";" not in lines[0] or '"' in lines[0]:
+        return None
+    pieces = [piece for piece in lines[0].split(";") if piece.strip()]
+    for term in ((separator,) if separator else ("\t", ",")):
+        if len(pieces) >= 2 and all(term in piece for piece in pieces):
+            out = io.StringIO()
+            writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+            for piece in pieces:
+                front, _, back = piece.partition(term)
+                writer.writerow([front, back])
+            return out.getvalue(), "\t"
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,6 +553,13 @@ class _Flashcards:
             header.special["tags"] = 2  # Anki's plain-text export: front, back, tags
         header.special = {k: v for k, v in header.special.items() if v < expected}
         field_columns = [i for i in range(expected) if i not in header.special.values()]
+        if len(rows) == 1 and expected > 3 and not header.columns:
+            self.problems.append(Problem(self.file, rows[0].line, f"the file is one line of "
+                                         f"{expected} fields, not cards one a line: if it is a "
+                                         "Quizlet export with a custom separator between rows, "
+                                         "export again with 'New line' or 'Semicolon' between "
+                                         "rows"))
+            return ParsedBank(None, self.problems)
         if len(field_columns) > 2:
             self.problems.append(Problem(self.file, rows[0].line, f"{expected} columns: the "
                                          "first two are read as front and back, the others "

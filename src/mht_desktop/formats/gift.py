@@ -119,6 +119,7 @@ class _Block:
     first: int
     numbers: list[int] | None = None
     escaped: bool = False
+    comments: str = ""
 
     def line_of(self, offset: int) -> int:
         """File line of character ``offset`` in ``text``."""
@@ -145,8 +146,9 @@ def _blocks(text: str) -> list[_Block]:
             if not kept:
                 continue
             if len(kept) < len(lines):
+                comments = "\n".join(ln for ln in lines if ln.lstrip().startswith("//"))
                 blocks.append(_Block("\n".join(ln for _, ln in kept), kept[0][0],
-                                     [n for n, _ in kept]))
+                                     [n for n, _ in kept], comments=comments))
                 continue
         blocks.append(_Block(block, line))
     return blocks
@@ -179,7 +181,8 @@ class _GiftReader:
                 return
             # Tolerate a question right under its category line (Moodle wants a blank line).
             numbers = block.numbers[1:] if block.numbers else None
-            block = _Block(rest, numbers[0] if numbers else block.first + 1, numbers)
+            block = _Block(rest, numbers[0] if numbers else block.first + 1, numbers,
+                           comments=block.comments)
         if "\\" in block.text:
             block.text = _ESCAPE.sub(_placeholder, block.text)
             block.escaped = True
@@ -217,10 +220,11 @@ class _GiftReader:
         else:
             kind, stem, rationale, choices = self._multichoice(
                 block, answers, open_at + 1, [stem, rationale], fmt, title)
-        question_id = self.ids.take(self.position, title=title)
+        idnumber, tags = _moodle_comments(block.comments) if "[" in block.comments else ("", ())
+        question_id = self.ids.take(self.position, exact=idnumber, title=idnumber or title)
         self.questions.append(Question(
             id=question_id, type=kind, topic=self.topics.use(self.current_topic),
-            stem=stem, choices=tuple(choices), rationale=rationale,
+            stem=stem, choices=tuple(choices), rationale=rationale, tags=tags,
             title=title if title != question_id else "", line=start,
         ))
 
@@ -329,7 +333,9 @@ class _GiftReader:
         choices = []
         right = 0
         for index, (mark, raw_weight, _, _) in enumerate(fields):
-            weight = None if raw_weight is None else float(raw_weight)
+            # Moodle: an answer without a weight is worth 0 % (in a multiple-response question
+            # that is what makes ticking it cost nothing); keep that, not "no weight given".
+            weight = (0.0 if not single else None) if raw_weight is None else float(raw_weight)
             correct = mark == "=" if single else weight is not None and weight > 0
             right += correct
             choices.append(Choice(texts[index], correct, texts[count + index], False, weight))
@@ -342,6 +348,24 @@ class _GiftReader:
                             "with '=' or, for select-all-that-apply, give the right answers "
                             "positive weights such as ~%50%")
         return choices
+
+
+# Moodle's GIFT export writes "// [id:IDNUMBER] [tag:TAG] …" above a question; "\]" escapes
+# a bracket inside a value.
+_MOODLE_COMMENT = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])*)\]")
+_COMMENT_ESCAPE = re.compile(r"\\(.)")
+
+
+def _moodle_comments(comments: str) -> tuple[str, tuple[str, ...]]:
+    """The idnumber and the tags in the comment lines above a question."""
+    idnumber, tags = "", []
+    for kind, raw in _MOODLE_COMMENT.findall(comments):
+        value = _COMMENT_ESCAPE.sub(r"\1", raw).strip()
+        if kind == "id" and not idnumber:
+            idnumber = value
+        elif kind == "tag" and value and value not in tags:
+            tags.append(value)
+    return idnumber, tuple(tags)
 
 
 def _true_false(answers: str, stem: str, rationale: str, fmt: str,
@@ -472,9 +496,10 @@ def write_gift(bank: Bank) -> str:
     """Serialise the questions of ``bank`` as GIFT.
 
     Questions are grouped under a ``$CATEGORY:`` per topic and titled with their id, so a
-    round trip keeps ids and topics. Text is marked ``[markdown]`` (our text is plain text or
-    Markdown). Flashcards cannot be expressed in GIFT and are not written; difficulty, tags,
-    source and review dates have no place in GIFT either.
+    round trip keeps ids and topics; a ``// [id:…] [tag:…]`` comment above each question
+    gives Moodle the idnumber and tags, as Moodle's own export does. Text is marked
+    ``[markdown]`` (our text is plain text or Markdown). Flashcards cannot be expressed in
+    GIFT and are not written; difficulty, source and review dates have no place in GIFT.
 
     Args:
         bank: The bank to export.
@@ -484,7 +509,7 @@ def write_gift(bank: Bank) -> str:
     """
     title = " ".join(bank.info.title.split())  # a line break would end the comment
     out = [f"// {title} — exported from MHT Desktop",
-           "// Flashcards, tags, sources and difficulty cannot be expressed in GIFT.", ""]
+           "// Flashcards, sources and difficulty cannot be expressed in GIFT.", ""]
     topics = {t.id: t for t in bank.topics}
     by_topic: dict[str, list[Question]] = {}
     for question in bank.questions:
@@ -506,8 +531,16 @@ def _fragment(text: str) -> str:
     return f"[markdown]{escaped}" if _FORMAT_PREFIX.match(escaped) else escaped
 
 
+def _comment_value(text: str) -> str:
+    """A value for a ``[id:…]``/``[tag:…]`` comment: one line, brackets escaped."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("]", "\\]")
+
+
 def _question_gift(question: Question) -> str:
-    lines = [f"::{escape_gift(question.id)}::[markdown]{escape_gift(question.stem)} {{"]
+    # Moodle reads the idnumber and tags from this comment (and keeps the title as the name).
+    marks = "".join(f" [tag:{_comment_value(tag)}]" for tag in question.tags)
+    lines = [f"// [id:{_comment_value(question.id)}]{marks}",
+             f"::{escape_gift(question.id)}::[markdown]{escape_gift(question.stem)} {{"]
     if question.type is QuestionType.TRUE_FALSE:
         lines.append("\t" + _true_false_gift(question))
     else:

@@ -97,6 +97,9 @@ def html_to_text(text: str) -> str:
     if "<" not in text:
         # Most answer texts are plain words: skip the regexes entirely.
         return html.unescape(text).replace("\xa0", " ") if "&" in text else text
+    pre = "<pre" in text or "<PRE" in text or "<Pre" in text
+    if pre:
+        text = _PRE_BLOCK.sub(_keep_layout, text)
     if "\n" in text or "\t" in text or "  " in text or "\r" in text:
         text = _HTML_SPACE.sub(" ", text)  # browsers collapse runs of white space
     text = _HTML_TOKEN.sub(_tag_replacement, text)
@@ -107,7 +110,25 @@ def html_to_text(text: str) -> str:
     text = text.replace("\xa0", " ").strip()
     if "\n" in text:
         text = _TEXT_NEWLINES.sub(_paragraph_breaks, text)
+    if pre:
+        text = text.replace(_PRE_NEWLINE, "\n").replace(_PRE_SPACE, " ").replace(_PRE_TAB, "\t")
+        text = text.rstrip().lstrip("\n")  # a <pre> that starts the text keeps its indent
     return text
+
+
+# Inside <pre> line breaks and spaces are content: they are swapped for private-use
+# characters before white space is collapsed, and put back at the end.
+_PRE_BLOCK = re.compile(r"(<pre\b[^>]*>)(.*?)(</pre\s*>|$)", re.DOTALL | re.IGNORECASE)
+_PRE_NEWLINE, _PRE_SPACE, _PRE_TAB = "\ue010", "\ue011", "\ue012"
+
+
+def _keep_layout(match: re.Match[str]) -> str:
+    body = match.group(2).replace("\r\n", "\n").replace("\r", "\n")
+    if body.startswith("\n"):
+        body = body[1:]  # HTML drops a line break right after <pre>
+    body = body.replace("\n", _PRE_NEWLINE).replace(" ", _PRE_SPACE).replace("\t", _PRE_TAB)
+    # <br> inside <pre> is a line break too; the tag pass turns it into one.
+    return f"{match.group(1)}{body}{match.group(3)}"
 
 
 def has_embedded_media(text: str) -> bool:

@@ -26,6 +26,7 @@ TEXT_READERS: dict[BankFormat, TextReader] = {
     BankFormat.GIFT: gift.read_gift,
     BankFormat.AIKEN: aiken.read_aiken,
     BankFormat.CSV: delimited.read_delimited,
+    BankFormat.ANKI_TSV: delimited.read_delimited,  # the same reader: Anki's header says all
 }
 BYTE_READERS: dict[BankFormat, ByteReader] = {
     BankFormat.MOODLE_XML: moodle_xml.read_moodle_xml,
@@ -35,7 +36,15 @@ WRITERS: dict[BankFormat, Writer] = {
     BankFormat.GIFT: gift.write_gift,
     BankFormat.MOODLE_XML: moodle_xml.write_moodle_xml,
     BankFormat.CSV: delimited.write_questions_csv,
+    BankFormat.ANKI_TSV: delimited.write_flashcards_tsv,
 }
+# What each export format can hold: the rest is left out, and ``left_out`` says so.
+_HOLDS_QUESTIONS = frozenset({BankFormat.NATIVE, BankFormat.GIFT, BankFormat.MOODLE_XML,
+                              BankFormat.CSV})
+_HOLDS_FLASHCARDS = frozenset({BankFormat.NATIVE, BankFormat.ANKI_TSV})
+_NAMES = {BankFormat.NATIVE: "an MHT Desktop bank (.mhtbank.toml)", BankFormat.GIFT: "GIFT",
+          BankFormat.MOODLE_XML: "Moodle XML", BankFormat.CSV: "the CSV questions template",
+          BankFormat.ANKI_TSV: "Anki notes (tab-separated)"}
 
 # Size limits, checked before a file is read: what no real bank comes near, and what keeps
 # memory bounded (a reader holds the text and the items it builds: ~10× the file at worst).
@@ -187,6 +196,30 @@ def read_bank(data: bytes, *, file_name: str, fmt: BankFormat | None = None) -> 
     if reader is None:
         return ParsedBank(None, [Problem(label, None, f"{chosen.value} files cannot be read")])
     return reader(text, file=label)
+
+
+def export_formats(*, questions: bool, flashcards: bool) -> list[BankFormat]:
+    """The export formats that hold every kind of item asked for."""
+    return [fmt for fmt in WRITERS
+            if (not questions or fmt in _HOLDS_QUESTIONS)
+            and (not flashcards or fmt in _HOLDS_FLASHCARDS)]
+
+
+def left_out(bank: Bank, fmt: BankFormat) -> list[str]:
+    """What an export of ``bank`` in ``fmt`` cannot hold, in words, with the formats that can.
+
+    Returns:
+        One sentence per kind of item left out (none when the format holds everything).
+    """
+    notes = []
+    for count, noun, holders in ((len(bank.flashcards), "flashcard", _HOLDS_FLASHCARDS),
+                                 (len(bank.questions), "question", _HOLDS_QUESTIONS)):
+        if count and fmt not in holders:
+            plural = noun if count == 1 else f"{noun}s"
+            others = " or ".join(_NAMES[f] for f in WRITERS if f in holders)
+            notes.append(f"{count} {plural} not written: {_NAMES[fmt]} has no {noun}s; "
+                         f"export as {others} to keep them")
+    return notes
 
 
 def write_bank(bank: Bank, fmt: BankFormat) -> str:

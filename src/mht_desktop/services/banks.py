@@ -235,21 +235,27 @@ class BankService:
         with self._db.session() as s:
             return repo.load_bank(s, bank_id)
 
-    def export(self, bank_id: str, fmt: BankFormat, out: Path) -> Path:
-        """Write a bank to ``out`` in ``fmt`` (atomically: a failed write leaves no half file)."""
-        from mht_desktop.formats import write_bank
+    def export(self, bank_id: str, fmt: BankFormat, out: Path) -> ExportResult:
+        """Write a bank to ``out`` in ``fmt`` (atomically: a failed write leaves no half file).
+
+        Returns:
+            Where it went and what the format could not hold (flashcards in GIFT, questions
+            in Anki notes…), each with the formats that would keep it.
+        """
+        from mht_desktop.formats.registry import left_out, write_bank
 
         bank = self.load(bank_id)
         text = write_bank(bank, fmt)
         _atomic_write(out, text)
-        return out
+        return ExportResult(out, tuple(left_out(bank, fmt)))
 
-    def export_flashcards_tsv(self, bank_id: str, out: Path) -> Path:
-        """Write a bank's flashcards as an Anki-importable TSV file."""
-        from mht_desktop.formats.delimited import write_flashcards_tsv
 
-        _atomic_write(out, write_flashcards_tsv(self.load(bank_id)))
-        return out
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """A written export: the file and what it left out (empty when it holds everything)."""
+
+    path: Path
+    left_out: tuple[str, ...] = ()
 
 
 @contextmanager

@@ -22,19 +22,27 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.progress import CancelToken
-from mht_desktop.services.banks import BankReport
+from mht_desktop.services.banks import BankReport, ExportResult
 from mht_desktop.storage.banks import BankSummary
 from mht_desktop.ui.dialogs import ReportDialog
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
 
-IMPORT_FILTER = ("Question banks (*.toml *.gift *.txt *.xml *.csv *.tsv);;"
-                 "MHT Desktop bank (*.mhtbank.toml *.toml);;GIFT (*.gift *.txt);;"
-                 "Aiken (*.txt);;Moodle XML (*.xml);;CSV or TSV (*.csv *.tsv *.txt);;All files (*)")
+# Each file type of the import dialog, and the format it forces (None: detect from content).
+IMPORT_FILTERS: dict[str, BankFormat | None] = {
+    "Question banks (*.toml *.gift *.txt *.xml *.csv *.tsv *.aiken)": None,
+    "MHT Desktop bank (*.mhtbank.toml *.toml)": BankFormat.NATIVE,
+    "GIFT (*.gift *.txt)": BankFormat.GIFT,
+    "Aiken (*.txt *.aiken)": BankFormat.AIKEN,
+    "Moodle XML (*.xml)": BankFormat.MOODLE_XML,
+    "CSV or TSV: questions template or flashcards (*.csv *.tsv *.txt)": BankFormat.CSV,
+    "All files, format detected (*)": None,
+}
 EXPORT_FORMATS = {"MHT Desktop bank (*.mhtbank.toml)": (BankFormat.NATIVE, ".mhtbank.toml"),
                   "GIFT (*.gift)": (BankFormat.GIFT, ".gift"),
                   "Moodle XML (*.xml)": (BankFormat.MOODLE_XML, ".xml"),
-                  "CSV questions template (*.csv)": (BankFormat.CSV, ".csv")}
+                  "CSV questions template (*.csv)": (BankFormat.CSV, ".csv"),
+                  "Anki notes, flashcards only (*.txt)": (BankFormat.ANKI_TSV, ".txt")}
 
 
 class BanksView(SectionView):
@@ -44,6 +52,7 @@ class BanksView(SectionView):
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.export_notice: QMessageBox | None = None  # the last "left out" warning shown
         self._stack = QStackedLayout(self)
         self.empty = EmptyState(
             "No question banks yet",
@@ -133,15 +142,21 @@ class BanksView(SectionView):
 
     # -- import --------------------------------------------------------------------------
     def import_dialog(self) -> None:
-        """Ask for files and import them."""
-        files, _ = QFileDialog.getOpenFileNames(self, "Import question banks", "",
-                                                IMPORT_FILTER)
+        """Ask for files and import them, in the format of the chosen file type if it names one."""
+        files, chosen = QFileDialog.getOpenFileNames(self, "Import question banks", "",
+                                                     ";;".join(IMPORT_FILTERS))
+        fmt = IMPORT_FILTERS.get(chosen)
         for name in files:
-            self.import_path(Path(name))
+            self.import_path(Path(name), fmt)
 
-    def import_path(self, path: Path) -> None:
-        """Check a file, show problems, confirm warnings, then import it with progress."""
-        self.ctx.tasks.run(lambda: self.ctx.app.banks.validate_file(path),
+    def import_path(self, path: Path, fmt: BankFormat | None = None) -> None:
+        """Check a file, show problems, confirm warnings, then import it with progress.
+
+        Args:
+            path: The file.
+            fmt: Read it as this format (the file type chosen in the dialog); None detects it.
+        """
+        self.ctx.tasks.run(lambda: self.ctx.app.banks.validate_file(path, fmt),
                            on_done=lambda report: self._after_validation(path, report),
                            on_error=self.show_error, label=f"Checking {path.name}…",
                            parent=self)
@@ -178,9 +193,25 @@ class BanksView(SectionView):
             return
         fmt, suffix = EXPORT_FORMATS.get(chosen, (BankFormat.NATIVE, ".mhtbank.toml"))
         out = Path(name) if name.endswith(suffix) else Path(name + suffix)
+        self.export_to(bank_id, fmt, out)
+
+    def export_to(self, bank_id: str, fmt: BankFormat, out: Path) -> None:
+        """Write ``bank_id`` to ``out`` on the lane; say what the format could not hold."""
         self.ctx.tasks.run(lambda: self.ctx.app.banks.export(bank_id, fmt, out),
-                           on_done=lambda p: self.status(f"Exported to {p}"),
-                           on_error=self.show_error)
+                           on_done=self._after_export, on_error=self.show_error)
+
+    def _after_export(self, result: ExportResult) -> None:
+        self.status(f"Exported to {result.path}")
+        if not result.left_out:
+            return
+        # Window-modal, not blocking: the export is done, this only tells what it lacks.
+        notice = QMessageBox(QMessageBox.Icon.Warning, "Export incomplete",
+                             f"Wrote {result.path.name}, but:\n\n"
+                             + "\n\n".join(f"• {note}." for note in result.left_out),
+                             QMessageBox.StandardButton.Ok, self)
+        notice.setTextFormat(Qt.TextFormat.PlainText)  # bank text never reaches rich text
+        self.export_notice = notice
+        notice.open()
 
     def remove_selected(self) -> None:
         """Remove the selected bank after confirmation."""
