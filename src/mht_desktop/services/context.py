@@ -15,6 +15,7 @@ from mht_desktop.storage.paths import resolve_data_dir
 # Each service below is imported when first asked for: a window that opens on the guide
 # never loads the scheduler, and the command line loads only what its command needs.
 if TYPE_CHECKING:
+    from mht_desktop.services.cohort import CohortService
     from mht_desktop.services.guide import GuideService
     from mht_desktop.services.outbox import Outbox
     from mht_desktop.services.program import ProgramService
@@ -75,6 +76,13 @@ class AppContext:
     def banks(self) -> BankService:
         """Question banks."""
         return BankService(self.db, self.clock)
+
+    @property
+    def cohort(self) -> CohortService:
+        """The class view's figures (an instructor's cohort on a program's server)."""
+        from mht_desktop.services.cohort import CohortService
+
+        return CohortService(self.db, self.clock)
 
     @property
     def program(self) -> ProgramService:

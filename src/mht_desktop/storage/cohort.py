@@ -1,0 +1,103 @@
+"""What an instructor's class view reads: every trainee's answers the server lets them see.
+
+Row-level security decides whose rows come back (an instructor gets their cohort's, the
+coordinator everyone's), so these queries ask for "all trainees" and trust the server. The
+same queries run on SQLite, where a learner's own file holds only their own rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mht_desktop.storage.models import (
+    AttemptItemRow,
+    ProfileRow,
+    QuestionRow,
+    QuizAttemptRow,
+    ReviewLogRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TraineeRow:
+    """One trainee on the roster, with their activity since a given moment."""
+
+    profile_id: int
+    name: str
+    cohort: str
+    reviews_since: int
+    answers_since: int
+    last_active: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One trainee's latest scored answer to one question."""
+
+    profile_id: int
+    question_id: int
+    topic_id: str
+    correct: bool
+
+
+def trainees(session: Session, since: datetime) -> list[TraineeRow]:
+    """Every visible trainee (not instructors), with their reviews and answers since ``since``."""
+    reviews = (select(ReviewLogRow.profile_id, func.count().label("n"),
+                      func.max(ReviewLogRow.reviewed_at).label("last"))
+               .where(ReviewLogRow.reviewed_at >= since)
+               .group_by(ReviewLogRow.profile_id).subquery())
+    answers = (select(QuizAttemptRow.profile_id, func.count().label("n"),
+                      func.max(AttemptItemRow.answered_at).label("last"))
+               .join(AttemptItemRow, AttemptItemRow.attempt_id == QuizAttemptRow.id)
+               .where(AttemptItemRow.answered_at >= since)
+               .group_by(QuizAttemptRow.profile_id).subquery())
+    last_review = (select(ReviewLogRow.profile_id, func.max(ReviewLogRow.reviewed_at)
+                          .label("at")).group_by(ReviewLogRow.profile_id).subquery())
+    rows = session.execute(
+        select(ProfileRow.id, ProfileRow.name, ProfileRow.cohort, reviews.c.n, answers.c.n,
+               last_review.c.at, answers.c.last)
+        .outerjoin(reviews, reviews.c.profile_id == ProfileRow.id)
+        .outerjoin(answers, answers.c.profile_id == ProfileRow.id)
+        .outerjoin(last_review, last_review.c.profile_id == ProfileRow.id)
+        .where(ProfileRow.is_instructor.is_(False))
+        .order_by(ProfileRow.name))
+    out = []
+    for pid, name, cohort, n_reviews, n_answers, last_rev, last_ans in rows:
+        times = [t for t in (last_rev, last_ans) if t is not None]
+        out.append(TraineeRow(pid, name, cohort or "", n_reviews or 0, n_answers or 0,
+                              max(times) if times else None))
+    return out
+
+
+def latest_answers(session: Session) -> list[AnswerRow]:
+    """Each visible trainee's latest scored answer to each question they answered."""
+    ranked = (select(QuizAttemptRow.profile_id, AttemptItemRow.question_id,
+                     AttemptItemRow.correct,
+                     func.row_number().over(
+                         partition_by=(QuizAttemptRow.profile_id, AttemptItemRow.question_id),
+                         order_by=AttemptItemRow.answered_at.desc()).label("rank"))
+              .join(AttemptItemRow, AttemptItemRow.attempt_id == QuizAttemptRow.id)
+              .join(ProfileRow, ProfileRow.id == QuizAttemptRow.profile_id)
+              .where(AttemptItemRow.answered_at.is_not(None),
+                     AttemptItemRow.correct.is_not(None),
+                     ProfileRow.is_instructor.is_(False))
+              .subquery())
+    rows = session.execute(
+        select(ranked.c.profile_id, ranked.c.question_id, QuestionRow.topic_id,
+               ranked.c.correct)
+        .join(QuestionRow, QuestionRow.id == ranked.c.question_id)
+        .where(ranked.c.rank == 1))
+    return [AnswerRow(p, q, t, bool(c)) for p, q, t, c in rows]
+
+
+def question_texts(session: Session, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """(bank id, item id, stem) of each question in ``ids``."""
+    if not ids:
+        return {}
+    rows = session.execute(select(QuestionRow.id, QuestionRow.bank_id, QuestionRow.item_id,
+                                  QuestionRow.stem).where(QuestionRow.id.in_(ids)))
+    return {qid: (bank, item, stem) for qid, bank, item, stem in rows}
