@@ -34,6 +34,14 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
     return home
 
 
+@pytest.fixture(scope="session")
+def qapp_cls() -> type:
+    """pytest-qt's application class: one that counts events, for the GUI-thread guard."""
+    from mht_desktop.ui.gui_thread_guard import GuardedApplication
+
+    return GuardedApplication
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     """A clock fixed at Monday 5 January 2026, 12:00 UTC."""

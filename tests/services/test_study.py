@@ -51,10 +51,10 @@ def test_new_cards_come_in_bank_order_and_respect_the_daily_limit(
 def test_learning_steps_then_review(study: StudyService, clock: FixedClock) -> None:
     card = study.next_card()
     assert card is not None
-    intervals = study.intervals(card)
-    assert intervals[Rating.AGAIN] == timedelta(minutes=1)
-    assert intervals[Rating.GOOD] == timedelta(minutes=10)
-    study.answer(card, Rating.GOOD)
+    outcomes = study.outcomes(card)
+    assert outcomes.interval(Rating.AGAIN) == timedelta(minutes=1)
+    assert outcomes.interval(Rating.GOOD) == timedelta(minutes=10)
+    study.answer(card, Rating.GOOD, outcomes=outcomes)
     again = study.card(card.card_id)
     assert again.schedule.state is CardState.LEARNING
     assert again.schedule.due == clock.now() + timedelta(minutes=10)
@@ -141,7 +141,7 @@ def test_a_card_that_lapses_eight_times_becomes_a_leech(study: StudyService,
         assert study.card(card.card_id).schedule.lapses == lapse
         if result.became_leech:
             leech_seen_at = lapse
-    assert leech_seen_at == 8
+    assert leech_seen_at == 8 and result.leech_threshold == 8
     assert study.card(card.card_id).leech
     assert "leech" in study.browse(BrowseQuery(tag="leech"))[0].tags
 
@@ -277,3 +277,65 @@ def test_counts_stay_right_when_the_clock_is_set_back(
     study.answer(card, Rating.EASY)
     clock.current = datetime(2026, 1, 5, 12, 30, tzinfo=UTC)  # the computer's clock corrected
     _same_choice(study, clock)  # a recount sees the answer "from tomorrow" too
+
+
+def test_with_fuzz_on_the_stored_interval_is_the_one_on_the_button(
+        ctx: AppContext, tmp_path: Path, clock: FixedClock) -> None:
+    """Anki's "states": the four outcomes are computed once, shown, and the chosen one kept."""
+    ctx.banks.import_file_now(_bank(tmp_path, n=200))
+    profile, _ = ctx.profiles.create("Fuzzy")
+    ctx.profiles.update_settings(profile.id, new_per_day=200)
+    study = StudyService(ctx.db, clock, profile.id, zone=UTC, fuzz=True)
+    same = 0
+    shown_easy = set()
+    for _ in range(200):
+        card = study.next_card()
+        assert card is not None
+        outcomes = study.outcomes(card)
+        shown = outcomes.interval(Rating.EASY)   # days: fuzz applies from 2.5 days
+        shown_easy.add(shown)
+        clock.advance(timedelta(seconds=7))      # the learner thinks before pressing Easy
+        study.answer(card, Rating.EASY, outcomes=outcomes)
+        stored = study.card(card.card_id).schedule.due - outcomes.shown_at
+        same += stored == shown
+    assert same == 200
+    assert len(shown_easy) > 1  # fuzz really was on: the same first answer, other intervals
+
+
+def test_without_the_shown_outcomes_fuzz_would_change_the_interval(
+        ctx: AppContext, tmp_path: Path, clock: FixedClock) -> None:
+    """The control for the test above: scheduling afresh draws new fuzz."""
+    ctx.banks.import_file_now(_bank(tmp_path, n=40))
+    profile, _ = ctx.profiles.create("Fuzzy")
+    ctx.profiles.update_settings(profile.id, new_per_day=40)
+    study = StudyService(ctx.db, clock, profile.id, zone=UTC, fuzz=True)
+    differ = 0
+    for _ in range(40):
+        card = study.next_card()
+        assert card is not None
+        shown = study.outcomes(card).interval(Rating.EASY)
+        study.answer(card, Rating.EASY)
+        differ += study.card(card.card_id).schedule.due - clock.now() != shown
+    assert differ > 0
+
+
+def test_the_leech_message_uses_the_learners_threshold(study: StudyService, ctx: AppContext,
+                                                       clock: FixedClock) -> None:
+    from mht_desktop.core.cards import leech_message
+
+    ctx.profiles.update_settings(study.profile_id, leech_threshold=3)
+    study.reload()
+    card = study.next_card()
+    assert card is not None
+    study.answer(card, Rating.EASY)
+    result = None
+    for _ in range(3):
+        current = study.card(card.card_id)
+        clock.current = current.schedule.due
+        if current.schedule.state is not CardState.REVIEW:
+            study.answer(current, Rating.EASY)
+            current = study.card(card.card_id)
+            clock.current = current.schedule.due
+        result = study.answer(current, Rating.AGAIN)
+    assert result is not None and result.became_leech and result.leech_threshold == 3
+    assert "lapsed 3 times" in leech_message(result.leech_threshold)

@@ -98,9 +98,8 @@ def test_save_review_logs_the_answer_and_undo_restores_the_card(ctx: AppContext,
                      difficulty=5.0, last_review=NOW, reps=1)
     with ctx.db.session() as s:
         saved = repo.save_review(s, card_id=1, profile_id=profile_id, after=after,
-                                 rating=Rating.GOOD, now=NOW, duration_ms=1500,
-                                 leech_threshold=8)
-    assert saved.state_before is CardState.NEW and not saved.became_leech
+                                 rating=Rating.GOOD, now=NOW, duration_ms=1500, leech=False)
+    assert saved.state_before is CardState.NEW
     with ctx.db.session() as s:
         assert repo.get_card(s, 1).schedule == after
         log = s.get(ReviewLogRow, saved.log_id)
@@ -115,15 +114,14 @@ def test_save_review_logs_the_answer_and_undo_restores_the_card(ctx: AppContext,
         assert s.get(ReviewLogRow, saved.log_id) is None
 
 
-def test_a_lapse_at_the_threshold_makes_a_leech(ctx: AppContext, profile_id: int) -> None:
+def test_a_leech_is_stored_with_the_answer(ctx: AppContext, profile_id: int) -> None:
     _set(ctx, "deck 0", state=int(CardState.REVIEW), lapses=2, stability=3.0, difficulty=6.0)
     after = Schedule(CardState.RELEARNING, NOW + timedelta(minutes=10), step=0, stability=1.0,
                      difficulty=7.0, last_review=NOW, reps=1, lapses=3)
     with ctx.db.session() as s:
         saved = repo.save_review(s, card_id=1, profile_id=profile_id, after=after,
-                                 rating=Rating.AGAIN, now=NOW, duration_ms=0,
-                                 leech_threshold=3)
-        assert saved.became_leech and saved.state_before is CardState.REVIEW
+                                 rating=Rating.AGAIN, now=NOW, duration_ms=0, leech=True)
+        assert saved.state_before is CardState.REVIEW
         assert repo.get_card(s, 1).leech
 
 
@@ -132,7 +130,7 @@ def test_another_learners_card_is_not_answered(ctx: AppContext, profile_id: int)
     after = Schedule(CardState.LEARNING, NOW)
     with pytest.raises(NotFoundError), ctx.db.session() as s:
         repo.save_review(s, card_id=1, profile_id=other.id, after=after, rating=Rating.GOOD,
-                         now=NOW, duration_ms=0, leech_threshold=8)
+                         now=NOW, duration_ms=0, leech=False)
     with pytest.raises(NotFoundError), ctx.db.session() as s:
         repo.save_review(s, card_id=999, profile_id=profile_id, after=after,
-                         rating=Rating.GOOD, now=NOW, duration_ms=0, leech_threshold=8)
+                         rating=Rating.GOOD, now=NOW, duration_ms=0, leech=False)

@@ -7,16 +7,19 @@ answers instead of a modal box, and records what was asked so a test can check i
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.services.context import AppContext
+from mht_desktop.ui import gui_thread_guard
+from mht_desktop.ui.gui_thread_guard import GuardedApplication
 from mht_desktop.ui.main_window import SECTIONS, MainWindow
 from mht_desktop.ui.task_runner import ImmediateTaskRunner, TaskRunner
 
@@ -77,6 +80,21 @@ class ScriptedDialogs:
 
     def warn(self, parent: QWidget, title: str, text: str) -> None:
         self.asked.append(("warn", title, text))
+
+    def error(self, parent: QWidget | None, exc: BaseException) -> None:
+        """Expected errors are recorded like a warning; anything else fails the test."""
+        if not isinstance(exc, MhtError):
+            raise exc
+        self.asked.append(("error", type(exc).__name__, str(exc)))
+
+
+@pytest.fixture(autouse=True)
+def _gui_thread_guard(qapp: QApplication) -> Iterator[None]:
+    """Every UI test fails if the database is used on the GUI thread during an event."""
+    assert isinstance(qapp, GuardedApplication), "tests/conftest.py makes the app guarded"
+    gui_thread_guard.enable()
+    yield
+    gui_thread_guard.disable()
 
 
 @pytest.fixture

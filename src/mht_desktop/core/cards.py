@@ -69,6 +69,58 @@ class StudyCard:
 
 
 @dataclass(frozen=True, slots=True)
+class Outcomes:
+    """The four schedules a card can have after this answer, computed once when shown.
+
+    After Anki's "scheduling states": the grade buttons show these intervals and the answer
+    commits the schedule of the button pressed, so with fuzz on the stored interval is the
+    one the learner saw.
+
+    Attributes:
+        card_id: The card they belong to.
+        shown_at: When they were computed (the intervals count from here).
+        before: The schedule they were computed from.
+        after: ``(rating, schedule)`` for each of the four buttons.
+    """
+
+    card_id: int
+    shown_at: datetime
+    before: Schedule
+    after: tuple[tuple[Rating, Schedule], ...]
+
+    def schedule(self, rating: Rating) -> Schedule:
+        """The schedule answering ``rating`` gives."""
+        for candidate, schedule in self.after:
+            if candidate is rating:
+                return schedule
+        raise KeyError(rating)
+
+    def interval(self, rating: Rating) -> timedelta:
+        """How long until the card is due again after ``rating`` (shown on the button)."""
+        return self.schedule(rating).due - self.shown_at
+
+    def fits(self, card: StudyCard) -> bool:
+        """Whether these outcomes were computed for ``card`` as it is now."""
+        return self.card_id == card.card_id and self.before == card.schedule
+
+
+def becomes_leech(card: StudyCard, after: Schedule, rating: Rating, threshold: int) -> bool:
+    """Whether this answer makes the card a leech (the learner's ``threshold`` of lapses).
+
+    A card becomes a leech once, on the Again that brings its lapses to the threshold; it
+    stays one until the learner resets it.
+    """
+    return (not card.leech and rating is Rating.AGAIN and after.lapses > card.schedule.lapses
+            and after.lapses >= threshold)
+
+
+def leech_message(threshold: int) -> str:
+    """What the learner is told when a card becomes a leech."""
+    return (f"This card has lapsed {threshold} times and is now tagged “leech”. Try rewriting "
+            "it in your own words or breaking it into smaller facts.")
+
+
+@dataclass(frozen=True, slots=True)
 class DeckCounts:
     """New, learning and due counts for one deck (a bank, or a topic in a bank)."""
 

@@ -1,13 +1,20 @@
-"""Translates between our card schedule and the ``fsrs`` package's Card and Scheduler."""
+"""Every call into the ``fsrs`` package goes through here: schedules, outcomes, curves.
+
+Parameters: :class:`FsrsScheduler` and :func:`forgetting_curve` use FSRS's default
+parameters unless given others (for example ones fitted to a learner's own reviews by an
+optimizer in this package); the two must be given the same ones, so the Progress view's
+retention and the scheduler's intervals agree.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import fsrs
 
-from mht_desktop.core.cards import CardState, Rating, Schedule
+from mht_desktop.core.cards import CardState, Outcomes, Rating, Schedule
 from mht_desktop.core.settings import LearnerSettings
 
 _TO_FSRS_STATE = {CardState.NEW: fsrs.State.Learning, CardState.LEARNING: fsrs.State.Learning,
@@ -15,6 +22,35 @@ _TO_FSRS_STATE = {CardState.NEW: fsrs.State.Learning, CardState.LEARNING: fsrs.S
                   CardState.RELEARNING: fsrs.State.Relearning}
 _FROM_FSRS_STATE = {fsrs.State.Learning: CardState.LEARNING, fsrs.State.Review: CardState.REVIEW,
                     fsrs.State.Relearning: CardState.RELEARNING}
+DECAY_PARAMETER = 20        # FSRS-6: the forgetting curve's decay is parameters[20]
+
+
+def default_parameters() -> tuple[float, ...]:
+    """FSRS's default parameters (what every learner starts with)."""
+    return tuple(float(p) for p in fsrs.Scheduler().parameters)
+
+
+@dataclass(frozen=True, slots=True)
+class ForgettingCurve:
+    """FSRS-6's curve: recall after ``t`` days is ``(1 + factor · t / stability) ** decay``.
+
+    Storage evaluates the same formula in SQL for whole decks at once (see
+    ``storage.stats.card_topic_days``), with these two numbers.
+    """
+
+    decay: float      # negative
+    factor: float     # 0.9 ** (1 / decay) - 1, so that recall is 90% when t = stability
+
+    def retrievability(self, elapsed_days: float, stability: float) -> float:
+        """Predicted chance of recall ``elapsed_days`` after the last review."""
+        return float((1.0 + self.factor * max(0.0, elapsed_days) / stability) ** self.decay)
+
+
+def forgetting_curve(parameters: Sequence[float] | None = None) -> ForgettingCurve:
+    """The curve for ``parameters`` (FSRS's defaults when None)."""
+    params = tuple(parameters) if parameters is not None else default_parameters()
+    decay = -float(params[DECAY_PARAMETER])
+    return ForgettingCurve(decay, 0.9 ** (1.0 / decay) - 1.0)
 
 
 class FsrsScheduler:
@@ -24,19 +60,29 @@ class FsrsScheduler:
         settings: Desired retention, learning steps, maximum interval.
         fuzz: Spread review intervals a little (as Anki does) so cards learned together do
             not all fall due on the same day. Tests turn it off for exact dates.
+        parameters: FSRS's model parameters (its defaults when None; fitted ones when an
+            optimizer has produced them).
     """
 
-    def __init__(self, settings: LearnerSettings, *, fuzz: bool = True) -> None:
+    def __init__(self, settings: LearnerSettings, *, fuzz: bool = True,
+                 parameters: Sequence[float] | None = None) -> None:
+        self.parameters = tuple(parameters) if parameters is not None else default_parameters()
         self._scheduler = fsrs.Scheduler(
+            parameters=self.parameters,
             desired_retention=settings.desired_retention,
             learning_steps=tuple(timedelta(minutes=m) for m in settings.learning_steps_min),
             relearning_steps=tuple(timedelta(minutes=m) for m in settings.relearning_steps_min),
             maximum_interval=settings.maximum_interval_days,
             enable_fuzzing=fuzz,
         )
+        self.curve = forgetting_curve(self.parameters)
 
     def review(self, schedule: Schedule, rating: Rating, now: datetime) -> Schedule:
-        """The schedule after answering ``rating`` at ``now`` (the input is not changed)."""
+        """The schedule after answering ``rating`` at ``now`` (the input is not changed).
+
+        With fuzz on, each call draws its own fuzz: to show intervals and then commit the one
+        shown, use :meth:`outcomes` once and commit its schedule.
+        """
         card, _log = self._scheduler.review_card(_to_fsrs(schedule), fsrs.Rating(int(rating)),
                                                  now.astimezone(UTC))
         lapses = schedule.lapses + (1 if schedule.state is CardState.REVIEW
@@ -46,9 +92,19 @@ class FsrsScheduler:
             stability=card.stability, difficulty=card.difficulty, last_review=card.last_review,
             reps=schedule.reps + 1, lapses=lapses)
 
+    def outcomes(self, card_id: int, schedule: Schedule, now: datetime) -> Outcomes:
+        """The four schedules the card can have, computed once (Anki's "states").
+
+        The grade buttons show these intervals and the answer commits the one chosen, so
+        what the learner saw is what is stored, fuzz and all.
+        """
+        return Outcomes(card_id, now, schedule,
+                        tuple((rating, self.review(schedule, rating, now)) for rating in Rating))
+
     def preview(self, schedule: Schedule, now: datetime) -> dict[Rating, timedelta]:
-        """How long until the card is due again for each button (shown on the buttons)."""
-        return {rating: self.review(schedule, rating, now).due - now for rating in Rating}
+        """How long until the card is due again for each button."""
+        outcomes = self.outcomes(0, schedule, now)
+        return {rating: outcomes.interval(rating) for rating in Rating}
 
     def retrievability(self, schedule: Schedule, now: datetime) -> float:
         """Predicted chance of recalling the card now (0 for cards never reviewed)."""

@@ -56,7 +56,7 @@ class Outbox:
         return self._store.count()
 
     def record_review(self, *, card_id: int, profile_id: int, after: Schedule, rating: Rating,
-                      now: datetime, duration_ms: int, leech_threshold: int,
+                      now: datetime, duration_ms: int, leech: bool,
                       ) -> SavedReview | None:
         """Keep a flashcard answer, then send what is waiting.
 
@@ -67,7 +67,7 @@ class Outbox:
         self._store.put(uid, "review", {
             "card_id": card_id, "profile_id": profile_id, "after": _schedule_json(after),
             "rating": int(rating), "now": now.isoformat(), "duration_ms": duration_ms,
-            "leech_threshold": leech_threshold})
+            "leech": leech})
         saved = self.flush().get(uid)
         return saved if isinstance(saved, SavedReview) else None
 
@@ -124,7 +124,7 @@ class Outbox:
                     s, card_id=p["card_id"], profile_id=p["profile_id"],
                     after=_schedule_from(p["after"]), rating=Rating(p["rating"]),
                     now=datetime.fromisoformat(p["now"]), duration_ms=p["duration_ms"],
-                    leech_threshold=p["leech_threshold"], uid=item.uid)
+                    leech=bool(p.get("leech", False)), uid=item.uid)
             except NotFoundError:
                 return None  # the card went with its bank: nothing left to answer
 

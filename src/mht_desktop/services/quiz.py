@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,15 @@ from mht_desktop.core.quiz import (
     weighted_sample,
 )
 from mht_desktop.core.settings import LearnerSettings
+from mht_desktop.services.quiz_types import (
+    AnswerFeedback,
+    AttemptSummary,
+    AttemptView,
+    ItemUpdate,
+    ItemView,
+    QuizConfig,
+    Results,
+)
 from mht_desktop.services.resources import resources_dir
 from mht_desktop.storage import banks as banks_repo
 from mht_desktop.storage import profiles as profiles_repo
@@ -50,108 +59,6 @@ if TYPE_CHECKING:
 
 class QuizError(MhtError):
     """A quiz cannot be built or continued (e.g. no questions match)."""
-
-
-@dataclass(frozen=True, slots=True)
-class QuizConfig:
-    """What the quiz builder asks for."""
-
-    mode: QuizMode = QuizMode.TUTOR
-    count: int = 20
-    topics: tuple[str, ...] = ()
-    difficulties: tuple[int, ...] = ()
-    pool: Pool = Pool.ALL
-    minutes: int | None = None
-    seed: int | None = None
-    blueprint_bank: str | None = None  # use this bank's own blueprint (exam mode)
-
-    def to_json(self) -> dict[str, Any]:
-        """Stored with the attempt."""
-        return {"mode": self.mode.value, "count": self.count, "topics": list(self.topics),
-                "difficulties": list(self.difficulties), "pool": self.pool.value,
-                "minutes": self.minutes, "blueprint_bank": self.blueprint_bank}
-
-
-@dataclass(frozen=True, slots=True)
-class ItemView:
-    """One question of an attempt as a screen shows it."""
-
-    position: int
-    question_id: int
-    question: Question
-    order: tuple[int, ...]            # bank indexes in display order
-    selected: frozenset[int] | None   # bank indexes; None when unanswered
-    marked: bool
-    struck: frozenset[int]
-    correct: bool | None
-    score: float | None
-    time_spent_s: float
-    flagged: bool = False
-
-    @property
-    def answered(self) -> bool:
-        """Whether an answer has been given."""
-        return self.selected is not None
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptView:
-    """An attempt with all its items."""
-
-    id: int
-    mode: QuizMode
-    status: AttemptStatus
-    started_at: datetime
-    time_limit_s: int | None
-    elapsed_s: float
-    current_index: int
-    items: tuple[ItemView, ...]
-    pass_mark: float
-    partial_credit: bool
-
-    @property
-    def remaining_s(self) -> float | None:
-        """Seconds left on the clock (None when untimed)."""
-        return remaining_seconds(self.time_limit_s, self.elapsed_s)
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerFeedback:
-    """What tutor mode shows after an answer."""
-
-    correct: bool
-    score: float
-    rationale: str
-    chosen_feedback: tuple[tuple[str, str], ...]  # (choice text, why it is right/wrong)
-    correct_texts: tuple[str, ...]
-    done: bool = False  # missed-review: every question mastered
-
-
-@dataclass(frozen=True, slots=True)
-class Results:
-    """A submitted attempt's results."""
-
-    attempt: AttemptView
-    score: float           # 0..1 of points
-    earned: float
-    total: int
-    passed: bool
-    by_topic: tuple[TopicScore, ...]
-    unanswered: int
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptSummary:
-    """A line in the attempt history."""
-
-    id: int
-    mode: QuizMode
-    started_at: datetime
-    finished_at: datetime | None
-    questions: int
-    score: float | None
-    passed: bool | None
-    remaining_s: float | None = None
 
 
 @dataclass
@@ -327,15 +234,11 @@ class QuizService:
             id=attempt.id, mode=QuizMode(attempt.mode), status=AttemptStatus(attempt.status),
             started_at=attempt.started_at, time_limit_s=attempt.time_limit_s,
             elapsed_s=self._elapsed(attempt), current_index=attempt.current_index,
-            items=tuple(ItemView(
-                position=i.position, question_id=i.question_id,
-                question=questions[i.question_id], order=tuple(i.choice_order),
-                selected=None if i.selected is None else frozenset(i.selected),
-                marked=i.marked, struck=frozenset(i.struck or ()), correct=i.correct,
-                score=i.score, time_spent_s=i.time_spent_s,
-                flagged=i.question_id in flagged) for i in items),
+            items=tuple(_item_view(i, questions[i.question_id], i.question_id in flagged)
+                        for i in items),
             pass_mark=float(config.get("pass_mark", 0.70)),
-            partial_credit=bool(config.get("partial_credit", False)))
+            partial_credit=bool(config.get("partial_credit", False)),
+            timed_out=bool(config.get("timed_out", False)))
 
     # -- answering -------------------------------------------------------------------------
     def answer(self, attempt_id: int, position: int, selected: frozenset[int], *,
@@ -363,25 +266,30 @@ class QuizService:
                                            time_spent_s=time_spent_s)
             attempt = repo.attempt_row(s, attempt_id)
             attempt.elapsed_s = self._elapsed(attempt)
-            done = False
+            done, added = False, None
+            row = repo.item_row(s, attempt_id, position)
             if attempt.mode == QuizMode.MISSED.value:
-                question_id = repo.item_row(s, attempt_id, position).question_id
-                done = self._advance_missed(s, attempt, question_id, score >= 1.0)
-        return _feedback(question, selected, score, done)
+                done, added = self._advance_missed(s, attempt, row.question_id, score >= 1.0)
+            flagged = row.question_id in repo.flagged_ids(s, self.profile_id)
+            updated = _item_view(row, question, flagged)
+        return replace(_feedback(question, selected, score, done), item=updated, added=added,
+                       changes=Changes(quizzes=True))
 
     def _advance_missed(self, s: Any, attempt: QuizAttemptRow, question_id: int,
-                        correct: bool) -> bool:
+                        correct: bool) -> tuple[bool, ItemView | None]:
+        """Record the answer; (all mastered, the next question appended or None)."""
         review = self._missed_state(s, attempt)
         review.record(question_id, correct)
         nxt = review.current()
         if nxt is None:
-            return True
+            return True, None
         question = repo.load_questions(s, [nxt])[nxt]
         position = repo.add_item(s, attempt.id, nxt, [])
         order = shuffled_order(question.choices, attempt_rng(attempt.seed, position))
-        repo.item_row(s, attempt.id, position).choice_order = order
+        row = repo.item_row(s, attempt.id, position)
+        row.choice_order = order
         attempt.current_index = position
-        return False
+        return False, _item_view(row, question, nxt in repo.flagged_ids(s, self.profile_id))
 
     def _missed_state(self, s: Any, attempt: QuizAttemptRow) -> MissedReview:
         review = self._rt.missed.get(attempt.id)
@@ -393,22 +301,32 @@ class QuizService:
             self._rt.missed[attempt.id] = review
         return review
 
-    def set_marked(self, attempt_id: int, position: int, marked: bool) -> None:
+    def set_marked(self, attempt_id: int, position: int, marked: bool) -> ItemUpdate:
         """Mark a question for review (exam navigator)."""
         with self._db.session() as s:
-            repo.item_row(s, attempt_id, position).marked = marked
+            row = repo.item_row(s, attempt_id, position)
+            row.marked = marked
+            return self._item_update(s, row)
 
-    def set_struck(self, attempt_id: int, position: int, struck: frozenset[int]) -> None:
+    def set_struck(self, attempt_id: int, position: int, struck: frozenset[int]) -> ItemUpdate:
         """Remember which choices the learner struck out."""
         with self._db.session() as s:
-            repo.item_row(s, attempt_id, position).struck = sorted(struck)
+            row = repo.item_row(s, attempt_id, position)
+            row.struck = sorted(struck)
+            return self._item_update(s, row)
 
-    def go_to(self, attempt_id: int, position: int) -> None:
+    def _item_update(self, s: Any, row: AttemptItemRow) -> ItemUpdate:
+        question = repo.load_questions(s, [row.question_id])[row.question_id]
+        flagged = row.question_id in repo.flagged_ids(s, self.profile_id)
+        return ItemUpdate(_item_view(row, question, flagged), Changes(quizzes=True))
+
+    def go_to(self, attempt_id: int, position: int) -> Changes:
         """Remember where the learner is (and save the clock)."""
         with self._db.session() as s:
             attempt = repo.attempt_row(s, attempt_id)
             attempt.current_index = position
             attempt.elapsed_s = self._elapsed(attempt)
+        return Changes(quizzes=True)
 
     def toggle_flag(self, question_id: int, flagged: bool) -> Changes:
         """Flag a question to come back to (feeds the "flagged" pool)."""
@@ -427,13 +345,14 @@ class QuizService:
             repo.abandon_others(s, self.profile_id, attempt_id)
         return self.view(attempt_id)
 
-    def pause(self, attempt_id: int) -> None:
+    def pause(self, attempt_id: int) -> Changes:
         """Save the time used and stop the clock (quitting, switching learner)."""
         with self._db.session() as s:
             attempt = repo.attempt_row(s, attempt_id)
             if attempt.status == AttemptStatus.IN_PROGRESS.value:
                 attempt.elapsed_s = self._elapsed(attempt)
         self._rt.clocks.pop(attempt_id, None)
+        return Changes(quizzes=True)
 
     def save_clock(self, attempt_id: int) -> float | None:
         """Persist the time used so far (called periodically by the window's exam clock).
@@ -481,7 +400,7 @@ class QuizService:
                 attempt.score = earned / total if total else 0.0
                 attempt.passed = attempt.score >= float(config.get("pass_mark", 0.70))
         self._rt.clocks.pop(attempt_id, None)
-        return self.results(attempt_id)
+        return replace(self.results(attempt_id), changes=Changes(quizzes=True, reviews=True))
 
     def abandon(self, attempt_id: int) -> Changes:
         """Give up an unfinished attempt (its answers stay in the history)."""
@@ -511,7 +430,8 @@ class QuizService:
             key=lambda ts: (ts.fraction, ts.title)))
         return Results(attempt=view, score=score, earned=earned, total=total,
                        passed=score >= view.pass_mark, by_topic=by_topic,
-                       unanswered=sum(1 for i in view.items if not i.answered))
+                       unanswered=sum(1 for i in view.items if not i.answered),
+                       timed_out=view.timed_out)
 
     def history(self) -> list[AttemptSummary]:
         """Finished attempts, newest first."""
@@ -559,6 +479,15 @@ def store_answer(session: Session, attempt_id: int, position: int, selected: fro
     return question, score
 
 
+def _item_view(row: AttemptItemRow, question: Question, flagged: bool) -> ItemView:
+    return ItemView(
+        position=row.position, question_id=row.question_id, question=question,
+        order=tuple(row.choice_order),
+        selected=None if row.selected is None else frozenset(row.selected),
+        marked=row.marked, struck=frozenset(row.struck or ()), correct=row.correct,
+        score=row.score, time_spent_s=row.time_spent_s, flagged=flagged)
+
+
 def _feedback(question: Question, selected: frozenset[int], score: float,
               done: bool) -> AnswerFeedback:
     chosen = tuple((question.choices[i].text,
@@ -581,4 +510,5 @@ def _empty_pool_message(config: QuizConfig) -> str:
     return "No questions match those choices. Import or enable a question bank first."
 
 
-__all__ = ["QuestionType", "QuizConfig", "QuizError", "QuizService"]
+__all__ = ["AnswerFeedback", "AttemptSummary", "AttemptView", "ItemUpdate", "ItemView",
+           "QuestionType", "QuizConfig", "QuizError", "QuizService", "Results"]

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from functools import cache
 from typing import TYPE_CHECKING
-
-import fsrs
 
 from mht_desktop.core.activity import (
     FORECAST_DAYS,
@@ -45,6 +42,7 @@ from mht_desktop.core.readiness import (
     weakest_topics,
 )
 from mht_desktop.core.settings import LearnerSettings
+from mht_desktop.scheduling.fsrs_adapter import forgetting_curve
 from mht_desktop.services.quiz import default_blueprint
 from mht_desktop.services.study import local_zone
 from mht_desktop.storage import profiles as profiles_repo
@@ -56,17 +54,6 @@ if TYPE_CHECKING:  # sessions are only passed through to storage here
 
 # Cards cannot fall due before this; it stands in for "overdue" in the due-day ranges.
 _LONG_AGO = datetime(1970, 1, 2, tzinfo=UTC)
-
-
-@cache
-def forgetting_curve() -> tuple[float, float]:
-    """FSRS's (decay, factor), read from the scheduler our FsrsScheduler builds.
-
-    Our scheduler uses FSRS's default parameters; the curve does not depend on the
-    learner's desired retention, only on those parameters.
-    """
-    decay = -float(fsrs.Scheduler().parameters[20])
-    return decay, 0.9 ** (1.0 / decay) - 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +206,11 @@ class StatsService:
 
     def _card_side(self, s: Session, now: datetime, cal: StudyCalendar,
                    today: date) -> _CardSide:
-        decay, factor = forgetting_curve()
+        curve = forgetting_curve()  # the scheduler's own curve (scheduling.fsrs_adapter)
         pid = self.profile_id
         starts = [cal.day_start(today + timedelta(days=i)) for i in range(FORECAST_DAYS + 1)]
-        groups = repo.card_topic_days(s, pid, now=now, day_starts=starts, decay=decay,
-                                      factor=factor)
+        groups = repo.card_topic_days(s, pid, now=now, day_starts=starts, decay=curve.decay,
+                                      factor=curve.factor)
         scheduled = repo.scheduled_days(s, pid, [_LONG_AGO, *starts[1:]])
         totals_: dict[str, tuple[int, int, float]] = {}
         hidden = [0] * FORECAST_DAYS

@@ -22,8 +22,10 @@ from mht_desktop.core.cards import (
     DeckCounts,
     ExamPlan,
     Flag,
+    Outcomes,
     Rating,
     StudyCard,
+    becomes_leech,
     plan_for_exam,
     study_date,
     study_day_start,
@@ -69,6 +71,7 @@ class AnswerResult:
     changes: Changes
     became_leech: bool
     next_due: datetime
+    leech_threshold: int = 8   # the learner's, for the message when ``became_leech``
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class DeckOverview:
     plan: ExamPlan | None
     new_limit_left: int
     review_limit_left: int
+    settings: LearnerSettings | None = None   # the limits and exam date the figures used
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +182,7 @@ class StudyService:
                                  new_per_day=settings.new_per_day)
         return DeckOverview(decks, plan,
                             max(0, settings.new_per_day - today.new_introduced),
-                            max(0, settings.reviews_per_day - today.reviews_done))
+                            max(0, settings.reviews_per_day - today.reviews_done), settings)
 
     # -- the session ---------------------------------------------------------------------
     def next_card(self, deck: Deck = ALL_DECKS) -> StudyCard | None:
@@ -214,28 +218,56 @@ class StudyService:
                           review=min(review, max(0, settings.reviews_per_day
                                                  - today.reviews_done)))
 
-    def intervals(self, card: StudyCard) -> dict[Rating, timedelta]:
-        """Next interval for each answer button."""
-        return self.scheduler.preview(card.schedule, self._clock.now())
+    def outcomes(self, card: StudyCard) -> Outcomes:
+        """The card's four possible schedules, computed once (shown on the grade buttons).
 
-    def answer(self, card: StudyCard, rating: Rating, *, duration_ms: int = 0) -> AnswerResult:
-        """Record an answer and reschedule the card, committed at once."""
+        Pass them to :meth:`answer` so the schedule stored is the one whose interval the
+        learner saw (FSRS's fuzz is drawn here, once).
+        """
+        return self.scheduler.outcomes(card.card_id, card.schedule, self._clock.now())
+
+    @property
+    def undo_label(self) -> str | None:
+        """The name of the step Undo would take back (None when there is none).
+
+        Read it on the lane, as the stack changes there.
+        """
+        return self.undo_stack.label if len(self.undo_stack) else None
+
+    def answer(self, card: StudyCard, rating: Rating, *, outcomes: Outcomes | None = None,
+               duration_ms: int = 0) -> AnswerResult:
+        """Record an answer and reschedule the card, committed at once.
+
+        Args:
+            card: The card answered.
+            rating: The button pressed.
+            outcomes: What the buttons showed (:meth:`outcomes`); their schedule for
+                ``rating`` is stored. Without them (or if they belong to another state of the
+                card), the card is scheduled afresh.
+            duration_ms: Time spent on the card.
+        """
         now = self._clock.now()
-        after = self.scheduler.review(card.schedule, rating, now)
+        if outcomes is not None and outcomes.fits(card):
+            after = outcomes.schedule(rating)
+        else:
+            after = self.scheduler.review(card.schedule, rating, now)
+        threshold = self.settings.leech_threshold
+        became_leech = becomes_leech(card, after, rating, threshold)
+        leech = card.leech or became_leech
         duration_ms = max(0, min(duration_ms, 3_600_000))
         if self.outbox is not None:  # a program's server: kept locally first, then sent
             sent = self.outbox.record_review(
                 card_id=card.card_id, profile_id=self.profile_id, after=after, rating=rating,
-                now=now, duration_ms=duration_ms, leech_threshold=self.settings.leech_threshold)
+                now=now, duration_ms=duration_ms, leech=leech)
             if sent is None:  # waiting in the outbox: nothing on the server to undo yet
-                return AnswerResult(Changes(cards=True, reviews=True), False, after.due)
+                return AnswerResult(Changes(cards=True, reviews=True), became_leech, after.due,
+                                    threshold)
             saved = sent
         else:
             with self._db.session() as s:
                 saved = repo.save_review(
                     s, card_id=card.card_id, profile_id=self.profile_id, after=after,
-                    rating=rating, now=now, duration_ms=duration_ms,
-                    leech_threshold=self.settings.leech_threshold)
+                    rating=rating, now=now, duration_ms=duration_ms, leech=leech)
         # Committed: count the answer in today's figures, as a recount would. An answer on
         # another study day than the counts (the day rolled over since the card was chosen)
         # drops them instead: a recount would include it if the clock were later set back.
@@ -246,7 +278,8 @@ class StudyService:
             else:
                 self._today = None
         self.undo_stack.push("Undo answer", _UndoPayload("review", card.card_id, saved.log_id))
-        return AnswerResult(Changes(cards=True, reviews=True), saved.became_leech, after.due)
+        return AnswerResult(Changes(cards=True, reviews=True), became_leech, after.due,
+                            threshold)
 
     # -- bury, suspend, flag -------------------------------------------------------------
     def bury(self, card_id: int) -> Changes:

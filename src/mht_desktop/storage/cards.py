@@ -341,21 +341,24 @@ class SavedReview:
     """What :func:`save_review` stored."""
 
     log_id: int
-    became_leech: bool
     state_before: CardState
 
 
 def save_review(session: Session, *, card_id: int, profile_id: int, after: Schedule,
-                rating: Rating, now: datetime, duration_ms: int, leech_threshold: int,
+                rating: Rating, now: datetime, duration_ms: int, leech: bool,
                 uid: str | None = None) -> SavedReview:
     """Store an answer and the card's new schedule in the caller's transaction.
 
     Three Core statements (read the card, update it, insert the log) rather than an ORM
     load and flush: this runs once per answer, before the commit's fsync.
 
+    Args:
+        leech: Whether the card is a leech after this answer (the rule is the core card
+            model's :func:`~mht_desktop.core.cards.becomes_leech`).
+
     Returns:
-        The review log id (for undo), whether the card just became a leech, and the card's
-        state before the answer (what the daily limits count).
+        The review log id (for undo) and the card's state before the answer (what the daily
+        limits count).
     """
     connection = session.connection()
     found = connection.execute(_CARD_BEFORE_ANSWER, {"card_id": card_id}).first()
@@ -365,13 +368,11 @@ def save_review(session: Session, *, card_id: int, profile_id: int, after: Sched
     for name, value in zip(_SNAPSHOT_FIELDS, found[1:], strict=True):
         before[name] = value.isoformat() if isinstance(value, datetime) else value
     state_before = CardState(before["state"])
-    became_leech = (not before["leech"] and rating is Rating.AGAIN
-                    and after.lapses >= leech_threshold and after.lapses > before["lapses"])
     connection.execute(_UPDATE_AFTER_ANSWER, {
         "card_id": card_id, "new_state": int(after.state), "new_due": after.due,
         "new_step": after.step, "new_stability": after.stability,
         "new_difficulty": after.difficulty, "new_last_review": now, "new_reps": after.reps,
-        "new_lapses": after.lapses, "new_leech": bool(before["leech"]) or became_leech})
+        "new_lapses": after.lapses, "new_leech": bool(before["leech"]) or leech})
     result = connection.execute(_INSERT_REVIEW, {
         "profile_id": profile_id, "card_id": card_id, "rating": int(rating),
         "reviewed_at": now, "duration_ms": duration_ms, "state_before": int(state_before),
@@ -379,7 +380,7 @@ def save_review(session: Session, *, card_id: int, profile_id: int, after: Sched
         "uid": uid})
     key = result.inserted_primary_key
     assert key is not None  # a single-row INSERT always reports its key
-    return SavedReview(int(key[0]), became_leech, state_before)
+    return SavedReview(int(key[0]), state_before)
 
 
 def undo_review(session: Session, log_id: int) -> int:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mht_desktop.core.errors import DatabaseError
+from mht_desktop.storage import thread_guard
 from mht_desktop.storage.paths import DATABASE_NAME, prepare_data_dir, restrict_to_owner
 
 if TYPE_CHECKING:
@@ -70,6 +71,10 @@ def _check_is_sqlite(path: Path) -> None:
         )
 
 
+def _verify_thread(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    thread_guard.verify()
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -94,6 +99,8 @@ class Database:
         self.engine = engine
         self.path = path
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # The GUI-thread guard (off unless installed): judged on every connection checkout.
+        event.listen(engine, "checkout", _verify_thread)
 
     @classmethod
     def open(cls, data_dir: Path) -> Database:

@@ -28,6 +28,15 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_log_dir() -> Path:
+    """Where the app's log file goes: the platform's log folder (``logs`` under
+    ``$MHT_DESKTOP_HOME`` when that is set, so a portable install keeps its log with it)."""
+    override = os.environ.get(ENV_HOME)
+    if override:
+        return Path(override).expanduser() / "logs"
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
 def resolve_data_dir(explicit: str | os.PathLike[str] | None) -> Path:
     """The directory to use: ``explicit`` if given, else the environment, else the default."""
     return Path(explicit).expanduser() if explicit else default_data_dir()

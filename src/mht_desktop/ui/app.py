@@ -172,7 +172,7 @@ class Startup(QObject):
         if profile is None:
             self.cancelled.emit()
             return
-        app_ctx.profiles.mark_used(profile.id)
+        self.tasks.run(lambda: app_ctx.profiles.mark_used(profile.id))
         self.window.attach(app_ctx, profile)
         window = self.window
         if self.database_url is None:  # on a program's server the coordinator loads the banks
@@ -233,8 +233,15 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
         data_dir: The local data folder (window settings live there in server mode too).
         database_url: A training program's PostgreSQL server to study on instead.
     """
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from mht_desktop.ui import error_reporting, gui_thread_guard
+
+    guard = gui_thread_guard.wanted()
+    app_cls = gui_thread_guard.GuardedApplication if guard else QApplication
+    app = QApplication.instance() or app_cls(sys.argv[:1])
     assert isinstance(app, QApplication)
+    if guard:
+        gui_thread_guard.enable()
+    error_reporting.install()  # uncaught errors: logged, and a dialog with "Copy details"
     app.setApplicationName("MHT Desktop")
     app.setOrganizationName("mht-desktop")
     app.setWindowIcon(app_icon())

@@ -42,6 +42,10 @@ class Dialogs(Protocol):
         """Something the learner should know went wrong (an expected error)."""
         ...
 
+    def error(self, parent: QWidget | None, exc: BaseException) -> None:
+        """An error: its own message when expected, else the unexpected-error dialog."""
+        ...
+
 
 class QtDialogs:
     """The real dialogs."""
@@ -68,3 +72,8 @@ class QtDialogs:
 
     def warn(self, parent: QWidget, title: str, text: str) -> None:
         QMessageBox.warning(parent, title, text)
+
+    def error(self, parent: QWidget | None, exc: BaseException) -> None:
+        from mht_desktop.ui.error_reporting import report
+
+        report(exc, parent)

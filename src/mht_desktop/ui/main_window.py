@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 
 from mht_desktop import __version__
 from mht_desktop.core.changes import Changes
-from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
@@ -136,6 +135,7 @@ class MainWindow(QMainWindow):
         self.profile: Profile | None = None
         self.view_ctx: ViewContext | None = None
         self.tasks = tasks
+        self.tasks.default_error_handler = lambda exc: self.dialogs.error(self, exc)
         self.settings = settings
         self.bus = ChangesBus(self)
         self._built: dict[int, SectionView] = {}
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         """Switch every view to ``profile``."""
         app_ctx, _ = self._data()
         self.profile = profile
-        app_ctx.profiles.mark_used(profile.id)
+        self.tasks.run(lambda: app_ctx.profiles.mark_used(profile.id))
         for view in self.views:
             view.set_profile(profile.id)
         self._show_profile()
@@ -454,13 +454,13 @@ class MainWindow(QMainWindow):
         name = ask_profile_name(self, "New learner", "Name of the new learner:")
         if name is None:
             return
-        try:
-            profile, changes = app_ctx.profiles.create(name)
-        except MhtError as exc:
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
-            return
-        self.bus.publish(changes)
-        self.use_profile(profile)
+        def done(result: tuple[Profile, Changes]) -> None:
+            profile, changes = result
+            self.bus.publish(changes)
+            self.use_profile(profile)
+
+        self.tasks.run(lambda: app_ctx.profiles.create(name), on_done=done,
+                       on_error=lambda exc: self.dialogs.error(self, exc))
 
     def rename_profile(self) -> None:
         """Rename the current learner."""
@@ -470,34 +470,41 @@ class MainWindow(QMainWindow):
         name = ask_profile_name(self, "Rename learner", "New name:", current.name)
         if name is None:
             return
-        try:
-            profile, changes = app_ctx.profiles.rename(current.id, name)
-        except MhtError as exc:
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
-            return
-        self.profile = profile
-        self._show_profile()
-        self.bus.publish(changes)
+        def done(result: tuple[Profile, Changes]) -> None:
+            self.profile, changes = result
+            self._show_profile()
+            self.bus.publish(changes)
+
+        self.tasks.run(lambda: app_ctx.profiles.rename(current.id, name), on_done=done,
+                       on_error=lambda exc: self.dialogs.error(self, exc))
 
     def delete_profile(self) -> None:
         """Delete the current learner after confirmation, then pick another."""
         app_ctx, current = self._data()
-        others = [p for p in app_ctx.profiles.list() if p.id != current.id]
+        self.tasks.run(app_ctx.profiles.list, on_done=lambda profiles: self._confirm_delete(
+            current, [p for p in profiles if p.id != current.id]))
+
+    def _confirm_delete(self, current: Profile, others: list[Profile]) -> None:
+        app_ctx, _ = self._data()
         if not others:
-            QMessageBox.information(self, "MHT Desktop", "This is the only learner profile. "
-                                    "Create another one before deleting this one.")
+            self.dialogs.inform(self, "MHT Desktop", "This is the only learner profile. "
+                                "Create another one before deleting this one.")
             return
-        answer = QMessageBox.question(
-            self, "Delete learner",
-            f"Delete {current.name} and all of their progress (reviews, quiz results, "
-            "reading progress and notes)? This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.dialogs.confirm(
+                self, "Delete learner",
+                f"Delete {current.name} and all of their progress (reviews, quiz results, "
+                "reading progress and notes)? This cannot be undone."):
             return
-        changes = app_ctx.profiles.delete(current.id)
-        self.bus.publish(changes)
-        self.use_profile(others[0])
+
+        def done(changes: Changes) -> None:
+            self.bus.publish(changes)
+            self.use_profile(others[0])
+
+        # A learner with a year of history takes seconds to delete: on the lane, with the
+        # progress dialog, never freezing the window.
+        self.tasks.run(lambda: app_ctx.profiles.delete(current.id), on_done=done,
+                       label=f"Deleting {current.name}…", parent=self,
+                       on_error=lambda exc: self.dialogs.error(self, exc))
 
     # -- file actions --------------------------------------------------------------------
     def print_report(self) -> None:

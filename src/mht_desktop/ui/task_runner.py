@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from mht_desktop.core.progress import CancelToken, Progress
+from mht_desktop.storage.thread_guard import DatabaseOnWrongThread
+from mht_desktop.ui.gui_thread_guard import lane_scope
 
 PROGRESS_DELAY_MS = 600
 Done = Callable[[Any], None]
@@ -63,13 +65,24 @@ class _Job(QRunnable):
                 return stop.value
 
 
+def _report(exc: BaseException) -> None:
+    from mht_desktop.ui.error_reporting import report
+
+    report(exc)
+
+
 class TaskRunner(QObject):
-    """Runs callables on the database lane and reports back on the UI thread."""
+    """Runs callables on the database lane and reports back on the UI thread.
+
+    A task run without ``on_error`` that fails goes to :attr:`default_error_handler` (the
+    window's error dialog), never raised inside a Qt slot where it would be lost.
+    """
 
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.default_error_handler: Failed = _report
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._pending = 0
@@ -127,10 +140,7 @@ class TaskRunner(QObject):
 
         def failed(exc: BaseException) -> None:
             finish()
-            if on_error is not None:
-                on_error(exc)
-            else:
-                raise exc
+            (on_error or self.default_error_handler)(exc)
 
         relay.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
         relay.finished.connect(done, Qt.ConnectionType.QueuedConnection)
@@ -154,25 +164,38 @@ def _apply(box: QProgressDialog, progress: Progress) -> None:
         box.setLabelText(progress.label)
 
 
+def _raise(exc: BaseException) -> None:
+    raise exc
+
+
 class ImmediateTaskRunner(TaskRunner):
-    """Runs work at once on the calling thread: for tests, where timing must not matter."""
+    """Runs work at once on the calling thread: for tests, where timing must not matter.
+
+    On its own it raises a failure that has no ``on_error`` (a window replaces the default
+    handler with its error dialog).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.default_error_handler = _raise
 
     def run(self, work: Callable[[], Any], *, on_done: Done | None = None,
             on_error: Failed | None = None, label: str = "",
             parent: QWidget | None = None, cancel: CancelToken | None = None) -> None:
         try:
-            result = work()
-            if isinstance(result, Generator):
-                while True:
-                    try:
-                        next(result)
-                    except StopIteration as stop:
-                        result = stop.value
-                        break
+            with lane_scope():  # inline, but lane work: the GUI-thread guard allows it
+                result = work()
+                if isinstance(result, Generator):
+                    while True:
+                        try:
+                            next(result)
+                        except StopIteration as stop:
+                            result = stop.value
+                            break
         except BaseException as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
+            if isinstance(exc, DatabaseOnWrongThread):
+                raise  # a programming error: let the test fail where it happened
+            (on_error or self.default_error_handler)(exc)
             return
         if on_done is not None:
             on_done(result)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from mht_desktop.core.changes import Changes
-from mht_desktop.core.errors import MhtError
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
 from mht_desktop.ui.sections import Navigation, NoNavigation
@@ -77,8 +76,9 @@ class SectionView(QWidget):
         if self._stale:
             self._refresh_now()
 
-    def _on_bus_changed(self, changes: Changes) -> None:
-        if self.watches(changes):
+    def _on_bus_changed(self, changes: Changes, initiator: object = None) -> None:
+        # A view's own change was already applied from the call's result.
+        if initiator is not self and self.watches(changes):
             self.mark_stale()
 
     def status(self, message: str, msecs: int = 8000) -> None:
@@ -88,9 +88,9 @@ class SectionView(QWidget):
             window.statusBar().showMessage(message, msecs)
 
     def show_error(self, exc: BaseException) -> None:
-        """Tell the user what went wrong; unexpected errors say so plainly."""
-        if isinstance(exc, MhtError):
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
-        else:
-            QMessageBox.critical(self, "MHT Desktop",
-                                 f"Something went wrong: {exc}\n\nNothing you saved was lost.")
+        """Tell the user what went wrong: expected errors in their own words, bugs plainly.
+
+        One path for every view (``ui.error_reporting``): an unexpected error is logged with
+        its traceback and shown with "Copy details".
+        """
+        self.ctx.dialogs.error(self, exc)

@@ -4,144 +4,50 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QStackedLayout,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from mht_desktop.core.cards import Deck, Flag, Rating, StudyCard, format_interval
+from mht_desktop.core.cards import Deck, Flag, Outcomes, Rating, StudyCard, leech_message
 from mht_desktop.core.changes import Changes
-from mht_desktop.services.study import AnswerResult, DeckOverview, QueueState, StudyService
-from mht_desktop.services.text import inline_markdown, markdown_to_html
+from mht_desktop.core.settings import LearnerSettings
+from mht_desktop.services.study import AnswerResult, DeckOverview, QueueState
 from mht_desktop.ui.sections import BANKS
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
+from mht_desktop.ui.views.flashcard_review import (
+    ExamDateDialog,
+    ReviewPage,
+    SessionStats,
+    button_texts,
+    card_html,
+)
 from mht_desktop.ui.widgets.empty_state import EmptyState
 
-RATING_LABELS = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good",
-                 Rating.EASY: "Easy"}
 
+@dataclass(frozen=True, slots=True)
+class _Next:
+    """What the lane reads for the next card."""
 
-@dataclass
-class SessionStats:
-    """What the end-of-session summary shows."""
-
-    started: float = field(default_factory=time.monotonic)
-    answered: int = 0
-    again: int = 0
-
-    @property
-    def accuracy(self) -> float:
-        """Share of answers that were not Again."""
-        return 0.0 if self.answered == 0 else 1 - self.again / self.answered
-
-
-class ReviewPage(QWidget):
-    """Front, then back, then four answer buttons that show their next intervals."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.deck_label = QLabel()
-        self.counts_label = QLabel()
-        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
-        self.end_button = QPushButton("End session")
-        top.addWidget(self.deck_label)
-        top.addStretch(1)
-        top.addWidget(self.counts_label)
-        top.addWidget(self.end_button)
-        layout.addLayout(top)
-        self.card_view = QTextBrowser()
-        self.card_view.setOpenLinks(False)
-        self.card_view.setObjectName("cardView")
-        layout.addWidget(self.card_view, 1)
-        self.show_button = QPushButton("Show answer  (Space)")
-        self.show_button.setMinimumHeight(40)
-        layout.addWidget(self.show_button)
-        self.answer_row = QWidget()
-        row = QHBoxLayout(self.answer_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.rating_buttons: dict[Rating, QPushButton] = {}
-        for rating in Rating:
-            button = QPushButton(RATING_LABELS[rating])
-            button.setMinimumHeight(48)
-            self.rating_buttons[rating] = button
-            row.addWidget(button)
-        layout.addWidget(self.answer_row)
-        tools = QHBoxLayout()
-        self.bury_button = QPushButton("Bury (-)")
-        self.suspend_button = QPushButton("Suspend (@)")
-        self.flag_button = QPushButton("Flag (Ctrl+F)")
-        self.undo_button = QPushButton("Undo (Ctrl+Z)")
-        for b in (self.bury_button, self.suspend_button, self.flag_button, self.undo_button):
-            b.setFlat(True)
-            tools.addWidget(b)
-        tools.addStretch(1)
-        layout.addLayout(tools)
-
-
-class ExamDateDialog(QDialog):
-    """Set the exam date and the daily limits."""
-
-    def __init__(self, service: StudyService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Exam date and daily limits")
-        settings = service.settings
-        form = QFormLayout(self)
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("d MMM yyyy")
-        today = QDate.currentDate()
-        self.date_edit.setMinimumDate(today)
-        if settings.exam_date is not None:
-            d = settings.exam_date
-            self.date_edit.setDate(QDate(d.year, d.month, d.day))
-        else:
-            self.date_edit.setDate(today.addDays(60))
-        form.addRow("Exam date:", self.date_edit)
-        self.new_spin = QSpinBox()
-        self.new_spin.setRange(0, 9999)
-        self.new_spin.setValue(settings.new_per_day)
-        form.addRow("New cards per day:", self.new_spin)
-        self.review_spin = QSpinBox()
-        self.review_spin.setRange(0, 99999)
-        self.review_spin.setValue(settings.reviews_per_day)
-        form.addRow("Reviews per day:", self.review_spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.clear_button = buttons.addButton("No exam date",
-                                              QDialogButtonBox.ButtonRole.ResetRole)
-        self.cleared = False
-        self.clear_button.clicked.connect(self._clear)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def _clear(self) -> None:
-        self.cleared = True
-        self.accept()
+    card: StudyCard | None
+    queue: QueueState
+    outcomes: Outcomes | None
+    undo_label: str | None
 
 
 class FlashcardsView(SectionView):
@@ -171,6 +77,9 @@ class FlashcardsView(SectionView):
         self.stats = SessionStats()
         self._shown_at = time.monotonic()
         self._busy = False
+        self.outcomes: Outcomes | None = None
+        self.undo_label: str | None = None        # as last read on the lane
+        self._settings = LearnerSettings()
 
     # -- pages ---------------------------------------------------------------------------
     def _build_deck_page(self) -> None:
@@ -296,7 +205,7 @@ class FlashcardsView(SectionView):
         else:
             self.plan_label.setText("Tip: set your exam date (Exam date and limits…) and we "
                                     "will tell you whether you are on track.")
-        settings = self.service.settings
+        settings = self._settings = overview.settings or LearnerSettings()
         self.limits_label.setText(
             f"Today you can still see {overview.new_limit_left} new card(s) "
             f"(limit {settings.new_per_day}) and {overview.review_limit_left} review(s) "
@@ -338,16 +247,18 @@ class FlashcardsView(SectionView):
 
     def edit_exam_date(self) -> None:
         """Ask for the exam date and limits, then save them."""
-        dialog = ExamDateDialog(self.service, self)
+        dialog = ExamDateDialog(self._settings, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         exam = None if dialog.cleared else dialog.date_edit.date().toPython()
         values = {"exam_date": exam, "new_per_day": dialog.new_spin.value(),
                   "reviews_per_day": dialog.review_spin.value()}
 
+        profiles, profile_id, service = self.ctx.app.profiles, self.ctx.profile_id, self.service
+
         def save() -> Changes:
-            _, changes = self.ctx.app.profiles.update_settings(self.ctx.profile_id, **values)
-            self.service.reload()
+            _, changes = profiles.update_settings(profile_id, **values)
+            service.reload()
             return changes
 
         self.ctx.tasks.run(save, on_done=self.ctx.bus.publish, on_error=self.show_error)
@@ -359,8 +270,7 @@ class FlashcardsView(SectionView):
         self.cram_queue = None
         self.stats = SessionStats()
         self.review.deck_label.setText(self._deck_title(deck))
-        self.service.undo_stack.clear()
-        self._load_next()
+        self._load_next(new_session=True)
 
     def _start_cram(self, deck: Deck, cards: list[StudyCard]) -> None:
         if not cards:
@@ -379,7 +289,7 @@ class FlashcardsView(SectionView):
             return "All decks"
         return item.text(0)
 
-    def _load_next(self) -> None:
+    def _load_next(self, *, new_session: bool = False) -> None:
         if self.cram_queue is not None:
             if self.cram_queue:
                 self._show_card(self.cram_queue[0], None)
@@ -388,22 +298,30 @@ class FlashcardsView(SectionView):
             return
         deck = self.deck
 
-        def work() -> tuple[StudyCard | None, QueueState]:
-            return self.service.next_card(deck), self.service.queue_state(deck)
+        service = self.service
+
+        def work() -> _Next:
+            if new_session:
+                service.undo_stack.clear()  # undo does not reach into earlier sessions
+            card = service.next_card(deck)
+            outcomes = service.outcomes(card) if card is not None else None
+            return _Next(card, service.queue_state(deck), outcomes, service.undo_label)
 
         self._busy = True
         self.ctx.tasks.run(work, on_done=self._after_next, on_error=self._on_error)
 
-    def _after_next(self, result: tuple[StudyCard | None, QueueState]) -> None:
+    def _after_next(self, result: _Next) -> None:
         self._busy = False
-        card, queue = result
-        if card is None:
+        self.undo_label = result.undo_label
+        if result.card is None:
             self.finish_session()
             return
-        self._show_card(card, queue)
+        self._show_card(result.card, result.queue, result.outcomes)
 
-    def _show_card(self, card: StudyCard, queue: QueueState | None) -> None:
+    def _show_card(self, card: StudyCard, queue: QueueState | None,
+                   outcomes: Outcomes | None = None) -> None:
         self.card = card
+        self.outcomes = outcomes
         self.revealed = False
         self._shown_at = time.monotonic()
         r = self.review
@@ -414,30 +332,15 @@ class FlashcardsView(SectionView):
                 f"<span style='color:#188038'>Due {queue.review}</span>")
         else:
             r.counts_label.setText(f"{len(self.cram_queue or [])} left")
-        r.card_view.setHtml(self._card_html(card, back=False))
+        r.card_view.setHtml(card_html(card, palette_css(self.ctx.dark), back=False))
         r.show_button.show()
         r.answer_row.hide()
-        r.undo_button.setEnabled(len(self.service.undo_stack) > 0)
+        r.undo_button.setEnabled(self.undo_label is not None)
         r.flag_button.setText("Unflag (Ctrl+F)" if card.flag else "Flag (Ctrl+F)")
         for widget in (r.bury_button, r.suspend_button, r.flag_button, r.undo_button):
             widget.setVisible(self.cram_queue is None)
         self._stack.setCurrentWidget(r)
         r.setFocus()
-
-    def _card_html(self, card: StudyCard, *, back: bool) -> str:
-        css = palette_css(self.ctx.dark) + " .front { font-size: 16pt; } .back { font-size: 14pt; }"
-        parts = [f"<html><head><style>{css}</style></head><body>",
-                 f"<div class='front'>{markdown_to_html(card.front)}</div>"]
-        if back:
-            parts.append("<hr>")
-            parts.append(f"<div class='back'>{markdown_to_html(card.back)}</div>")
-            if card.source:
-                parts.append(f"<p class='muted'>Source: {inline_markdown(card.source)}</p>")
-            if card.leech:
-                parts.append("<p class='wrong'>Leech: this card keeps slipping. Consider "
-                             "rewording it in your own notes.</p>")
-        parts.append("</body></html>")
-        return "".join(parts)
 
     def _on_space_or_enter(self) -> None:
         if self.revealed:
@@ -451,16 +354,12 @@ class FlashcardsView(SectionView):
             return
         self.revealed = True
         r = self.review
-        r.card_view.setHtml(self._card_html(self.card, back=True))
+        r.card_view.setHtml(card_html(self.card, palette_css(self.ctx.dark), back=True))
         r.show_button.hide()
-        if self.cram_queue is None:
-            intervals = self.service.intervals(self.card)
-        else:
-            intervals = {Rating.AGAIN: timedelta(0), Rating.HARD: timedelta(0),
-                         Rating.GOOD: timedelta(0), Rating.EASY: timedelta(0)}
+        # The intervals were computed with the card, on the lane; answering commits them.
+        texts = button_texts(self.outcomes if self.cram_queue is None else None)
         for rating, button in r.rating_buttons.items():
-            hint = format_interval(intervals[rating]) if self.cram_queue is None else ""
-            button.setText(f"{RATING_LABELS[rating]}\n{hint} ({int(rating)})".replace("\n ", "\n"))
+            button.setText(texts[rating])
         r.answer_row.show()
         r.rating_buttons[Rating.GOOD].setFocus()
 
@@ -480,15 +379,16 @@ class FlashcardsView(SectionView):
         duration = int((time.monotonic() - self._shown_at) * 1000)
         self._busy = True
         self.card = None
-        self.ctx.tasks.run(lambda: self.service.answer(card, rating, duration_ms=duration),
+        outcomes, service = self.outcomes, self.service
+        self.ctx.tasks.run(lambda: service.answer(card, rating, outcomes=outcomes,
+                                                  duration_ms=duration),
                            on_done=self._after_answer, on_error=self._on_error)
 
     def _after_answer(self, result: AnswerResult) -> None:
         self._busy = False
         self.ctx.bus.publish(result.changes)
         if result.became_leech:
-            self.status("This card has lapsed 8 times and is now tagged “leech”. Try rewriting "
-                        "it in your own words or breaking it into smaller facts.", 12000)
+            self.status(leech_message(result.leech_threshold), 12000)
         self._load_next()
 
     def _on_error(self, exc: BaseException) -> None:
@@ -510,15 +410,22 @@ class FlashcardsView(SectionView):
         if card is None or self.cram_queue is not None:
             return
         flag = Flag.NONE if card.flag else Flag.RED
-        self.ctx.tasks.run(lambda: self.service.set_flag(card.card_id, flag),
-                           on_error=self.show_error,
-                           on_done=lambda _: self._reload_card(card.card_id))
+        service = self.service
 
-    def _reload_card(self, card_id: int) -> None:
-        self.card = self.service.card(card_id)
-        self.review.flag_button.setText("Unflag (Ctrl+F)" if self.card.flag
-                                        else "Flag (Ctrl+F)")
-        self.status("Flagged." if self.card.flag else "Flag removed.", 3000)
+        def work() -> tuple[StudyCard, Changes, str | None]:
+            changes = service.set_flag(card.card_id, flag)
+            return service.card(card.card_id), changes, service.undo_label
+
+        self.ctx.tasks.run(work, on_error=self.show_error, on_done=self._after_flag)
+
+    def _after_flag(self, result: tuple[StudyCard, Changes, str | None]) -> None:
+        card, changes, self.undo_label = result
+        if self.card is not None and self.card.card_id == card.card_id:
+            self.card = card
+        self.review.flag_button.setText("Unflag (Ctrl+F)" if card.flag else "Flag (Ctrl+F)")
+        self.review.undo_button.setEnabled(self.undo_label is not None)
+        self.status("Flagged." if card.flag else "Flag removed.", 3000)
+        self.ctx.bus.publish(changes, initiator=self)
 
     def _card_action(self, action: Callable[[StudyCard], Changes], message: str) -> None:
         card = self.card
@@ -537,24 +444,27 @@ class FlashcardsView(SectionView):
         """Undo the last answer or card action and show that card again."""
         if self._stack.currentWidget() is not self.review or self.cram_queue is not None:
             return
-        if not len(self.service.undo_stack):
+        if self.undo_label is None:
             self.status("Nothing to undo.", 3000)
             return
-        label = self.service.undo_stack.label or "Undo"
+        label = self.undo_label
+        service, deck = self.service, self.deck
 
-        def work() -> tuple[StudyCard | None, Changes, QueueState]:
-            card_id, changes = self.service.undo()
-            card = self.service.card(card_id) if card_id is not None else None
-            return card, changes, self.service.queue_state(self.deck)
+        def work() -> tuple[StudyCard | None, Changes, QueueState, Outcomes | None, str | None]:
+            card_id, changes = service.undo()
+            card = service.card(card_id) if card_id is not None else None
+            outcomes = service.outcomes(card) if card is not None else None
+            return card, changes, service.queue_state(deck), outcomes, service.undo_label
 
-        def done(result: tuple[StudyCard | None, Changes, QueueState]) -> None:
-            card, changes, queue = result
+        def done(result: tuple[StudyCard | None, Changes, QueueState, Outcomes | None,
+                               str | None]) -> None:
+            card, changes, queue, outcomes, self.undo_label = result
             self.ctx.bus.publish(changes)
             if self.stats.answered and label == "Undo answer":
                 self.stats.answered -= 1
             self.status(f"{label.replace('Undo ', '').capitalize()} undone.", 3000)
             if card is not None:
-                self._show_card(card, queue)
+                self._show_card(card, queue, outcomes)
 
         self.ctx.tasks.run(work, on_done=done, on_error=self._on_error)
 
@@ -575,7 +485,6 @@ class FlashcardsView(SectionView):
         self.cram_queue = None
         self._stack.setCurrentWidget(self.summary_page)
         self.back_button.setFocus()
-        self.ctx.bus.publish(Changes(cards=True))
 
     # -- browser -------------------------------------------------------------------------
     def open_browser(self) -> None:

@@ -42,7 +42,7 @@ def results_html(results: Results, *, dark: bool) -> str:
     attempt = results.attempt
     verdict = "right'>Passed" if results.passed else "wrong'>Not passed yet"
     minutes, seconds = divmod(int(attempt.elapsed_s), 60)
-    timed_out = ""
+    timed_out = " (time ran out: the exam submitted itself)" if results.timed_out else ""
     parts = [f"<style>{palette_css(dark)}</style>",
              f"<h2>{round(results.score * 100)}% — <span class='{verdict}</span></h2>",
              f"<p>{results.earned:g} of {results.total} points · pass mark "

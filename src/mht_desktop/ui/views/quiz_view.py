@@ -8,6 +8,7 @@ This view holds the attempt being taken and runs every service call on the DB la
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
@@ -20,6 +21,7 @@ from mht_desktop.services.quiz import (
     AnswerFeedback,
     AttemptSummary,
     AttemptView,
+    ItemUpdate,
     ItemView,
     QuizConfig,
     Results,
@@ -85,8 +87,7 @@ class QuizView(SectionView):
 
     def set_profile(self, profile_id: int) -> None:
         if self.attempt is not None:
-            self.service.pause(self.attempt.id)
-            self.clock.stop()
+            self._pause()
         self.attempt = None
         self.service = self.ctx.app.quiz(profile_id)
         self._stack.setCurrentWidget(self.builder)
@@ -245,8 +246,17 @@ class QuizView(SectionView):
         spent = time.monotonic() - self._shown_at
         self._shown_at = time.monotonic()
 
+        shown = self._item()
+
         def done(feedback: AnswerFeedback) -> None:
-            self._reload_attempt()
+            if feedback.item is not None:
+                self._update_item(feedback.item)
+            else:  # kept in the server's offline outbox: scored from what is on screen
+                self._update_item(replace(shown, selected=selected, score=feedback.score,
+                                          correct=feedback.correct))
+            if feedback.added is not None and self.attempt is not None:
+                self.attempt = replace(self.attempt, items=(*self.attempt.items, feedback.added))
+            self.ctx.bus.publish(feedback.changes, initiator=self)
             if show_feedback:
                 self.feedback = feedback
                 self._show_feedback(self._item())
@@ -261,9 +271,18 @@ class QuizView(SectionView):
                                                        time_spent_s=spent),
                            on_done=done, on_error=self.show_error)
 
-    def _reload_attempt(self) -> None:
-        assert self.attempt is not None
-        self.attempt = self.service.view(self.attempt.id)
+    def _update_item(self, item: ItemView) -> None:
+        """Take over one question as the service returned it (no reload of the attempt)."""
+        attempt = self.attempt
+        if attempt is None or not 0 <= item.position < len(attempt.items):
+            return
+        items = list(attempt.items)
+        items[item.position] = item
+        self.attempt = replace(attempt, items=tuple(items))
+
+    def _apply_update(self, update: ItemUpdate) -> None:
+        self._update_item(update.item)
+        self.ctx.bus.publish(update.changes, initiator=self)
 
     def _show_feedback(self, item: ItemView) -> None:
         self.page.feedback_view.setHtml(feedback_html(item, palette_css(self.ctx.dark)))
@@ -305,8 +324,8 @@ class QuizView(SectionView):
                 or attempt.mode is QuizMode.MISSED:
             return
         self.index = index
-        attempt_id = attempt.id
-        self.ctx.tasks.run(lambda: self.service.go_to(attempt_id, index))
+        attempt_id, service = attempt.id, self.service
+        self.ctx.tasks.run(lambda: service.go_to(attempt_id, index), on_error=self.show_error)
         self._show_item()
 
     def _on_mark_toggled(self, checked: bool) -> None:
@@ -314,8 +333,8 @@ class QuizView(SectionView):
             return
         attempt_id, position = self.attempt.id, self.index
 
-        def done(_: object) -> None:
-            self._reload_attempt()
+        def done(update: ItemUpdate) -> None:
+            self._apply_update(update)
             self.page.paint_navigator(self.attempt.items if self.attempt else (), self.index)
 
         self.ctx.tasks.run(lambda: self.service.set_marked(attempt_id, position, checked),
@@ -324,9 +343,14 @@ class QuizView(SectionView):
     def _on_flag_toggled(self, checked: bool) -> None:
         if self.attempt is None:
             return
-        question_id = self._item().question_id
-        self.ctx.tasks.run(lambda: self.service.toggle_flag(question_id, checked),
-                           on_done=lambda _: self._reload_attempt(), on_error=self.show_error)
+        item = self._item()
+
+        def done(changes: Changes) -> None:
+            self._update_item(replace(item, flagged=checked))
+            self.ctx.bus.publish(changes, initiator=self)
+
+        self.ctx.tasks.run(lambda: self.service.toggle_flag(item.question_id, checked),
+                           on_done=done, on_error=self.show_error)
 
     def strike(self) -> None:
         """Strike out (or restore) the highlighted choice."""
@@ -337,8 +361,8 @@ class QuizView(SectionView):
         struck = set(item.struck) ^ {bank_index}
         attempt_id, position = self.attempt.id, self.index
 
-        def done(_: object) -> None:
-            self._reload_attempt()
+        def done(update: ItemUpdate) -> None:
+            self._apply_update(update)
             self._paint_choices()
 
         self.ctx.tasks.run(lambda: self.service.set_struck(attempt_id, position,
@@ -411,9 +435,7 @@ class QuizView(SectionView):
         attempt = self.attempt
         if attempt is None:
             return
-        self._reload_attempt()
-        attempt = self.attempt
-        assert attempt is not None
+        # The items are kept current from each call's result: nothing to reload.
         unanswered = sum(1 for i in attempt.items if not i.answered)
         marked = sum(1 for i in attempt.items if i.marked)
         notes = []
@@ -451,13 +473,19 @@ class QuizView(SectionView):
         self.results = results
         self._stack.setCurrentWidget(self.results_page)
         self.results_page.show_results(results, dark=self.ctx.dark)
-        self.ctx.bus.publish(Changes(quizzes=True))
+        self.ctx.bus.publish(results.changes, initiator=self)
+
+    def _pause(self) -> None:
+        """Stop the clock and save the time used, on the lane (the window waits for it)."""
+        if self.attempt is None:
+            return
+        self.clock.stop()
+        attempt_id, service = self.attempt.id, self.service
+        self.ctx.tasks.run(lambda: service.pause(attempt_id), on_error=self.show_error)
 
     def about_to_close(self) -> None:
         """Save the exam clock so the exam resumes with the time it had."""
-        if self.attempt is not None:
-            self.clock.stop()
-            self.service.pause(self.attempt.id)
+        self._pause()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._stack.currentWidget() is self.results_page and event.key() in (

@@ -1,0 +1,158 @@
+"""The flashcard review screen's parts: the review page, the session tally, the exam dialog.
+
+The flashcards view drives them; what they show was read on the DB lane.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mht_desktop.core.cards import Outcomes, Rating, StudyCard, format_interval
+from mht_desktop.core.settings import LearnerSettings
+from mht_desktop.services.text import inline_markdown, markdown_to_html
+
+RATING_LABELS = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good",
+                 Rating.EASY: "Easy"}
+
+
+@dataclass
+class SessionStats:
+    """What the end-of-session summary shows."""
+
+    started: float = field(default_factory=time.monotonic)
+    answered: int = 0
+    again: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        """Share of answers that were not Again."""
+        return 0.0 if self.answered == 0 else 1 - self.again / self.answered
+
+
+class ReviewPage(QWidget):
+    """Front, then back, then four answer buttons that show their next intervals."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.deck_label = QLabel()
+        self.counts_label = QLabel()
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.end_button = QPushButton("End session")
+        top.addWidget(self.deck_label)
+        top.addStretch(1)
+        top.addWidget(self.counts_label)
+        top.addWidget(self.end_button)
+        layout.addLayout(top)
+        self.card_view = QTextBrowser()
+        self.card_view.setOpenLinks(False)
+        self.card_view.setObjectName("cardView")
+        layout.addWidget(self.card_view, 1)
+        self.show_button = QPushButton("Show answer  (Space)")
+        self.show_button.setMinimumHeight(40)
+        layout.addWidget(self.show_button)
+        self.answer_row = QWidget()
+        row = QHBoxLayout(self.answer_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.rating_buttons: dict[Rating, QPushButton] = {}
+        for rating in Rating:
+            button = QPushButton(RATING_LABELS[rating])
+            button.setMinimumHeight(48)
+            self.rating_buttons[rating] = button
+            row.addWidget(button)
+        layout.addWidget(self.answer_row)
+        tools = QHBoxLayout()
+        self.bury_button = QPushButton("Bury (-)")
+        self.suspend_button = QPushButton("Suspend (@)")
+        self.flag_button = QPushButton("Flag (Ctrl+F)")
+        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        for b in (self.bury_button, self.suspend_button, self.flag_button, self.undo_button):
+            b.setFlat(True)
+            tools.addWidget(b)
+        tools.addStretch(1)
+        layout.addLayout(tools)
+
+
+class ExamDateDialog(QDialog):
+    """Set the exam date and the daily limits."""
+
+    def __init__(self, settings: LearnerSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Exam date and daily limits")
+        form = QFormLayout(self)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("d MMM yyyy")
+        today = QDate.currentDate()
+        self.date_edit.setMinimumDate(today)
+        if settings.exam_date is not None:
+            d = settings.exam_date
+            self.date_edit.setDate(QDate(d.year, d.month, d.day))
+        else:
+            self.date_edit.setDate(today.addDays(60))
+        form.addRow("Exam date:", self.date_edit)
+        self.new_spin = QSpinBox()
+        self.new_spin.setRange(0, 9999)
+        self.new_spin.setValue(settings.new_per_day)
+        form.addRow("New cards per day:", self.new_spin)
+        self.review_spin = QSpinBox()
+        self.review_spin.setRange(0, 99999)
+        self.review_spin.setValue(settings.reviews_per_day)
+        form.addRow("Reviews per day:", self.review_spin)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.clear_button = buttons.addButton("No exam date",
+                                              QDialogButtonBox.ButtonRole.ResetRole)
+        self.cleared = False
+        self.clear_button.clicked.connect(self._clear)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _clear(self) -> None:
+        self.cleared = True
+        self.accept()
+
+
+def card_html(card: StudyCard, css: str, *, back: bool) -> str:
+    """A card's front (and, once revealed, its back, source and leech note) as HTML."""
+    css += " .front { font-size: 16pt; } .back { font-size: 14pt; }"
+    parts = [f"<html><head><style>{css}</style></head><body>",
+             f"<div class='front'>{markdown_to_html(card.front)}</div>"]
+    if back:
+        parts.append("<hr>")
+        parts.append(f"<div class='back'>{markdown_to_html(card.back)}</div>")
+        if card.source:
+            parts.append(f"<p class='muted'>Source: {inline_markdown(card.source)}</p>")
+        if card.leech:
+            parts.append("<p class='wrong'>Leech: this card keeps slipping. Consider "
+                         "rewording it in your own notes.</p>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def button_texts(outcomes: Outcomes | None) -> dict[Rating, str]:
+    """The grade buttons' labels: name, the interval it gives (from ``outcomes``), key."""
+    texts = {}
+    for rating in Rating:
+        hint = f"{format_interval(outcomes.interval(rating))} " if outcomes is not None else ""
+        texts[rating] = f"{RATING_LABELS[rating]}\n{hint}({int(rating)})"
+    return texts
