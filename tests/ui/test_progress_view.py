@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCharts import QChart
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from tests.progress_history import Learner, add_history, new_learner, take_quiz
 from tests.services.test_quiz_service import _bank
+from tests.ui.conftest import ScriptedDialogs, WindowFactory
 
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import FixedClock
@@ -19,18 +20,6 @@ from mht_desktop.rendering.pages import Paper
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.services.study import StudyService
-from mht_desktop.ui.main_window import SECTIONS, MainWindow
-from mht_desktop.ui.task_runner import ImmediateTaskRunner
-
-
-def make_window(qtbot: QtBot, ctx: AppContext, tmp_path: Path, profile_id: int) -> MainWindow:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(ctx, ctx.profiles.get(profile_id), tasks=ImmediateTaskRunner(),
-                        settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.nav.setCurrentRow(SECTIONS.index("Progress"))
-    return window
 
 
 @pytest.fixture
@@ -38,9 +27,11 @@ def history(ctx: AppContext, clock: FixedClock, sample_bank_file: Path) -> Learn
     return add_history(new_learner(ctx, clock, sample_bank_file))
 
 
-def test_empty_state_before_any_study(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+def test_empty_state_before_any_study(qtbot: QtBot, make_window: WindowFactory,
+                                      dialogs: ScriptedDialogs, ctx: AppContext,
+                                      tmp_path: Path) -> None:
     profile, _ = ctx.profiles.create("Ana")
-    window = make_window(qtbot, ctx, tmp_path, profile.id)
+    window = make_window("Progress", profile=ctx.profiles.get(profile.id))
     view = window.progress
     assert view.empty.isVisible() and not view.scroll_area.isVisible()
     assert "No progress yet" in view.empty.title_label.text()
@@ -50,8 +41,10 @@ def test_empty_state_before_any_study(qtbot: QtBot, ctx: AppContext, tmp_path: P
     assert window.stack.currentWidget() is window.quiz
 
 
-def test_figures_appear_after_activity(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
-    window = make_window(qtbot, history.ctx, tmp_path, history.profile_id)
+def test_figures_appear_after_activity(qtbot: QtBot, make_window: WindowFactory,
+                                       dialogs: ScriptedDialogs, history: Learner,
+                                       tmp_path: Path) -> None:
+    window = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id))
     view = window.progress
     expected = history.ctx.stats(history.profile_id).dashboard(PeriodKind.DAYS_30)
     assert view.scroll_area.isVisible() and not view.empty.isVisible()
@@ -70,9 +63,10 @@ def test_figures_appear_after_activity(qtbot: QtBot, history: Learner, tmp_path:
     assert "Current streak 3" in view.streak_label.text()
 
 
-def test_period_filter_and_refresh_on_changes(qtbot: QtBot, history: Learner,
+def test_period_filter_and_refresh_on_changes(qtbot: QtBot, make_window: WindowFactory,
+                                              dialogs: ScriptedDialogs, history: Learner,
                                               tmp_path: Path) -> None:
-    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+    view = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id)).progress
     assert view.dashboard is not None and len(view.dashboard.daily) == 30
     assert "last 30 days: 3 reviews" in view.period_tile.caption_label.text()
     view.set_period(PeriodKind.ALL)
@@ -87,8 +81,9 @@ def test_period_filter_and_refresh_on_changes(qtbot: QtBot, history: Learner,
     assert view.dashboard.totals.answers == 6
 
 
-def test_dark_theme_charts(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
-    window = make_window(qtbot, history.ctx, tmp_path, history.profile_id)
+def test_dark_theme_charts(qtbot: QtBot, make_window: WindowFactory, dialogs: ScriptedDialogs,
+                           history: Learner, tmp_path: Path) -> None:
+    window = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id))
     window.view_ctx.dark = True
     window.progress.mark_stale()
     assert window.progress.activity_view.chart().theme() is QChart.ChartTheme.ChartThemeDark
@@ -96,7 +91,8 @@ def test_dark_theme_charts(qtbot: QtBot, history: Learner, tmp_path: Path) -> No
 
 
 def test_practise_now_starts_a_smart_quiz_on_the_weak_topic(
-        qtbot: QtBot, ctx: AppContext, clock: FixedClock, tmp_path: Path) -> None:
+        make_window: WindowFactory, qtbot: QtBot, ctx: AppContext, clock: FixedClock,
+        tmp_path: Path) -> None:
     ctx.banks.import_file_now(_bank(tmp_path, per_topic=6))
     profile, _ = ctx.profiles.create("Ana")
     learner = Learner(ctx, clock, profile.id, StudyService(ctx.db, clock, profile.id),
@@ -107,7 +103,7 @@ def test_practise_now_starts_a_smart_quiz_on_the_weak_topic(
     take_quiz(learner, clock.current, QuizConfig(mode=QuizMode.TUTOR, count=6,
                                                  topics=("beta",), seed=1),
               wrong=set(), seconds=5)
-    window = make_window(qtbot, ctx, tmp_path, profile.id)
+    window = make_window("Progress", profile=ctx.profiles.get(profile.id))
     view = window.progress
     assert list(view.practise_buttons) == ["alpha", "beta"]  # weakest first
     started: list[str] = []
@@ -121,10 +117,12 @@ def test_practise_now_starts_a_smart_quiz_on_the_weak_topic(
     assert {item.question.topic for item in attempt.items} == {"alpha"}
 
 
-def test_print_preview_and_pdf_export(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
-    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+def test_print_preview_and_pdf_export(qtbot: QtBot, make_window: WindowFactory,
+                                      dialogs: ScriptedDialogs, history: Learner,
+                                      tmp_path: Path) -> None:
+    view = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id)).progress
     out = tmp_path / "report.pdf"
-    view.ask_save = lambda *args: out
+    dialogs.answer_save_path(str(out))
     view.open_report()
     dialog = view.report_dialog
     assert dialog is not None and dialog.isVisible()
@@ -137,21 +135,27 @@ def test_print_preview_and_pdf_export(qtbot: QtBot, history: Learner, tmp_path: 
     dialog.close()
 
 
-def test_export_progress_file(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
-    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+def test_export_progress_file(qtbot: QtBot, make_window: WindowFactory, dialogs: ScriptedDialogs,
+                              history: Learner, tmp_path: Path) -> None:
+    view = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id)).progress
     out = tmp_path / "ana.json"
-    view.ask_save = lambda *args: out
+    dialogs.answer_save_path(str(out))
     view.export_progress()
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["learner"]["name"] == "Ana" and data["period"]["label"] == "Last 30 days"
-    view.ask_save = lambda *args: None  # cancelled: nothing happens
+    before = out.stat().st_mtime_ns, sorted(tmp_path.iterdir())
+    dialogs.answer_save_path(None)  # cancelled: nothing is written, nothing else happens
     view.export_progress()
+    assert dialogs.titles("save") == ["Export progress", "Export progress"]
+    assert (out.stat().st_mtime_ns, sorted(tmp_path.iterdir())) == before
+    assert json.loads(out.read_text(encoding="utf-8")) == data
 
 
-def test_class_summary_dialog(qtbot: QtBot, history: Learner, tmp_path: Path) -> None:
-    view = make_window(qtbot, history.ctx, tmp_path, history.profile_id).progress
+def test_class_summary_dialog(qtbot: QtBot, make_window: WindowFactory, dialogs: ScriptedDialogs,
+                              history: Learner, tmp_path: Path) -> None:
+    view = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id)).progress
     ana = tmp_path / "ana.json"
-    view.ask_save = lambda *args: ana
+    dialogs.answer_save_path(str(ana))
     view.export_progress()
     data = json.loads(ana.read_text(encoding="utf-8"))
     data["learner"]["name"] = "Ben"
@@ -163,7 +167,7 @@ def test_class_summary_dialog(qtbot: QtBot, history: Learner, tmp_path: Path) ->
     dialog = view.class_dialog
     assert dialog is not None and dialog.isVisible()
     assert not dialog.pdf_button.isEnabled()
-    dialog.ask_open = lambda *args: [ana, ben, newer]
+    dialogs.answer_open_paths([str(ana), str(ben), str(newer)])
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     table = dialog.table
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
@@ -172,7 +176,7 @@ def test_class_summary_dialog(qtbot: QtBot, history: Learner, tmp_path: Path) ->
         "Privacy", "Safety", "Overall"]
     assert dialog.error_label.isVisible() and "newer.json" in dialog.error_label.text()
     out = tmp_path / "class.pdf"
-    dialog.ask_save = lambda *args: out
+    dialogs.answer_save_path(str(out))
     qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     assert out.stat().st_size > 0
     table.selectColumn(2)
@@ -181,11 +185,12 @@ def test_class_summary_dialog(qtbot: QtBot, history: Learner, tmp_path: Path) ->
     dialog.close()
 
 
-def test_file_menu_actions_reach_the_progress_view(qtbot: QtBot, history: Learner,
+def test_file_menu_actions_reach_the_progress_view(qtbot: QtBot, make_window: WindowFactory,
+                                                   dialogs: ScriptedDialogs, history: Learner,
                                                    tmp_path: Path) -> None:
-    window = make_window(qtbot, history.ctx, tmp_path, history.profile_id)
+    window = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id))
     out = tmp_path / "menu.json"
-    window.progress.ask_save = lambda *args: out
+    dialogs.answer_save_path(str(out))
     window.export_menu()
     assert out.exists()
     window.print_report()

@@ -38,13 +38,3 @@ def blueprint_from_dict(data: dict[str, Any], *, where: str) -> Blueprint:
             pass_mark=float(data.get("pass_mark", 0.70)), source=str(data.get("source", "")))
     except (TypeError, ValueError) as exc:
         raise BlueprintError(f"{where}: questions, minutes and pass_mark must be numbers") from exc
-
-
-def blueprint_to_dict(blueprint: Blueprint) -> dict[str, Any]:
-    """The inverse of :func:`blueprint_from_dict` (stored as JSON, written as TOML)."""
-    return {
-        "name": blueprint.name, "questions": blueprint.questions, "minutes": blueprint.minutes,
-        "pass_mark": blueprint.pass_mark, "source": blueprint.source,
-        "domains": [{"name": d.name, "weight": d.weight, "topics": list(d.topics)}
-                    for d in blueprint.domains],
-    }

@@ -19,7 +19,6 @@ class LearnerSettings:
     maximum_interval_days: int = 36500
     day_starts_hour: int = 4
     leech_threshold: int = 8
-    questions_as_cards: bool = False
     exam_date: date | None = None
     pass_mark: float = 0.70
     partial_credit: bool = False

@@ -34,13 +34,14 @@ def ui_settings(data_dir: Path | None) -> QSettings:
     return QSettings(str(data_dir / "ui.ini"), QSettings.Format.IniFormat)
 
 
-def choose_profile(app_ctx: AppContext, profiles: Sequence[Profile], *,
+def choose_profile(app_ctx: AppContext, profiles: Sequence[Profile], tasks: TaskRunner, *,
                    parent: QWidget | None = None) -> Profile | None:
     """The learner to open: the only one, the one picked, or a new one on first run.
 
     Args:
         app_ctx: The open data.
         profiles: The learners, most recently used first (read on the worker lane).
+        tasks: The lane, for a learner created in the picker.
         parent: The window the dialogs belong to.
     """
     from mht_desktop.ui.profile_dialog import ProfilePicker, WelcomeDialog
@@ -50,7 +51,7 @@ def choose_profile(app_ctx: AppContext, profiles: Sequence[Profile], *,
         return welcome.created if welcome.exec() == QDialog.DialogCode.Accepted else None
     if len(profiles) == 1:
         return profiles[0]
-    picker = ProfilePicker(app_ctx, current=profiles[0].id, parent=parent)
+    picker = ProfilePicker(app_ctx, list(profiles), tasks, current=profiles[0].id, parent=parent)
     return picker.chosen if picker.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -168,7 +169,8 @@ class Startup(QObject):
         app_ctx, profiles = result
         self.app_ctx = app_ctx
         named = [p for p in profiles if p.name == self.profile_name]
-        profile = named[0] if named else choose_profile(app_ctx, profiles, parent=self.window)
+        profile = named[0] if named else choose_profile(app_ctx, profiles, self.tasks,
+                                                          parent=self.window)
         if profile is None:
             self.cancelled.emit()
             return

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from mht_desktop import __version__
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.profiles import Profile
+from mht_desktop.ui import profile_actions
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
 from mht_desktop.ui.imports import import_and_forget_source
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
                                     dialogs=self.dialogs)
         for action in self._data_actions:
             action.setEnabled(True)
-        self._show_profile()
+        self.show_profile()
         self.apply_look()
         self._show_section(self.nav.currentRow())
 
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
         module = import_and_forget_source(f"mht_desktop.ui.views.{section.module}")
         view = cast("SectionView", getattr(module, section.view_class)(self.view_ctx))
         self._built[row] = view
+        view.undo_label_changed.connect(self._name_undo)
         placeholder = self.stack.widget(row)
         self.stack.insertWidget(row, view)
         if placeholder is not None:
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.view_at(row))
         else:
             self.stack.setCurrentIndex(row)
+        self._name_undo()
 
     @property
     def views(self) -> list[SectionView]:
@@ -413,14 +416,15 @@ class MainWindow(QMainWindow):
             self.move(x, y)
 
     # -- profiles ------------------------------------------------------------------------
-    def _show_profile(self) -> None:
+    def show_profile(self) -> None:
+        """Show who is studying in the title and status bar, and remember them."""
         if self.profile is None:
             return
         self.setWindowTitle(f"MHT Desktop — {self.profile.name}")
         self.profile_label.setText(f"Learner: {self.profile.name}")
         self.settings.setValue(LAST_PROFILE_KEY, self.profile.id)
 
-    def _data(self) -> tuple[AppContext, Profile]:
+    def data(self) -> tuple[AppContext, Profile]:
         # Actions that need data are disabled until attach(), so this only guards misuse.
         if self.app_ctx is None or self.profile is None:
             raise RuntimeError("The window has no learner data yet.")
@@ -428,83 +432,30 @@ class MainWindow(QMainWindow):
 
     def use_profile(self, profile: Profile) -> None:
         """Switch every view to ``profile``."""
-        app_ctx, _ = self._data()
+        app_ctx, _ = self.data()
         self.profile = profile
         self.tasks.run(lambda: app_ctx.profiles.mark_used(profile.id))
         for view in self.views:
             view.set_profile(profile.id)
-        self._show_profile()
+        self.show_profile()
         self.apply_look()
         self.profile_changed.emit(profile.id)
 
     def switch_profile(self) -> None:
         """Pick another learner (or create one)."""
-        from mht_desktop.ui.profile_dialog import ProfilePicker
-
-        app_ctx, current = self._data()
-        picker = ProfilePicker(app_ctx, current=current.id, parent=self)
-        if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen is not None:
-            self.use_profile(picker.chosen)
+        profile_actions.switch_profile(self)
 
     def new_profile(self) -> None:
         """Create a learner and switch to them."""
-        from mht_desktop.ui.dialogs import ask_profile_name
-
-        app_ctx, _ = self._data()
-        name = ask_profile_name(self, "New learner", "Name of the new learner:")
-        if name is None:
-            return
-        def done(result: tuple[Profile, Changes]) -> None:
-            profile, changes = result
-            self.bus.publish(changes)
-            self.use_profile(profile)
-
-        self.tasks.run(lambda: app_ctx.profiles.create(name), on_done=done,
-                       on_error=lambda exc: self.dialogs.error(self, exc))
+        profile_actions.new_profile(self)
 
     def rename_profile(self) -> None:
         """Rename the current learner."""
-        from mht_desktop.ui.dialogs import ask_profile_name
-
-        app_ctx, current = self._data()
-        name = ask_profile_name(self, "Rename learner", "New name:", current.name)
-        if name is None:
-            return
-        def done(result: tuple[Profile, Changes]) -> None:
-            self.profile, changes = result
-            self._show_profile()
-            self.bus.publish(changes)
-
-        self.tasks.run(lambda: app_ctx.profiles.rename(current.id, name), on_done=done,
-                       on_error=lambda exc: self.dialogs.error(self, exc))
+        profile_actions.rename_profile(self)
 
     def delete_profile(self) -> None:
         """Delete the current learner after confirmation, then pick another."""
-        app_ctx, current = self._data()
-        self.tasks.run(app_ctx.profiles.list, on_done=lambda profiles: self._confirm_delete(
-            current, [p for p in profiles if p.id != current.id]))
-
-    def _confirm_delete(self, current: Profile, others: list[Profile]) -> None:
-        app_ctx, _ = self._data()
-        if not others:
-            self.dialogs.inform(self, "MHT Desktop", "This is the only learner profile. "
-                                "Create another one before deleting this one.")
-            return
-        if not self.dialogs.confirm(
-                self, "Delete learner",
-                f"Delete {current.name} and all of their progress (reviews, quiz results, "
-                "reading progress and notes)? This cannot be undone."):
-            return
-
-        def done(changes: Changes) -> None:
-            self.bus.publish(changes)
-            self.use_profile(others[0])
-
-        # A learner with a year of history takes seconds to delete: on the lane, with the
-        # progress dialog, never freezing the window.
-        self.tasks.run(lambda: app_ctx.profiles.delete(current.id), on_done=done,
-                       label=f"Deleting {current.name}…", parent=self,
-                       on_error=lambda exc: self.dialogs.error(self, exc))
+        profile_actions.delete_profile(self)
 
     # -- file actions --------------------------------------------------------------------
     def print_report(self) -> None:
@@ -518,6 +469,13 @@ class MainWindow(QMainWindow):
             self.banks.export_dialog()
         else:
             self.progress.export_progress()
+
+    def _name_undo(self) -> None:
+        """Edit › Undo names the step it would take back in the section shown."""
+        if not hasattr(self, "undo_action"):
+            return
+        label = getattr(self.stack.currentWidget(), "undo_label", None)
+        self.undo_action.setText(f"&{label}" if isinstance(label, str) else "&Undo")
 
     def undo(self) -> None:
         """Undo the last undoable step in the current section."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.ui.dialogs import ask_profile_name
+from mht_desktop.ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
     from mht_desktop.services.context import AppContext
@@ -65,16 +66,17 @@ class WelcomeDialog(QDialog):
 class ProfilePicker(QDialog):
     """Lists learners; open one or add a new one."""
 
-    def __init__(self, app_ctx: AppContext, *, current: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, app_ctx: AppContext, profiles: list[Profile], tasks: TaskRunner, *,
+                 current: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app_ctx = app_ctx
+        self.tasks = tasks
         self.chosen: Profile | None = None
         self.setWindowTitle("Who is studying?")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Choose your profile:"))
         self.list = QListWidget()
-        for profile in app_ctx.profiles.list():
+        for profile in profiles:  # read on the lane by the caller
             item = QListWidgetItem(profile.name)
             item.setData(Qt.ItemDataRole.UserRole, profile)
             self.list.addItem(item)
@@ -104,9 +106,13 @@ class ProfilePicker(QDialog):
         name = ask_profile_name(self, "New learner", "Name of the new learner:")
         if name is None:
             return
-        try:
-            self.chosen, _ = self.app_ctx.profiles.create(name)
-        except MhtError as exc:
+        profiles = self.app_ctx.profiles
+
+        def created(result: tuple[Profile, object]) -> None:
+            self.chosen = result[0]
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
             QMessageBox.warning(self, "MHT Desktop", str(exc))
-            return
-        self.accept()
+
+        self.tasks.run(lambda: profiles.create(name), on_done=created, on_error=failed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from mht_desktop.core.changes import Changes
@@ -42,6 +43,23 @@ class SectionView(QWidget):
     """
 
     title = "Section"
+    undo_label_changed = Signal()
+    _undo_label: str | None = None
+
+    @property
+    def undo_label(self) -> str | None:
+        """The name of the step Undo would take back here ("Undo answer"), or None.
+
+        Views keep it from what the lane last told them, so the Edit menu can name the step
+        without asking the database.
+        """
+        return self._undo_label
+
+    def set_undo_label(self, label: str | None) -> None:
+        """Remember the name of the step Undo would take back (see :attr:`undo_label`)."""
+        if label != self._undo_label:
+            self._undo_label = label
+            self.undo_label_changed.emit()
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

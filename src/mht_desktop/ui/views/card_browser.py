@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.cards import CardState
 from mht_desktop.core.changes import Changes
 from mht_desktop.services.study import StudyService
-from mht_desktop.storage.cards import BrowseQuery, CardRowView
+from mht_desktop.services.text import markdown_to_html
+from mht_desktop.storage.cards import BrowseQuery, CardRowView, ReviewEntry
 from mht_desktop.ui.views.base import ViewContext
 
 COLUMNS = [("front", "Front"), ("topic", "Topic"), ("state", "State"), ("due", "Due"),
@@ -183,11 +185,15 @@ class CardBrowser(QDialog):
         return self.model.rows[index.row()] if index.isValid() else None
 
     def show_info(self) -> None:
-        """Card details with its review history."""
+        """Card details with its review history (read on the lane)."""
         row = self.selected()
         if row is None:
             return
-        entries = self.service.history(row.card_id)
+        service = self.service
+        self.ctx.tasks.run(lambda: service.history(row.card_id),
+                           on_done=lambda entries: self._show_info(row, entries))
+
+    def _show_info(self, row: CardRowView, entries: list[ReviewEntry]) -> None:
         lines = "".join(
             f"<tr><td>{e.reviewed_at.astimezone():%Y-%m-%d %H:%M}</td><td>{e.rating.name.title()}"
             f"</td><td>{STATE_NAMES[e.state_before]}</td><td>{e.interval_days:.1f} d</td>"
@@ -197,14 +203,19 @@ class CardBrowser(QDialog):
         dialog.resize(560, 480)
         box = QVBoxLayout(dialog)
         text = QTextBrowser()
+        # Bank text is Markdown from a file anyone can edit: rendered safely like every view
+        # (markdown_to_html escapes raw HTML), and plain fields escaped.
+        tags = html.escape(", ".join(row.tags)) or "—"
         text.setHtml(
-            f"<h3>{row.front}</h3><p>{row.back}</p><p>Topic: {row.topic_id} · Tags: "
-            f"{', '.join(row.tags) or '—'} · Lapses: {row.lapses} · Reviews: {row.reps}</p>"
+            f"{markdown_to_html(row.front)}<hr>{markdown_to_html(row.back)}"
+            f"<p>Topic: {html.escape(row.topic_id)} · Tags: {tags} · Lapses: {row.lapses} · "
+            f"Reviews: {row.reps}</p>"
             "<table border='1' cellpadding='4'><tr><th>When</th><th>Answer</th><th>Was</th>"
             f"<th>Next interval</th><th>Time</th></tr>{lines}</table>"
             + ("" if entries else "<p>Not reviewed yet.</p>"))
         box.addWidget(text)
-        dialog.exec()
+        self.info_dialog = dialog
+        dialog.open()
 
     def toggle_suspend(self) -> None:
         """Suspend the card, or unsuspend it."""

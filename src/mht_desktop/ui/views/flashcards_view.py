@@ -78,7 +78,6 @@ class FlashcardsView(SectionView):
         self._shown_at = time.monotonic()
         self._busy = False
         self.outcomes: Outcomes | None = None
-        self.undo_label: str | None = None        # as last read on the lane
         self._settings = LearnerSettings()
 
     # -- pages ---------------------------------------------------------------------------
@@ -312,7 +311,7 @@ class FlashcardsView(SectionView):
 
     def _after_next(self, result: _Next) -> None:
         self._busy = False
-        self.undo_label = result.undo_label
+        self.set_undo_label(result.undo_label)
         if result.card is None:
             self.finish_session()
             return
@@ -419,7 +418,8 @@ class FlashcardsView(SectionView):
         self.ctx.tasks.run(work, on_error=self.show_error, on_done=self._after_flag)
 
     def _after_flag(self, result: tuple[StudyCard, Changes, str | None]) -> None:
-        card, changes, self.undo_label = result
+        card, changes, label = result
+        self.set_undo_label(label)
         if self.card is not None and self.card.card_id == card.card_id:
             self.card = card
         self.review.flag_button.setText("Unflag (Ctrl+F)" if card.flag else "Flag (Ctrl+F)")
@@ -458,7 +458,8 @@ class FlashcardsView(SectionView):
 
         def done(result: tuple[StudyCard | None, Changes, QueueState, Outcomes | None,
                                str | None]) -> None:
-            card, changes, queue, outcomes, self.undo_label = result
+            card, changes, queue, outcomes, next_label = result
+            self.set_undo_label(next_label)
             self.ctx.bus.publish(changes)
             if self.stats.answered and label == "Undo answer":
                 self.stats.answered -= 1

@@ -43,7 +43,7 @@ from mht_desktop.services import progress_file
 from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.services.stats import Dashboard, LearnerReport
 from mht_desktop.ui.class_summary_dialog import ClassSummaryDialog
-from mht_desktop.ui.report_preview import AskSavePath, ReportPreviewDialog, ask_save_path
+from mht_desktop.ui.report_preview import ReportPreviewDialog
 from mht_desktop.ui.sections import QUIZ
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
@@ -107,7 +107,6 @@ class ProgressView(SectionView):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.dashboard: Dashboard | None = None
-        self.ask_save: AskSavePath = ask_save_path
         self.report_dialog: ReportPreviewDialog | None = None
         self.class_dialog: ClassSummaryDialog | None = None
         self.topic_bars: dict[str, QProgressBar] = {}
@@ -353,6 +352,16 @@ class ProgressView(SectionView):
     def _start_any_quiz(self) -> None:
         self.ctx.nav.show_section(QUIZ)
 
+    def ask_save(self, parent: QWidget, title: str, suggested: str,
+                 filters: str) -> Path | None:
+        """Where to save, asked through the context's dialogs."""
+        path = self.ctx.dialogs.ask_save_path(parent, title, suggested, filters)
+        return Path(path) if path else None
+
+    def ask_open(self, parent: QWidget, title: str, filters: str) -> list[Path]:
+        """Files to open, asked through the context's dialogs."""
+        return [Path(p) for p in self.ctx.dialogs.ask_open_paths(parent, title, "", filters)]
+
     def open_report(self) -> None:
         """Gather the report for the chosen period and show the print preview."""
         stats = self.ctx.app.stats(self.ctx.profile_id)
@@ -398,5 +407,7 @@ class ProgressView(SectionView):
         """Open the class summary (progress files from several trainees)."""
         if self.class_dialog is None:
             self.class_dialog = ClassSummaryDialog(self)
+            self.class_dialog.ask_save = self.ask_save
+            self.class_dialog.ask_open = self.ask_open
         self.class_dialog.show()
         self.class_dialog.raise_()
