@@ -1,0 +1,163 @@
+"""ui_stall: the longest time the GUI thread is busy while slow work runs.
+
+A 5 ms event-loop heartbeat (a precise QTimer) runs in the real window, with the real
+database lane; the stall is the longest gap between two beats, less the 5 ms period. Three
+scenarios: a 10,000-question import (on the lane, as the Question banks view runs it after
+checking the file), a PDF progress report (gathered on the lane, drawn and written as the
+report preview does), and a timed exam of 100 questions left running (60 s; 5 s at smoke
+size). Budget: no stall over 50 ms.
+
+    python bench/ui_stall.py --data-dir DIR [--size smoke|full]   (data from generate.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from mht_desktop.core.progress import CancelToken
+from mht_desktop.core.quiz import QuizMode
+from mht_desktop.services.context import AppContext
+from mht_desktop.services.quiz import QuizConfig
+from mht_desktop.ui.dialog_service import QtDialogs
+from mht_desktop.ui.main_window import MainWindow
+from mht_desktop.ui.task_runner import TaskRunner
+
+HEARTBEAT_MS = 5
+BUDGET_MS = 50.0
+
+
+class _SavePdfHere(QtDialogs):
+    """The real dialogs, except that "where to save" answers a fixed path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def ask_save_path(self, parent: QWidget, title: str, suggested: str,
+                      filters: str) -> str | None:
+        return str(self.path)
+
+
+def longest_stall_ms(start: Callable[[Callable[[], None]], None], *,
+                     at_least_s: float = 0.0, timeout_s: float = 300.0) -> float:
+    """Run ``start(done)``; the longest heartbeat gap (ms, less the period) until ``done``."""
+    app = QApplication.instance()
+    assert app is not None
+    loop = QEventLoop()
+    finished = [False]
+    last = [time.perf_counter()]
+    worst = [0.0]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        worst[0] = max(worst[0], now - last[0])
+        last[0] = now
+
+    def done() -> None:
+        finished[0] = True
+        if time.perf_counter() - began >= at_least_s:
+            loop.quit()
+
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(HEARTBEAT_MS)
+    heartbeat.timeout.connect(beat)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.quit)
+    guard.start(int(timeout_s * 1000))
+    if at_least_s:
+        QTimer.singleShot(int(at_least_s * 1000), lambda: finished[0] and loop.quit())
+    began = time.perf_counter()
+    last[0] = began
+    heartbeat.start()
+    start(done)
+    loop.exec()
+    heartbeat.stop()
+    return max(0.0, worst[0] * 1000 - HEARTBEAT_MS)
+
+
+def when_idle(tasks: TaskRunner, done: Callable[[], None]) -> None:
+    """Call ``done`` once the lane has nothing left to do."""
+    tasks.run(lambda: None, on_done=lambda _: done())
+
+
+def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
+    """The three stalls, in ms."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    ctx = AppContext.open(data_dir)
+    tasks = TaskRunner()
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(ctx, ctx.profiles.by_name("bench"), tasks=tasks, settings=settings,
+                            dialogs=_SavePdfHere(Path(tmp) / "report.pdf"))
+        window.show()
+        longest_stall_ms(lambda done: when_idle(tasks, done))  # settle: first section loads
+
+        def import_bank(done: Callable[[], None]) -> None:
+            # Check, then import, both on the lane: what the Question banks view does.
+            def work() -> object:
+                fmt = ctx.banks.validate_file(bank).format
+                return ctx.banks.import_file(bank, fmt, cancel=CancelToken())
+
+            tasks.run(work, on_done=lambda result: (window.publish(result[1]), done()))
+
+        out["import_10k"] = longest_stall_ms(import_bank)
+
+        def report(done: Callable[[], None]) -> None:
+            window.show_section("progress")
+            progress = window.progress
+            stats = ctx.stats(progress.ctx.profile_id)
+
+            def draw(report: object) -> None:
+                progress._preview_report(report)  # type: ignore[arg-type]
+                assert progress.report_dialog is not None
+                progress.report_dialog.export_action.trigger()
+                progress.report_dialog.close()
+                done()
+
+            tasks.run(lambda: stats.report(progress.period_kind), on_done=draw)
+
+        out["report_pdf"] = longest_stall_ms(report)
+
+        def exam(done: Callable[[], None]) -> None:
+            window.show_section("quiz")
+            window.quiz.start(QuizConfig(mode=QuizMode.EXAM, count=100, minutes=120))
+            done()
+
+        out["exam_running"] = longest_stall_ms(exam, at_least_s=exam_s)
+        window.quiz.about_to_close()
+        tasks.wait()
+        window.close()
+    ctx.close()
+    del app
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--size", choices=("smoke", "full"), default="smoke")
+    args = parser.parse_args(argv)
+    bank = args.data_dir / "banks" / "bench.mhtbank.toml"
+    stalls = run(args.data_dir, bank, 60.0 if args.size == "full" else 5.0)
+    for name, ms in stalls.items():
+        verdict = "ok" if ms <= BUDGET_MS else f"MISS (budget {BUDGET_MS:.0f} ms)"
+        print(f"ui_stall.{name:<14}{ms:8.1f} ms  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
