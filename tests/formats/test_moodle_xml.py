@@ -8,14 +8,13 @@ from defusedxml import ElementTree as SafeET
 from mht_desktop.core.banks import Bank, BankInfo, Choice, Flashcard, Question, QuestionType, Topic
 from mht_desktop.core.validation import has_errors, validate_bank
 from mht_desktop.formats.base import ParsedBank
-from mht_desktop.formats.moodle_xml import (
+from mht_desktop.formats.moodle_xml import read_moodle_xml, write_moodle_xml
+from mht_desktop.formats.text import (
     MOODLE_FRACTIONS,
     format_percent,
     html_to_text,
     moodle_fractions,
     nearest_moodle_fraction,
-    read_moodle_xml,
-    write_moodle_xml,
 )
 
 EXPORT = """\
@@ -200,7 +199,7 @@ def test_malformed_xml_names_the_line() -> None:
     assert result.bank is None
     (error,) = result.errors
     assert error.line == 5
-    assert "not well-formed XML (mismatched tag" in error.message
+    assert "not well-formed XML (Opening and ending tag mismatch" in error.message
 
 
 def test_not_a_quiz() -> None:

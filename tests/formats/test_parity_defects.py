@@ -20,7 +20,8 @@ from mht_desktop.formats import read_bank, write_bank
 from mht_desktop.formats.aiken import read_aiken
 from mht_desktop.formats.delimited import read_delimited
 from mht_desktop.formats.gift import read_gift
-from mht_desktop.formats.moodle_xml import html_to_text, read_moodle_xml
+from mht_desktop.formats.moodle_xml import read_moodle_xml
+from mht_desktop.formats.text import html_to_text
 from mht_desktop.services.context import AppContext
 from mht_desktop.ui.main_window import SECTIONS
 

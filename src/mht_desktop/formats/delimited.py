@@ -36,7 +36,7 @@ from mht_desktop.core.banks import (
 from mht_desktop.core.errors import Problem, Severity
 from mht_desktop.core.spreadsheet import neutralise_row, restore_cell
 from mht_desktop.formats.base import ParsedBank, info_from_file_name
-from mht_desktop.formats.moodle_xml import ItemIds, TopicSet, html_to_text
+from mht_desktop.formats.text import ItemIds, TopicSet, html_to_text
 
 LETTERS = "abcdefgh"
 TEMPLATE_COLUMNS: tuple[str, ...] = (

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from mht_desktop.core.banks import Bank, Choice, Question, QuestionType, Topic
 from mht_desktop.core.errors import Problem, Severity
 from mht_desktop.formats.base import ParsedBank, info_from_file_name
-from mht_desktop.formats.moodle_xml import (
+from mht_desktop.formats.text import (
+    GRADE_LIST,
     ItemIds,
     TopicSet,
     category_path,
@@ -26,6 +27,7 @@ from mht_desktop.formats.moodle_xml import (
     html_to_text,
     is_top_category,
     moodle_fractions,
+    moodle_grade,
     topic_for_path,
 )
 
@@ -317,9 +319,10 @@ class _GiftReader:
         fields: list[tuple[str, str | None, str, str | None]] = []
         for index, match in enumerate(matches, start=1):
             mark, raw_weight, text, feedback = match.groups()
-            if raw_weight is not None and not -100 <= float(raw_weight) <= 100:
+            if raw_weight is not None and moodle_grade(float(raw_weight)) is None:
                 raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
-                                f"weight {raw_weight}% is outside -100%…100%")
+                                f"weight {raw_weight}% is not a grade Moodle accepts (its "
+                                f"list: {GRADE_LIST}, or their negatives)")
             if not text or text.isspace():
                 raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
                                 f"answer {index} is empty")

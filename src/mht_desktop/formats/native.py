@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import secrets
 import tomllib
 from datetime import date
 from typing import Any
@@ -172,13 +170,11 @@ def read_native(text: str, *, file: str) -> ParsedBank:
     Returns:
         The bank and any problems; structural problems leave ``bank`` as None.
     """
-    question_starts = _header_starts(text, _QUESTION_HEADER_BODY)
-    question_lines = _lines_at(text, question_starts)
-    data, laid_out = _parse_laid_out(text, question_starts, question_lines)
+    data, error_line, error = _parse_toml(text)
     if data is None:
-        data, error_line, error = _parse_toml(text)
-        if data is None:
-            return ParsedBank(None, [Problem(file, error_line, f"not valid TOML: {error}")])
+        return ParsedBank(None, [Problem(file, error_line, f"not valid TOML: {error}")])
+    question_lines = (_lines_at(text, _header_starts(text, _QUESTION_HEADER_BODY))
+                      if "questions" in data else [])
 
     problems: list[Problem] = []
     version = data.get("format", FORMAT_VERSION)
@@ -207,13 +203,10 @@ def read_native(text: str, *, file: str) -> ParsedBank:
         topics.append(Topic(id=topic_id, title=tf.text("title") or topic_id,
                             description=tf.text("description")))
 
-    if laid_out is not None:
-        questions = laid_out  # read straight from the text, exactly as below would
-    else:
-        questions = [
-            _read_question(raw, file=file, line=_nth(question_lines, i), problems=problems)
-            for i, raw in enumerate(_table_list(data, "questions", file, problems))
-        ]
+    questions = [
+        _read_question(raw, file=file, line=_nth(question_lines, i), problems=problems)
+        for i, raw in enumerate(_table_list(data, "questions", file, problems))
+    ]
     card_lines = (_lines_at(text, _header_starts(text, _FLASHCARD_HEADER_BODY))
                   if "flashcards" in data else [])
     flashcards = []
@@ -262,333 +255,90 @@ def _table_list(data: dict[str, Any], key: str, file: str,
     return value
 
 
-_FAST_TEXT = ("id", "topic", "stem", "rationale", "source", "title")
+_TYPES = {t.value: t for t in QuestionType}
+_NO_STRINGS: tuple[str, ...] = ()
 
 
 def _read_question(raw: dict[str, Any], *, file: str, line: int | None,
                    problems: list[Problem]) -> Question:
-    fast = _read_question_fast(raw, line)
-    if fast is not None:
-        return fast
-    qf = _Fields(raw, file=file, line=line, what=f"question {raw.get('id', '?')!r}",
-                 problems=problems)
-    type_name = qf.text("type", "single")
-    try:
-        qtype = QuestionType(type_name)
-    except ValueError:
-        problems.append(Problem(file, line, f"question {raw.get('id', '?')!r}: type "
-                                f"{type_name!r} is not one of single, multiple, truefalse"))
-        qtype = QuestionType.SINGLE
-    choices = []
-    raw_choices = raw.get("choices", [])
-    if not isinstance(raw_choices, list):
-        raw_choices = []
-        problems.append(Problem(file, line, "choices must be written as [[questions.choices]]"))
-    for raw_choice in raw_choices:
-        if not isinstance(raw_choice, dict):
-            problems.append(Problem(file, line, "each choice must be a table with 'text'"))
-            continue
-        cf = _Fields(raw_choice, file=file, line=line, what="choice", problems=problems)
-        weight = raw_choice.get("weight")
-        choices.append(Choice(
-            text=cf.text("text", required=True), correct=cf.boolean("correct"),
-            feedback=cf.text("feedback"), fixed=cf.boolean("fixed"),
-            weight=float(weight) if isinstance(weight, int | float) else None,
-        ))
-    return Question(
-        id=qf.text("id", required=True), type=qtype, topic=qf.text("topic", required=True),
-        stem=qf.text("stem", required=True), choices=tuple(choices),
-        rationale=qf.text("rationale"), difficulty=qf.integer("difficulty", 2),
-        tags=qf.strings("tags"), source=qf.text("source"), reviewed=qf.day("reviewed"),
-        jurisdiction=qf.strings("jurisdiction"), setting=qf.strings("setting"),
-        title=qf.text("title"), line=line,
-    )
+    """One ``[[questions]]`` table, every field checked, each problem named once.
 
-
-def _read_question_fast(raw: dict[str, Any], line: int | None) -> Question | None:
-    """The common case in one pass: every field present with the right type.
-
-    Anything unusual returns None so the careful reader can explain exactly what is wrong.
-    This path matters: it is most of the work of importing a 10,000-question bank.
+    The one reader of a question. Each field takes one type test in the common case; only a
+    field of the wrong type goes through ``_Fields``, which words the problem. This is most
+    of the work of importing a big bank, hence the local names.
     """
     get = raw.get
+    fields: _Fields | None = None
+
+    def careful() -> _Fields:
+        nonlocal fields
+        if fields is None:
+            fields = _Fields(raw, file=file, line=line, what=f"question {get('id', '?')!r}",
+                             problems=problems)
+        return fields
+
     qid, topic, stem = get("id"), get("topic"), get("stem")
-    rationale, source, title = get("rationale", ""), get("source", ""), get("title", "")
-    if (type(qid) is not str or type(topic) is not str or type(stem) is not str
-            or type(rationale) is not str or type(source) is not str or type(title) is not str
-            or not qid or not topic or not stem.strip()):
-        return None
-    qtype = _TYPES.get(get("type", "single"))
+    qid = qid.strip() if type(qid) is str and qid else careful().text("id", required=True)
+    topic = (topic.strip() if type(topic) is str and topic
+             else careful().text("topic", required=True))
+    stem = (stem.strip() if type(stem) is str and stem and not stem.isspace()
+            else careful().text("stem", required=True))
+    texts = []
+    for key in ("rationale", "source", "title"):
+        value = get(key, "")
+        texts.append(value.strip() if type(value) is str else careful().text(key))
+    type_name = get("type", "single")
+    qtype = _TYPES.get(type_name) if type(type_name) is str else None
+    if qtype is None:
+        shown = type_name if type(type_name) is str else careful().text("type", "single")
+        if type(type_name) is str:
+            problems.append(Problem(file, line, f"question {qid or '?'!r}: type {shown!r} is "
+                                    "not one of single, multiple, truefalse"))
+        qtype = QuestionType.SINGLE
     difficulty = get("difficulty", 2)
+    if type(difficulty) is not int:
+        difficulty = careful().integer("difficulty", 2)
     reviewed = get("reviewed")
-    if qtype is None or type(difficulty) is not int or (
-            reviewed is not None and type(reviewed) is not date):
-        return None
+    if reviewed is not None and type(reviewed) is not date:
+        reviewed = careful().day("reviewed")
     lists = []
     for key in ("tags", "jurisdiction", "setting"):
-        value = get(key, ())
-        if value and (type(value) is not list or any(type(x) is not str for x in value)):
-            return None
-        lists.append(tuple(x.strip() for x in value) if value else ())
-    raw_choices = get("choices", ())
+        value = get(key)
+        if not value:
+            lists.append(_NO_STRINGS)
+        elif type(value) is list and all(type(v) is str for v in value):
+            # Blank entries are dropped, the rest stripped: ["a", " ", "b "] is ("a", "b").
+            lists.append(tuple([v for v in map(str.strip, value) if v]))
+        else:
+            lists.append(careful().strings(key))
+    return Question(qid, qtype, topic, stem, _read_choices(get("choices", []), careful, line,
+                                                           file, problems),
+                    texts[0], difficulty, lists[0], texts[1], reviewed, lists[1], lists[2],
+                    texts[2], line)
+
+
+def _read_choices(raw_choices: Any, careful: Any, line: int | None, file: str,
+                  problems: list[Problem]) -> tuple[Choice, ...]:
+    """The ``choices`` of a question (inline tables or ``[[questions.choices]]``)."""
     if type(raw_choices) is not list:
-        return None
+        careful()
+        problems.append(Problem(file, line, "choices must be written as [[questions.choices]]"))
+        return ()
     choices = []
     for c in raw_choices:
-        if type(c) is not dict or not c.keys() <= _CHOICE_KEYS:
-            return None
+        if type(c) is not dict:
+            problems.append(Problem(file, line, "each choice must be a table with 'text'"))
+            continue
         text, correct = c.get("text"), c.get("correct", False)
         feedback, fixed, weight = c.get("feedback", ""), c.get("fixed", False), c.get("weight")
         if (type(text) is not str or type(correct) is not bool or type(feedback) is not str
-                or type(fixed) is not bool or not (weight is None
-                                                   or type(weight) in (int, float))):
-            return None
+                or type(fixed) is not bool):
+            cf = _Fields(c, file=file, line=line, what="choice", problems=problems)
+            text, correct = cf.text("text", required=True), cf.boolean("correct")
+            feedback, fixed = cf.text("feedback"), cf.boolean("fixed")
         choices.append(Choice(text.strip(), correct, feedback.strip(), fixed,
-                              None if weight is None else float(weight)))
-    return Question(
-        id=qid.strip(), type=qtype, topic=topic.strip(), stem=stem.strip(),
-        choices=tuple(choices), rationale=rationale.strip(), difficulty=difficulty,
-        tags=lists[0], source=source.strip(), reviewed=reviewed, jurisdiction=lists[1],
-        setting=lists[2], title=title.strip(), line=line)
-
-
-_CHOICE_KEYS = frozenset({"text", "correct", "feedback", "fixed", "weight"})
-_TYPES = {t.value: t for t in QuestionType}
-
-
-# --------------------------------------------------------------------------------------------
-# The fast path: questions laid out as we write them
-# --------------------------------------------------------------------------------------------
-#
-# Most of a big bank's import time went into the TOML parser building ~40 Python objects per
-# question that the reader then took apart again. Files laid out the way ``write_native``
-# (tomli_w) writes them, or the way the shipped banks are written, are read here with one
-# regular-expression match per question straight into ``Question`` objects. The patterns
-# accept only a strict subset of TOML whose meaning is unambiguous (keys in the usual order,
-# one per line, no trailing comments, strings with only the standard escapes); anything else
-# makes the whole file take the ordinary path, so this changes speed and nothing else.
-
-_CONTROL = r"\x00-\x08\x0a-\x1f\x7f"  # never raw inside a one-line string or a comment
-_ESCAPE = r'\\(?:[btnfr"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})'
-_LINE_STRING = rf'"[^"\\{_CONTROL}]*(?:{_ESCAPE}[^"\\{_CONTROL}]*)*+"'
-_ML_CHAR = r'[^"\\\x00-\x08\x0b-\x1f\x7f]'  # a multi-line string may hold raw newlines
-# One or two quotes may sit inside a multi-line string; never three (that would end it), and
-# not right before the closing quotes either (which TOML allows, but we leave to the parser).
-_ML_STRING = rf'"""({_ML_CHAR}*(?:(?:{_ESCAPE}|"(?!""))+{_ML_CHAR}*)*+)"""'
-_TEXT = rf'"([^"\\{_CONTROL}]*(?:{_ESCAPE}[^"\\{_CONTROL}]*)*+)"'  # one group: the content
-_ANY_TEXT = rf"(?:{_ML_STRING}|{_TEXT})"  # two groups: multi-line content, one-line content
-# tomli_w writes arrays one item a line; people write ["a", "b"].
-_STRINGS = rf"\[((?:\n    {_LINE_STRING},)++\n|(?:{_LINE_STRING}(?:, {_LINE_STRING})*+)?)\]"
-_INTEGER = r"(-?(?:0|[1-9][0-9]{0,17}))"  # fits in 64 bits, as TOML requires
-_NUMBER = r"(-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]+)?)"
-_BOOLEAN = r"(true|false)"
-_GAP = rf"(?:[ \t]*(?:#[^{_CONTROL}]*)?\n)*+"  # blank lines and comment lines
-_INLINE_CHOICE = (rf"    \{{ text = {_TEXT}(?:, correct = {_BOOLEAN})?(?:, feedback = {_TEXT})?"
-                  rf"(?:, fixed = {_BOOLEAN})?(?:, weight = {_NUMBER})? \}},\n")
-_TABLE_CHOICE = (rf"{_GAP}\[\[questions\.choices\]\]\ntext = {_ANY_TEXT}\n"
-                 rf"(?:correct = {_BOOLEAN}\n)?(?:feedback = {_ANY_TEXT}\n)?"
-                 rf"(?:fixed = {_BOOLEAN}\n)?(?:weight = {_NUMBER}\n)?")
-_LAID_OUT_QUESTION = (
-    rf"\[\[questions\]\]\nid = {_TEXT}\n(?:type = {_TEXT}\n)?topic = {_TEXT}\n"
-    rf"(?:title = {_TEXT}\n)?(?:difficulty = {_INTEGER}\n)?(?:tags = {_STRINGS}\n)?"
-    rf"(?:source = {_ANY_TEXT}\n)?(?:reviewed = ([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\n)?"
-    rf"(?:jurisdiction = {_STRINGS}\n)?(?:setting = {_STRINGS}\n)?stem = {_ANY_TEXT}\n"
-    rf"(?:rationale = {_ANY_TEXT}\n)?"
-    rf"(?:choices = \[\n{_INLINE_CHOICE}(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+"
-    rf"(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+"
-    rf"(?:{_INLINE_CHOICE})?+(?:{_INLINE_CHOICE})?+\]\n"
-    rf"|{_TABLE_CHOICE}(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+"
-    rf"(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+(?:{_TABLE_CHOICE})?+)"
-    rf"{_GAP}")
-
-
-@functools.cache
-def _laid_out_pattern() -> re.Pattern[str]:
-    """``_LAID_OUT_QUESTION``, compiled on first use.
-
-    Compiling it takes as long as reading a few hundred questions, which no one who only
-    opens the window should wait for.
-    """
-    return re.compile(_LAID_OUT_QUESTION)
-
-
-# Where each field's group sits in ``match.groups()``.
-_G_ID, _G_TYPE, _G_TOPIC, _G_TITLE, _G_DIFFICULTY, _G_TAGS = 0, 1, 2, 3, 4, 5
-_G_SOURCE, _G_REVIEWED, _G_JURISDICTION, _G_SETTING, _G_STEM, _G_RATIONALE = 6, 8, 9, 10, 11, 13
-_G_INLINE, _INLINE_WIDTH = 15, 5  # text, correct, feedback, fixed, weight
-_G_TABLE, _TABLE_WIDTH = _G_INLINE + 8 * _INLINE_WIDTH, 7  # text×2, correct, feedback×2, …
-_ARRAY_ITEM = re.compile(_TEXT)
-_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
-_ESCAPE_SEQUENCE = re.compile(r'\\(?:([btnfr"\\])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))')
-
-
-class _NotLaidOut(Exception):
-    """The file needs the full TOML parser."""
-
-
-def _unescape(text: str) -> str:
-    """A TOML basic string's content with its escapes replaced."""
-    return _ESCAPE_SEQUENCE.sub(_escaped_char, text) if "\\" in text else text
-
-
-def _escaped_char(match: re.Match[str]) -> str:
-    simple = match.group(1)
-    if simple is not None:
-        return _ESCAPES[simple]
-    code = int(match.group(2) or match.group(3), 16)
-    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
-        raise _NotLaidOut  # not a Unicode scalar value: the parser reports it
-    return chr(code)
-
-
-def _parse_laid_out(text: str, starts: list[int], lines: list[int],
-                    ) -> tuple[dict[str, Any] | None, list[Question] | None]:
-    """Parse a bank whose questions are laid out as we write them.
-
-    The questions must form one run of ``[[questions]]`` tables, each matching
-    ``_LAID_OUT_QUESTION`` and ending where the next begins. The rest of the file (metadata,
-    topics, blueprint, flashcards: small) goes to the TOML parser with the run replaced by a
-    single table holding a random key. That the parser then finds exactly this one question
-    table proves the run sat where TOML itself puts questions (not inside a multi-line string,
-    not extended by a later ``[questions.x]`` table…), so the result is what parsing the whole
-    file would give.
-
-    Args:
-        text: The decoded file.
-        starts: Offsets of the ``[[questions]]`` header lines (``_header_starts``).
-        lines: Their line numbers.
-
-    Returns:
-        (data, questions): the parsed TOML without its questions and the questions read;
-        (None, None) when the file must go through the full parser instead.
-    """
-    if not starts:
-        return None, None
-    try:
-        questions = _read_laid_out_questions(text, starts, lines)
-    except _NotLaidOut:
-        return None, None
-    marker = f"laid-out-{secrets.token_hex(8)}"
-    rest = f"{text[:starts[0]]}[[questions]]\n{marker} = 0\n{text[questions.end:]}"
-    data, _, _ = _parse_toml(rest)
-    if data is None or data.get("questions") != [{marker: 0}]:
-        return None, None
-    return data, questions.items
-
-
-class _Run:
-    """Questions read from a run of tables, and the offset just past the run."""
-
-    __slots__ = ("end", "items")
-
-    def __init__(self, items: list[Question], end: int) -> None:
-        self.items = items
-        self.end = end
-
-
-def _read_laid_out_questions(text: str, starts: list[int], lines: list[int]) -> _Run:
-    """Read every question table with one match each (see ``_parse_laid_out``).
-
-    Raises:
-        _NotLaidOut: a table is laid out differently, or holds something the careful reader
-            must explain (an empty stem, an unknown type, an impossible date…).
-    """
-    match_at = _laid_out_pattern().match
-    find = text.find
-    questions: list[Question] = []
-    arrays: dict[str, tuple[str, ...]] = {}  # tag lists repeat: read each distinct one once
-    end = starts[0]
-    for index, start in enumerate(starts):
-        if start != end:
-            raise _NotLaidOut  # something else between two questions, or a header in a string
-        match = match_at(text, start)
-        if match is None:
-            raise _NotLaidOut
-        end = match.end()
-        questions.append(_laid_out_question(match.groups(), find("\\", start, end) >= 0,
-                                            lines[index], arrays))
-    return _Run(questions, end)
-
-
-def _laid_out_question(g: tuple[Any, ...], escaped: bool, line: int,
-                       arrays: dict[str, tuple[str, ...]]) -> Question:
-    """A ``Question`` from the groups of one ``_LAID_OUT_QUESTION`` match.
-
-    Does exactly what ``_read_question_fast`` does with the tables TOML would give.
-    """
-    qid, type_name, topic, title = g[_G_ID], g[_G_TYPE], g[_G_TOPIC], g[_G_TITLE] or ""
-    source = _any_text(g, _G_SOURCE)
-    stem = _any_text(g, _G_STEM)
-    rationale = _any_text(g, _G_RATIONALE)
-    if escaped:
-        qid, topic, title = _unescape(qid), _unescape(topic), _unescape(title)
-        source, stem, rationale = _unescape(source), _unescape(stem), _unescape(rationale)
-        type_name = None if type_name is None else _unescape(type_name)
-    if not qid or not topic or not stem.strip():
-        raise _NotLaidOut
-    qtype = _TYPES.get("single" if type_name is None else type_name)
-    if qtype is None:
-        raise _NotLaidOut
-    difficulty = 2 if g[_G_DIFFICULTY] is None else int(g[_G_DIFFICULTY])
-    reviewed = g[_G_REVIEWED]
-    if reviewed is not None:
-        try:
-            reviewed = date.fromisoformat(reviewed)
-        except ValueError:
-            raise _NotLaidOut from None
-    lists: list[tuple[str, ...]] = []
-    for group in (_G_TAGS, _G_JURISDICTION, _G_SETTING):
-        body = g[group]
-        if not body:
-            lists.append(())
-            continue
-        items = arrays.get(body)
-        if items is None:
-            items = arrays[body] = tuple(_unescape(item).strip()
-                                         for item in _ARRAY_ITEM.findall(body))
-        lists.append(items)
-    choices = []
-    if g[_G_INLINE] is not None:
-        for k in range(_G_INLINE, _G_TABLE, _INLINE_WIDTH):
-            text = g[k]
-            if text is None:
-                break
-            correct, feedback, fixed, weight = g[k + 1], g[k + 2] or "", g[k + 3], g[k + 4]
-            if escaped:
-                text, feedback = _unescape(text), _unescape(feedback)
-            choices.append(Choice(text.strip(), correct == "true", feedback.strip(),
-                                  fixed == "true", _weight(weight)))
-    else:
-        for k in range(_G_TABLE, len(g), _TABLE_WIDTH):
-            if g[k] is None and g[k + 1] is None:
-                break
-            text, correct = _any_text(g, k), g[k + 2]
-            feedback, fixed, weight = _any_text(g, k + 3), g[k + 5], g[k + 6]
-            if escaped:
-                text, feedback = _unescape(text), _unescape(feedback)
-            choices.append(Choice(text.strip(), correct == "true", feedback.strip(),
-                                  fixed == "true", _weight(weight)))
-    return Question(qid.strip(), qtype, topic.strip(), stem.strip(), tuple(choices),
-                    rationale.strip(), difficulty, lists[0], source.strip(), reviewed,
-                    lists[1], lists[2], title.strip(), line)
-
-
-def _any_text(g: tuple[Any, ...], index: int) -> str:
-    """The string in a two-group ``_ANY_TEXT`` at ``index`` ('' when the key is absent)."""
-    multi: str | None = g[index]
-    if multi is None:
-        line: str | None = g[index + 1]
-        return line or ""
-    # TOML drops a newline right after the opening quotes of a multi-line string.
-    return multi[1:] if multi.startswith("\n") else multi
-
-
-def _weight(raw: str | None) -> float | None:
-    """A choice weight as ``float(value)`` of what TOML gives (an int or a float)."""
-    if raw is None:
-        return None
-    # float("-0") is -0.0 but TOML's -0 is the integer 0, so integers go through int().
-    return float(raw) if "." in raw else float(int(raw))
+                              float(weight) if isinstance(weight, int | float) else None))
+    return tuple(choices)
 
 
 def write_native(bank: Bank) -> str:
