@@ -25,7 +25,9 @@ def _tables(ctx: AppContext) -> list[tuple[object, ...]]:
 @pytest.mark.parametrize(("name", "expected"), [
     ("unknown-encoding.xml", "declares the encoding 'x-klingon', which is not one"),
     ("latin-1-undeclared.xml", "declares no encoding, so it must be UTF-8"),
-    ("deck.apkg", "an Anki package (.apkg or .colpkg)"),
+    # A zip with Anki's member names whose collection is not a database: the Anki reader
+    # names the package and what is wrong with it.
+    ("deck.apkg", "cannot import this Anki package: collection.anki21 is not a SQLite"),
     ("collection.anki2", "an SQLite database"),
     ("handout.pdf", "a PDF document"),
     ("questions.docx", "a Word document (.docx)"),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace, "AppContext"], int]
 ENV_DATABASE_URL = server.ENV_DATABASE_URL
-_EXPORT_FORMATS = ["native", "gift", "moodle-xml", "csv", "anki-tsv"]
+_EXPORT_FORMATS = ["native", "gift", "moodle-xml", "csv", "anki-tsv", "apkg"]
 _IMPORT_FORMATS = [f.value for f in BankFormat]
 
 
@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = bank_cmds.add_parser("import", help="import bank files (all or nothing per file)")
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--format", choices=_IMPORT_FORMATS, help="override detection")
+    imp.add_argument("--with-history", action="store_true",
+                     help="Anki packages: keep the review history and schedules (needs "
+                          "--profile)")
+    imp.add_argument("--profile", metavar="NAME", help="the learner who gets the history")
     bank_cmds.add_parser("list", help="one line per bank, beginning with its id")
     remove = bank_cmds.add_parser("remove", help="remove a bank and the history on its items")
     remove.add_argument("bank_id", metavar="BANK_ID")
@@ -201,9 +205,14 @@ def _bank_validate(args: argparse.Namespace) -> int:
 
 def _bank_import(args: argparse.Namespace, ctx: AppContext) -> int:
     fmt = BankFormat(args.format) if args.format else None
+    if args.with_history and not args.profile:
+        print("mht-desktop: --with-history needs --profile NAME (whose schedule to keep)",
+              file=sys.stderr)
+        return 2
+    learner = ctx.profiles.by_name(args.profile).id if args.with_history else None
     status = 0
     for name in args.files:
-        report, _ = ctx.banks.import_file_now(Path(name), fmt)
+        report, _ = ctx.banks.import_file_now(Path(name), fmt, history_profile=learner)
         for problem in report.problems:
             print(problem, file=sys.stderr)
         if report.imported and report.bank is not None:
@@ -211,6 +220,11 @@ def _bank_import(args: argparse.Namespace, ctx: AppContext) -> int:
             print(f"{verb} {report.bank.info.id}: {len(report.bank.questions)} questions, "
                   f"{len(report.bank.flashcards)} flashcards ({report.added} added, "
                   f"{report.updated} updated, {report.retired} retired)")
+            if report.history is not None:
+                h = report.history
+                print(f"  review history for {args.profile}: {h.reviews} reviews on "
+                      f"{h.cards} cards" + (f"; {h.kept} card(s) already studied here kept "
+                                            "their own history" if h.kept else ""))
         else:
             print(f"{name}: not imported ({len(report.errors)} error(s)); nothing was changed",
                   file=sys.stderr)

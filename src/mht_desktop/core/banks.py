@@ -32,6 +32,8 @@ class BankFormat(Enum):
     MOODLE_XML = "moodle-xml"
     CSV = "csv"
     ANKI_TSV = "anki-tsv"  # Anki's "Notes in Plain Text": flashcards, tab-separated
+    APKG = "apkg"  # an Anki deck package (read and written)
+    COLPKG = "colpkg"  # a whole Anki collection (read only: we never overwrite Anki's)
 
 
 # Building these objects is a large share of importing a big bank (50,000 of them for 10,000

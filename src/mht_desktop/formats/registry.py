@@ -28,9 +28,21 @@ TEXT_READERS: dict[BankFormat, TextReader] = {
     BankFormat.CSV: delimited.read_delimited,
     BankFormat.ANKI_TSV: delimited.read_delimited,  # the same reader: Anki's header says all
 }
+
+
+def _read_anki(data: bytes, *, file: str) -> ParsedBank:
+    # Loaded on first use: zstandard and the package reader are needed only for Anki files.
+    from mht_desktop.formats.apkg_reader import read_apkg
+
+    return read_apkg(data, file=file).parsed
+
+
 BYTE_READERS: dict[BankFormat, ByteReader] = {
     BankFormat.MOODLE_XML: moodle_xml.read_moodle_xml,
+    BankFormat.APKG: _read_anki,
+    BankFormat.COLPKG: _read_anki,  # a whole collection: the same layout and reader
 }
+ANKI_FORMATS = frozenset({BankFormat.APKG, BankFormat.COLPKG})
 WRITERS: dict[BankFormat, Writer] = {
     BankFormat.NATIVE: native.write_native,
     BankFormat.GIFT: gift.write_gift,
@@ -40,11 +52,12 @@ WRITERS: dict[BankFormat, Writer] = {
 }
 # What each export format can hold: the rest is left out, and ``left_out`` says so.
 _HOLDS_QUESTIONS = frozenset({BankFormat.NATIVE, BankFormat.GIFT, BankFormat.MOODLE_XML,
-                              BankFormat.CSV})
-_HOLDS_FLASHCARDS = frozenset({BankFormat.NATIVE, BankFormat.ANKI_TSV})
+                              BankFormat.CSV, BankFormat.APKG})
+_HOLDS_FLASHCARDS = frozenset({BankFormat.NATIVE, BankFormat.ANKI_TSV, BankFormat.APKG})
 _NAMES = {BankFormat.NATIVE: "an MHT Desktop bank (.mhtbank.toml)", BankFormat.GIFT: "GIFT",
           BankFormat.MOODLE_XML: "Moodle XML", BankFormat.CSV: "the CSV questions template",
-          BankFormat.ANKI_TSV: "Anki notes (tab-separated)"}
+          BankFormat.ANKI_TSV: "Anki notes (tab-separated)",
+          BankFormat.APKG: "an Anki deck package (.apkg)"}
 
 # Size limits, checked before a file is read: what no real bank comes near, and what keeps
 # memory bounded (a reader holds the text and the items it builds: ~10× the file at worst).
@@ -55,6 +68,8 @@ MAX_XML_BYTES = 128 * 1024 * 1024
 MAX_BYTES = MAX_XML_BYTES  # the largest of the limits: a larger file is not even read
 
 _EXTENSIONS = {
+    ".apkg": BankFormat.APKG,
+    ".colpkg": BankFormat.COLPKG,
     ".toml": BankFormat.NATIVE,
     ".gift": BankFormat.GIFT,
     ".xml": BankFormat.MOODLE_XML,
@@ -85,6 +100,11 @@ def too_large(size: int, fmt: BankFormat | None, *, file: str) -> Problem | None
     if size <= limit:
         return None
     what = f"{fmt.value} " if fmt else ""
+    if fmt in ANKI_FORMATS:
+        return Problem(file, None, f"the Anki package is {size / 1_048_576:.1f} MB; MHT "
+                                   f"Desktop reads packages up to {limit // 1_048_576} MB and "
+                                   "imports no images or sounds: export the deck again from "
+                                   "Anki with 'Include media' unticked")
     return Problem(file, None, f"the file is {size / 1_048_576:.1f} MB; MHT Desktop imports "
                                f"{what}bank files up to {limit // 1_048_576} MB (about "
                                "100,000 questions): split it into several banks")
@@ -220,6 +240,15 @@ def left_out(bank: Bank, fmt: BankFormat) -> list[str]:
             notes.append(f"{count} {plural} not written: {_NAMES[fmt]} has no {noun}s; "
                          f"export as {others} to keep them")
     return notes
+
+
+def write_bank_bytes(bank: Bank, fmt: BankFormat) -> bytes:
+    """Serialise ``bank`` in ``fmt`` as the bytes of the file (text formats as UTF-8)."""
+    if fmt is BankFormat.APKG:
+        from mht_desktop.formats.apkg_writer import write_apkg
+
+        return write_apkg(bank)
+    return write_bank(bank, fmt).encode("utf-8")
 
 
 def write_bank(bank: Bank, fmt: BankFormat) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mht_desktop.core.banks import Bank, BankFormat
 from mht_desktop.core.changes import Changes
@@ -20,6 +20,12 @@ from mht_desktop.services.resources import builtin_banks_dir
 from mht_desktop.storage import banks as repo
 from mht_desktop.storage.banks import BankSummary
 from mht_desktop.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from mht_desktop.formats.apkg_reader import ImportedHistory
+    from mht_desktop.storage.imported_history import HistoryCounts
 
 BANK_GLOB = "*.mhtbank.toml"
 T = TypeVar("T")
@@ -38,6 +44,8 @@ class BankReport:
     retired: int = 0
     imported: bool = False
     replaces_version: str | None = None
+    history: HistoryCounts | None = None  # review history brought in (Anki packages)
+    history_reviews: int = 0  # answers in the file's review history (Anki packages)
 
     @property
     def errors(self) -> list[Problem]:
@@ -76,6 +84,7 @@ class BankReport:
 class _Loaded:
     report: BankReport
     content_hash: str = field(default="")
+    history: dict[str, ImportedHistory] = field(default_factory=dict)  # Anki packages only
 
 
 class BankService:
@@ -94,6 +103,7 @@ class BankService:
         # The format readers load on first use: opening the window does not need them.
         from mht_desktop.formats import read_bank
         from mht_desktop.formats.registry import (
+            ANKI_FORMATS,
             detect_bank_format,
             format_from_name,
             size_limit,
@@ -123,13 +133,22 @@ class BankService:
             oversized = too_large(len(data), chosen, file=str(path))
             return _Loaded(BankReport(str(path), chosen, None,
                                       () if oversized is None else (oversized,)))
-        parsed = read_bank(data, file_name=label, fmt=chosen)
+        history: dict[str, ImportedHistory] = {}
+        if chosen in ANKI_FORMATS:  # read here rather than by read_bank: the history too
+            from mht_desktop.formats.apkg_reader import read_apkg
+
+            anki = read_apkg(data, file=label)
+            parsed, history = anki.parsed, anki.history
+        else:
+            parsed = read_bank(data, file_name=label, fmt=chosen)
         problems = list(parsed.problems)
         if parsed.bank is not None and not parsed.errors:
             problems += validate_bank(parsed.bank, file=label, strict=strict)
         problems.sort(key=lambda p: (p.severity is not Severity.ERROR, p.line or 0))
-        return _Loaded(BankReport(str(path), chosen, parsed.bank, tuple(problems)),
-                       hashlib.sha256(data).hexdigest())
+        reviews = sum(len(h.reviews) for h in history.values())
+        return _Loaded(BankReport(str(path), chosen, parsed.bank, tuple(problems),
+                                  history_reviews=reviews),
+                       hashlib.sha256(data).hexdigest(), history)
 
     def validate_file(self, path: Path, fmt: BankFormat | None = None, *,
                       strict: bool = False) -> BankReport:
@@ -145,8 +164,18 @@ class BankService:
     # -- importing -----------------------------------------------------------------------
     def import_file(self, path: Path, fmt: BankFormat | None = None, *, strict: bool = False,
                     builtin: bool = False, cancel: CancelToken | None = None,
+                    history_profile: int | None = None,
                     ) -> Generator[Progress, None, tuple[BankReport, Changes]]:
         """Import a bank file, all or nothing, yielding progress.
+
+        Args:
+            path: The file.
+            fmt: Its format (detected when None).
+            strict: Missing rationale, source or review date are errors.
+            builtin: One of the banks we ship.
+            cancel: Stops the import (nothing is stored).
+            history_profile: For an Anki package, the learner who gets its review history
+                and schedules (in the same transaction as the cards).
 
         Returns (through ``StopIteration.value``) the report and what changed. A file with
         errors imports nothing and leaves the database exactly as it was.
@@ -168,18 +197,35 @@ class BankService:
                 s, bank, source_path=str(path.resolve()),
                 source_format=(report.format or BankFormat.NATIVE).value,
                 content_hash=loaded.content_hash, now=self._clock.now(), builtin=builtin)
+            history = None
+            if history_profile is not None and loaded.history:
+                history = self._store_history(s, history_profile, bank.info.id, loaded.history)
             if cancel:
                 cancel.raise_if_cancelled()  # rolls the whole transaction back
         yield Progress(3, 3, "Done")
         return _with(report, added=counts.added, updated=counts.updated,
-                     retired=counts.retired, imported=True,
-                     replaces_version=replaces), Changes(banks=True, cards=True)
+                     retired=counts.retired, imported=True, replaces_version=replaces,
+                     history=history), Changes(banks=True, cards=True,
+                                               reviews=history is not None)
+
+    def _store_history(self, session: Session, profile_id: int, bank_id: str,
+                       history: dict[str, ImportedHistory]) -> HistoryCounts:
+        from mht_desktop.core.settings import LearnerSettings
+        from mht_desktop.services.anki_history import replay
+        from mht_desktop.storage import profiles as profiles_repo
+        from mht_desktop.storage.imported_history import store_history
+
+        settings = LearnerSettings.from_json(profiles_repo.settings(session, profile_id))
+        return store_history(session, profile_id=profile_id, bank_id=bank_id,
+                             histories=replay(history, settings))
 
     def import_file_now(self, path: Path, fmt: BankFormat | None = None, *,
                         strict: bool = False, builtin: bool = False,
+                        history_profile: int | None = None,
                         ) -> tuple[BankReport, Changes]:
         """:meth:`import_file` without progress (CLI, tests)."""
-        return drain(self.import_file(path, fmt, strict=strict, builtin=builtin))
+        return drain(self.import_file(path, fmt, strict=strict, builtin=builtin,
+                                      history_profile=history_profile))
 
     def ensure_builtin_banks(self, folder: Path | None = None) -> Changes:
         """Import the banks we ship when they are new or changed since the last run."""
@@ -242,11 +288,10 @@ class BankService:
             Where it went and what the format could not hold (flashcards in GIFT, questions
             in Anki notes…), each with the formats that would keep it.
         """
-        from mht_desktop.formats.registry import left_out, write_bank
+        from mht_desktop.formats.registry import left_out, write_bank_bytes
 
         bank = self.load(bank_id)
-        text = write_bank(bank, fmt)
-        _atomic_write(out, text)
+        _atomic_write(out, write_bank_bytes(bank, fmt))
         return ExportResult(out, tuple(left_out(bank, fmt)))
 
 
@@ -275,10 +320,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _atomic_write(out: Path, text: str) -> None:
+def _atomic_write(out: Path, data: bytes) -> None:
     tmp = out.with_name(out.name + ".part")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
+        tmp.write_bytes(data)
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QInputDialog,
@@ -69,6 +70,14 @@ class ReportDialog(QDialog):
         details.setReadOnly(True)
         details.setObjectName("problems")
         layout.addWidget(details)
+        self.keep_history: QCheckBox | None = None
+        if ask_to_import and report.valid and report.history_reviews:
+            self.keep_history = QCheckBox(
+                f"Keep my Anki review history ({report.history_reviews} reviews) and "
+                "schedule: cards due in Anki are due here on the same days")
+            self.keep_history.setObjectName("keepHistory")
+            self.keep_history.setChecked(True)
+            layout.addWidget(self.keep_history)
         if ask_to_import and report.valid:
             buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
             buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)

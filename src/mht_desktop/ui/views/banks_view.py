@@ -30,7 +30,8 @@ from mht_desktop.ui.widgets.empty_state import EmptyState
 
 # Each file type of the import dialog, and the format it forces (None: detect from content).
 IMPORT_FILTERS: dict[str, BankFormat | None] = {
-    "Question banks (*.toml *.gift *.txt *.xml *.csv *.tsv *.aiken)": None,
+    "Question banks (*.toml *.gift *.txt *.xml *.csv *.tsv *.aiken *.apkg *.colpkg)": None,
+    "Anki package (*.apkg *.colpkg)": BankFormat.APKG,
     "MHT Desktop bank (*.mhtbank.toml *.toml)": BankFormat.NATIVE,
     "GIFT (*.gift *.txt)": BankFormat.GIFT,
     "Aiken (*.txt *.aiken)": BankFormat.AIKEN,
@@ -42,7 +43,8 @@ EXPORT_FORMATS = {"MHT Desktop bank (*.mhtbank.toml)": (BankFormat.NATIVE, ".mht
                   "GIFT (*.gift)": (BankFormat.GIFT, ".gift"),
                   "Moodle XML (*.xml)": (BankFormat.MOODLE_XML, ".xml"),
                   "CSV questions template (*.csv)": (BankFormat.CSV, ".csv"),
-                  "Anki notes, flashcards only (*.txt)": (BankFormat.ANKI_TSV, ".txt")}
+                  "Anki notes, flashcards only (*.txt)": (BankFormat.ANKI_TSV, ".txt"),
+                  "Anki deck package (*.apkg)": (BankFormat.APKG, ".apkg")}
 
 
 class BanksView(SectionView):
@@ -165,12 +167,17 @@ class BanksView(SectionView):
         if not report.valid:
             ReportDialog(report, ask_to_import=False, parent=self).exec()
             return
-        if (report.warnings or report.replaces_version is not None) and ReportDialog(
-                report, ask_to_import=True, parent=self).exec() != ReportDialog.DialogCode.Accepted:
-            return
+        learner: int | None = None
+        if report.warnings or report.replaces_version is not None or report.history_reviews:
+            dialog = ReportDialog(report, ask_to_import=True, parent=self)
+            if dialog.exec() != ReportDialog.DialogCode.Accepted:
+                return
+            if dialog.keep_history is not None and dialog.keep_history.isChecked():
+                learner = self.ctx.profile_id
         token = CancelToken()
         self.ctx.tasks.run(lambda: self.ctx.app.banks.import_file(path, report.format,
-                                                                   cancel=token),
+                                                                   cancel=token,
+                                                                   history_profile=learner),
                            on_done=self._after_import, on_error=self.show_error,
                            label=f"Importing {path.name}…", parent=self, cancel=token)
 
@@ -178,8 +185,10 @@ class BanksView(SectionView):
         report, changes = result
         self.ctx.bus.publish(changes)
         if report.bank is not None:
+            history = (f" Kept {report.history.reviews} Anki reviews on {report.history.cards} "
+                       "cards." if report.history is not None else "")
             self.status(f"Imported “{report.bank.info.title}”: {len(report.bank.questions)} "
-                        f"questions, {len(report.bank.flashcards)} flashcards.")
+                        f"questions, {len(report.bank.flashcards)} flashcards.{history}")
 
     # -- export and remove ---------------------------------------------------------------
     def export_dialog(self) -> None:
