@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mht_desktop import __version__
-from mht_desktop.cli import reports, server
+from mht_desktop.cli import reports, server, study
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
 
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="FILE")
     reports.add_parsers(commands)
     server.add_parsers(commands)
+    study.add_parsers(commands)
     return parser
 
 
@@ -269,6 +270,7 @@ _HANDLERS: dict[tuple[str | None, str | None], Handler] = {
     ("bank", "export"): _bank_export,
     ("report", None): reports.report_learner,
     ("progress", "export"): reports.progress_export,
+    ("study", "optimize"): study.study_optimize,
 }
 
 

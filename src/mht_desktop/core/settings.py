@@ -24,6 +24,8 @@ class LearnerSettings:
     partial_credit: bool = False
     program: str = ""
     instructor: str = ""
+    # FSRS parameters fitted to this learner ("Optimize"); empty means FSRS's defaults.
+    fsrs_parameters: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict (dates as ISO strings, tuples as lists)."""
@@ -31,6 +33,7 @@ class LearnerSettings:
         data["exam_date"] = self.exam_date.isoformat() if self.exam_date else None
         data["learning_steps_min"] = list(self.learning_steps_min)
         data["relearning_steps_min"] = list(self.relearning_steps_min)
+        data["fsrs_parameters"] = list(self.fsrs_parameters)
         return data
 
     @classmethod
@@ -46,6 +49,8 @@ class LearnerSettings:
             try:
                 if key == "exam_date":
                     values[key] = date.fromisoformat(raw) if raw else None
+                elif key == "fsrs_parameters":
+                    values[key] = tuple(float(v) for v in raw)
                 elif isinstance(default, tuple):
                     values[key] = tuple(int(v) for v in raw)
                 elif isinstance(default, bool):

@@ -57,7 +57,8 @@ class FsrsScheduler:
     """Schedules reviews with FSRS using a learner's settings.
 
     Args:
-        settings: Desired retention, learning steps, maximum interval.
+        settings: Desired retention, learning steps, maximum interval, and the learner's
+            fitted FSRS parameters when they chose to apply them (see ``optimizer``).
         fuzz: Spread review intervals a little (as Anki does) so cards learned together do
             not all fall due on the same day. Tests turn it off for exact dates.
         parameters: FSRS's model parameters (its defaults when None; fitted ones when an
@@ -66,7 +67,8 @@ class FsrsScheduler:
 
     def __init__(self, settings: LearnerSettings, *, fuzz: bool = True,
                  parameters: Sequence[float] | None = None) -> None:
-        self.parameters = tuple(parameters) if parameters is not None else default_parameters()
+        self.parameters = (tuple(parameters) if parameters is not None
+                           else settings.fsrs_parameters or default_parameters())
         self._scheduler = fsrs.Scheduler(
             parameters=self.parameters,
             desired_retention=settings.desired_retention,

@@ -17,6 +17,7 @@ from mht_desktop.storage.paths import resolve_data_dir
 if TYPE_CHECKING:
     from mht_desktop.services.cohort import CohortService
     from mht_desktop.services.guide import GuideService
+    from mht_desktop.services.memory_model import MemoryModelService
     from mht_desktop.services.outbox import Outbox
     from mht_desktop.services.program import ProgramService
     from mht_desktop.services.quiz import QuizService
@@ -129,6 +130,12 @@ class AppContext:
         name = f"outbox-{hashlib.sha256(login.encode()).hexdigest()[:16]}.sqlite3"
         self.outbox = Outbox(self.db, OutboxStore(folder / name), self.clock)
         return self.outbox
+
+    def memory_model(self, profile_id: int) -> MemoryModelService:
+        """FSRS fitted to one learner ("Optimize") and their true retention."""
+        from mht_desktop.services.memory_model import MemoryModelService
+
+        return MemoryModelService(self.db, self.clock, profile_id)
 
     def close(self) -> None:
         """Release the database (and the outbox file)."""
