@@ -173,3 +173,22 @@ def test_cli_study_optimize(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     check = AppContext.open(tmp_path / "learner")
     assert len(check.profiles.settings(check.profiles.by_name("Ana").id).fsrs_parameters) == 21
     check.close()
+
+
+def test_study_days_match_the_study_date_across_daylight_saving() -> None:
+    from zoneinfo import ZoneInfo
+
+    from mht_desktop.core.cards import study_date
+    from mht_desktop.services.memory_model import _StudyDays
+
+    zone = ZoneInfo("America/New_York")
+    day_of = _StudyDays(zone, 4)
+    start = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp())
+    rng = random.Random(3)
+    # Every quarter hour around both 2025 clock changes, and random moments all year.
+    changes = [int(datetime(2025, 3, 9, 5, tzinfo=UTC).timestamp()),
+               int(datetime(2025, 11, 2, 5, tzinfo=UTC).timestamp())]
+    moments = [c + k * 900 for c in changes for k in range(-200, 200)]
+    moments += [start + rng.randrange(365 * 86400) for _ in range(5000)]
+    for epoch in moments:
+        assert day_of(epoch) == study_date(datetime.fromtimestamp(epoch, UTC), zone, 4), epoch

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, extract, func, select
 from sqlalchemy.orm import Session
 
 from mht_desktop.storage.models import ReviewLogRow
@@ -28,13 +28,20 @@ class PassRate:
         return self.passed / self.total if self.total else None
 
 
-def answers(session: Session, profile_id: int) -> list[tuple[int, datetime, int]]:
-    """Every answer of the learner as (card id, when, rating), oldest first per card."""
-    rows = session.execute(
-        select(ReviewLogRow.card_id, ReviewLogRow.reviewed_at, ReviewLogRow.rating)
+def answers(session: Session, profile_id: int) -> list[tuple[int, int, int]]:
+    """Every answer of the learner as (card id, Unix time, rating), oldest first per card.
+
+    Times come as integers computed by the database (``extract(epoch …)``): a year of
+    history is half a million rows, and turning each stored timestamp into a ``datetime``
+    cost more than the query.
+    """
+    statement = (
+        select(ReviewLogRow.card_id, extract("epoch", ReviewLogRow.reviewed_at),
+               ReviewLogRow.rating)
         .where(ReviewLogRow.profile_id == profile_id)
         .order_by(ReviewLogRow.card_id, ReviewLogRow.reviewed_at))
-    return [(card_id, when, rating) for card_id, when, rating in rows]
+    return [(card_id, int(epoch), rating)
+            for card_id, epoch, rating in session.connection().execute(statement)]
 
 
 def mature_pass_rates(session: Session, profile_id: int, now: datetime,

@@ -116,8 +116,12 @@ class FlashcardsView(SectionView):
         self.browse_button.clicked.connect(self.open_browser)
         self.exam_button = QPushButton("Exam date and limits…")
         self.exam_button.clicked.connect(self.edit_exam_date)
+        self.memory_button = QPushButton("Retention and Optimize…")
+        self.memory_button.setToolTip("Desired retention, your true retention, and FSRS "
+                                      "fitted to your own reviews.")
+        self.memory_button.clicked.connect(self.edit_memory_model)
         for b in (self.study_all_button, self.study_deck_button, self.cram_button,
-                  self.browse_button, self.exam_button):
+                  self.browse_button, self.exam_button, self.memory_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -261,6 +265,15 @@ class FlashcardsView(SectionView):
             return changes
 
         self.ctx.tasks.run(save, on_done=self.ctx.bus.publish, on_error=self.show_error)
+
+    def edit_memory_model(self) -> None:
+        """Desired and true retention, and Optimize (the dialog works on the task runner)."""
+        from mht_desktop.ui.memory_model_dialog import MemoryModelDialog
+
+        MemoryModelDialog(self.ctx, self).exec()
+        # New parameters or retention: the service's cached scheduler must be rebuilt (on
+        # the lane, after the dialog's own writes there).
+        self.ctx.tasks.run(self.service.reload, on_error=self.show_error)
 
     # -- the session ---------------------------------------------------------------------
     def start(self, deck: Deck) -> None:
