@@ -133,7 +133,7 @@ class _Builder:
             with_media += any(has_media(value) for value in note.fields)
             item_id = f"anki-{card.note_id}-{card.ord + 1}"
             cards.append(Flashcard(item_id, self.topic(card.deck_id).id, front, back,
-                                   tags=note.tags, source=f"Anki note type {notetype.name}"))
+                                   tags=note.tags, source=f"Imported from Anki ({self.label})"))
             history[item_id] = self.history(card, reviews_by_card.get(card.id, ()))
         for reason, count in skipped.items():
             self.warn(f"{count} card(s) left out: {reason}")
