@@ -192,3 +192,8 @@ def test_study_days_match_the_study_date_across_daylight_saving() -> None:
     moments += [start + rng.randrange(365 * 86400) for _ in range(5000)]
     for epoch in moments:
         assert day_of(epoch) == study_date(datetime.fromtimestamp(epoch, UTC), zone, 4), epoch
+
+
+def test_parameters_out_of_the_schedulers_bounds_are_refused() -> None:
+    with pytest.raises(OptimizerError, match="out of range"):
+        check_parameters((-5.0, *DEFAULT_PARAMETERS[1:]))

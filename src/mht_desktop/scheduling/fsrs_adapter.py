@@ -53,6 +53,20 @@ def forgetting_curve(parameters: Sequence[float] | None = None) -> ForgettingCur
     return ForgettingCurve(decay, 0.9 ** (1.0 / decay) - 1.0)
 
 
+def default_parameters() -> tuple[float, ...]:
+    """The ``fsrs`` package's default parameters (FSRS-6: 21 of them)."""
+    return tuple(float(w) for w in DEFAULT_PARAMETERS)
+
+
+def accepts_parameters(parameters: tuple[float, ...]) -> str | None:
+    """None when the scheduler takes ``parameters``; otherwise why not."""
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError as exc:  # fsrs range-checks each parameter
+        return str(exc)
+    return None
+
+
 class FsrsScheduler:
     """Schedules reviews with FSRS using a learner's settings.
 

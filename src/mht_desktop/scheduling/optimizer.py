@@ -3,7 +3,7 @@
 The fitting is done by ``fsrs-rs-python``, the Python binding of the Rust FSRS optimizer that
 Anki itself uses: no deep-learning framework, a few seconds for a year of reviews. It fits
 FSRS-6's 21 parameters, the same model (same count, order and defaults) as the ``fsrs``
-package we schedule with (``fsrs.Scheduler(parameters=...)``), so its output is used as is;
+package we schedule with (through ``fsrs_adapter``), so its output is used as is;
 :func:`check_parameters` refuses anything else rather than guess a conversion.
 
 Both parameter sets are scored on the same history with the optimizer's own ``evaluate``:
@@ -18,15 +18,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import fsrs
 import fsrs_rs_python
-from fsrs.scheduler import DEFAULT_PARAMETERS as _FSRS_DEFAULTS
+
+# The scheduler itself is reached only through the adapter (one place calls ``fsrs``).
+from mht_desktop.scheduling.fsrs_adapter import accepts_parameters, default_parameters
 
 # Anki offers "Optimize" from about 400 reviews; below that the fitted parameters follow
 # noise rather than the learner's memory. Counted as answers after the first of each card on
 # a later day (the only ones that carry information about forgetting).
 MIN_REVIEWS = 400
-DEFAULT_PARAMETERS: tuple[float, ...] = tuple(float(w) for w in _FSRS_DEFAULTS)
+DEFAULT_PARAMETERS: tuple[float, ...] = default_parameters()
 
 
 class OptimizerError(ValueError):
@@ -77,10 +78,9 @@ def check_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
     if len(values) != len(DEFAULT_PARAMETERS):
         raise OptimizerError(f"expected {len(DEFAULT_PARAMETERS)} FSRS parameters, got "
                              f"{len(values)}")
-    try:
-        fsrs.Scheduler(parameters=values)
-    except ValueError as exc:  # fsrs range-checks each parameter
-        raise OptimizerError(f"the fitted parameters are out of range ({exc})") from exc
+    refused = accepts_parameters(values)
+    if refused is not None:
+        raise OptimizerError(f"the fitted parameters are out of range ({refused})")
     return values
 
 
