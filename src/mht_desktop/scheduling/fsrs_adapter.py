@@ -53,11 +53,6 @@ def forgetting_curve(parameters: Sequence[float] | None = None) -> ForgettingCur
     return ForgettingCurve(decay, 0.9 ** (1.0 / decay) - 1.0)
 
 
-def default_parameters() -> tuple[float, ...]:
-    """The ``fsrs`` package's default parameters (FSRS-6: 21 of them)."""
-    return tuple(float(w) for w in DEFAULT_PARAMETERS)
-
-
 def accepts_parameters(parameters: tuple[float, ...]) -> str | None:
     """None when the scheduler takes ``parameters``; otherwise why not."""
     try:
