@@ -3,7 +3,7 @@
 Anki stores notes as fields and renders each card from its note type's templates
 (``{{Front}}``, ``{{#Field}}…{{/Field}}``, ``{{cloze:Text}}``, ``{{FrontSide}}``). We render
 the same way, then pass the HTML through the one sanitiser every bank format shares
-(:func:`~mht_desktop.formats.moodle_xml.html_to_text`), so an imported card reads like the
+(:func:`~mht_desktop.formats.text.html_to_text`), so an imported card reads like the
 one the learner studied in Anki, as safe plain text. Images and sounds are dropped (and
 counted, so the import can say so).
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from mht_desktop.formats.moodle_xml import html_to_text
+from mht_desktop.formats.text import html_to_text
 
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _SECTION = re.compile(r"\{\{([#^])\s*([^}]+?)\s*\}\}(.*?)\{\{/\s*\2\s*\}\}", re.DOTALL)
