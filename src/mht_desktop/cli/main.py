@@ -106,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
     except MhtError as exc:
         print(f"mht-desktop: {exc}", file=sys.stderr)
         return 1
+    for notice in ctx.db.notices:  # e.g. permissions tightened: said once, on stderr
+        print(f"mht-desktop: {notice}", file=sys.stderr)
     try:
         return handler(args, ctx)
     except MhtError as exc:

@@ -3,6 +3,13 @@
 One SQLite file per data folder holds every profile. SQLite runs in WAL mode with
 ``synchronous=FULL`` so that each committed answer survives a crash or a power cut, and with
 foreign keys switched on by a ``connect`` listener (SQLite leaves them off by default).
+
+Transactions are ours, not the driver's: Python's sqlite3 module only opens a transaction
+before INSERT/UPDATE/DELETE and runs DDL in autocommit mode, so a schema migration killed half
+way left an index dropped and the revision unchanged (a database that never opened again).
+Following SQLAlchemy's "pysqlite transactional DDL" recipe, the ``connect`` listener switches
+the driver's own BEGIN handling off and a ``begin`` listener emits BEGIN, so every unit of work
+(a migration included) commits whole or not at all. PostgreSQL is transactional by nature.
 """
 
 from __future__ import annotations
@@ -22,7 +29,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mht_desktop.core.errors import DatabaseError
 from mht_desktop.storage import thread_guard
-from mht_desktop.storage.paths import DATABASE_NAME, prepare_data_dir, restrict_to_owner
+from mht_desktop.storage.identity import APPLICATION_ID, check_is_ours
+from mht_desktop.storage.paths import (
+    DATABASE_NAME,
+    prepare_data_dir,
+    restrict_to_owner,
+    tighten_permissions,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -76,6 +89,8 @@ def _verify_thread(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The recipe, part 1: the driver must not open (or commit) transactions by itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -84,11 +99,23 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _on_begin(connection: Any) -> None:
+    # The recipe, part 2: SQLAlchemy's begin() becomes a real BEGIN, DDL included.
+    connection.exec_driver_sql("BEGIN")
+
+
+def _use_sqlite_settings(engine: Engine) -> Engine:
+    # Looked up at call time so that a test may wrap _on_connect (shorter busy timeout).
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with our SQLite settings applied to every connection."""
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _on_connect)
+        _use_sqlite_settings(engine)
     return engine
 
 
@@ -101,6 +128,8 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # The GUI-thread guard (off unless installed): judged on every connection checkout.
         event.listen(engine, "checkout", _verify_thread)
+        # What opening changed that the user should hear about once (permissions tightened).
+        self.notices: list[str] = []
 
     @classmethod
     def open(cls, data_dir: Path) -> Database:
@@ -114,11 +143,17 @@ class Database:
         prepare_data_dir(data_dir)
         path = data_dir / DATABASE_NAME
         _check_is_sqlite(path)
-        is_new = not path.exists()
+        is_new = not path.exists() or path.stat().st_size == 0
+        # Before any connection that could write: another program's file stays byte-identical.
+        needs_id = True if is_new else check_is_ours(path)
+        notices = tighten_permissions(data_dir, None if is_new else path)
         engine = make_engine(f"sqlite:///{path}")
         db = cls(engine, path)
+        db.notices = notices
         try:
-            db.migrate()
+            db.migrate(backup_first=not is_new)
+            if needs_id:
+                db._stamp_application_id()
         except (OperationalError, SQLDatabaseError, sqlite3.DatabaseError) as exc:
             engine.dispose()
             raise _explain(path, exc) from exc
@@ -128,6 +163,10 @@ class Database:
         if is_new:
             restrict_to_owner(path)
         return db
+
+    def _stamp_application_id(self) -> None:
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
     @classmethod
     def open_url(cls, url: str, *, upgrade: bool = False) -> Database:
@@ -179,7 +218,7 @@ class Database:
 
         engine = create_engine("sqlite://", poolclass=StaticPool,
                                connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _on_connect)
+        _use_sqlite_settings(engine)
         db = cls(engine, None)
         db.migrate()
         return db
@@ -191,11 +230,12 @@ class Database:
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
-    def migrate(self, *, check_only: bool = False) -> None:
-        """Bring the schema to the newest revision; refuse a database from a newer app.
+    def migrate(self, *, check_only: bool = False, backup_first: bool = False) -> None:
+        """Bring the schema to the newest revision in one transaction; refuse a newer one.
 
         Args:
             check_only: only refuse a newer schema, change nothing.
+            backup_first: copy an existing file into ``backups/`` before changing its schema.
         """
         current = self.current_revision()
         if current == SCHEMA_HEAD:
@@ -212,10 +252,31 @@ class Database:
             )
         if check_only:
             return
-        with self.engine.begin() as connection:
-            config = alembic_config(str(self.engine.url))
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        if backup_first and current is not None and self.path is not None:
+            from mht_desktop.storage.backup_files import backup_before_migration
+
+            backup_before_migration(self.path, current)
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            raw = connection.connection.driver_connection if sqlite else None
+            if raw is not None:
+                # Batch mode rebuilds tables by copy, drop and rename; with foreign keys on,
+                # the drop would cascade. The pragma only works outside a transaction.
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    config = alembic_config(str(self.engine.url))
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    if sqlite:
+                        if connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                            raise DatabaseError(f"Upgrading the database {self.path} would "
+                                                "break links between its tables; it was left "
+                                                "as it was.")
+                        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys=ON")
 
     def _where(self) -> str:
         return f"on {self.engine.url.render_as_string(hide_password=True)}"

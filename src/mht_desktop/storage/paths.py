@@ -67,6 +67,34 @@ def prepare_data_dir(path: Path) -> Path:
     return path
 
 
+def tighten_permissions(data_dir: Path, database: Path | None) -> list[str]:
+    """Make the data folder (0700) and the database (0600) owner-only if they are not.
+
+    A folder made 0777 or a database copied in as 0644 lets other accounts on the machine
+    read learners' names and results. Skipped on Windows, where POSIX modes mean little.
+
+    Returns:
+        One sentence per thing tightened, to tell the user once (the next open finds it
+        already private and says nothing).
+    """
+    if os.name == "nt":
+        return []
+    said: list[str] = []
+    for path, wanted, what in ((data_dir, 0o700, "data folder"),
+                               (database, 0o600, "database")):
+        if path is None or not path.exists():
+            continue
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            try:
+                path.chmod(wanted)
+            except OSError:
+                continue  # file systems without permissions (FAT, some network shares)
+            said.append(f"The {what} {path} was readable by other users ({mode:o}); it is "
+                        f"now private to you ({wanted:o}).")
+    return said
+
+
 def restrict_to_owner(path: Path) -> None:
     """Make a data file readable and writable by its owner only (learner data is private)."""
     try:

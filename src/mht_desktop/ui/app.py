@@ -177,6 +177,8 @@ class Startup(QObject):
         self.tasks.run(lambda: app_ctx.profiles.mark_used(profile.id))
         self.window.attach(app_ctx, profile)
         window = self.window
+        if app_ctx.db.notices:  # e.g. permissions tightened: said once
+            window.statusBar().showMessage(" ".join(app_ctx.db.notices), 20000)
         if self.database_url is None:  # on a program's server the coordinator loads the banks
             self.tasks.run(app_ctx.banks.ensure_builtin_banks, on_done=window.publish,
                            on_error=lambda exc: window.statusBar().showMessage(str(exc), 15000))

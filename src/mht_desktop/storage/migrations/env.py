@@ -1,10 +1,16 @@
-"""Alembic environment: runs our migrations on the connection the app hands in."""
+"""Alembic environment: runs our migrations on the connection the app hands in.
+
+The app (``Database.migrate``) hands in a connection already inside a transaction, so the
+whole upgrade commits or rolls back as one, on SQLite and PostgreSQL alike. The ``alembic``
+command line gets an engine from :func:`make_engine`, which carries the same SQLite
+transaction settings; nothing here depends on the engine.
+"""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 
+from mht_desktop.storage.database import make_engine
 from mht_desktop.storage.models import Base
 
 config = context.config
@@ -20,13 +26,16 @@ def run_migrations() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = engine_from_config(config.get_section(config.config_ini_section, {}),
-                                prefix="sqlalchemy.", poolclass=pool.NullPool)
-    with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata,
-                          render_as_batch=True, compare_type=True)
-        with context.begin_transaction():
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            context.configure(connection=conn, target_metadata=target_metadata,
+                              render_as_batch=True, compare_type=True)
             context.run_migrations()
+    finally:
+        engine.dispose()
 
 
 run_migrations()
