@@ -19,6 +19,26 @@ class DatabaseError(MhtError):
     """The database file is corrupt, not a database, locked, or from a newer version."""
 
 
+class DatabaseDamagedError(DatabaseError):
+    """The file is damaged (``database disk image is malformed``): a backup can replace it."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another program held the database's write lock for longer than we wait."""
+
+
+class DatabaseReadOnlyError(DatabaseError):
+    """The database file (or its folder, or the disk) cannot be written."""
+
+
+class DiskFullError(DatabaseError):
+    """The disk (or the database's size limit) is full: the change was not saved."""
+
+
+class ConflictError(DatabaseError):
+    """Another program made the same change at the same moment (a uniqueness clash)."""
+
+
 class ProfileError(MhtError):
     """A learner-profile operation cannot be done (name taken, not found…)."""
 

@@ -24,10 +24,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as SQLDatabaseError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from mht_desktop.core.errors import DatabaseError
+from mht_desktop.core.errors import (
+    ConflictError,
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    DatabaseError,
+    DatabaseReadOnlyError,
+    DiskFullError,
+)
 from mht_desktop.storage import thread_guard
 from mht_desktop.storage.identity import APPLICATION_ID, check_is_ours
 from mht_desktop.storage.paths import (
@@ -288,23 +295,53 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One unit of work: committed when the block ends, rolled back on any error.
+
+        Raises:
+            DatabaseError: one of its typed kinds (damaged, busy, read-only, disk full,
+                conflict) with a message fit to show; the unit of work was not saved.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except (IntegrityError, OperationalError, SQLDatabaseError, sqlite3.DatabaseError) as exc:
+            if self.is_server:
+                raise
+            raise _explain(self.path, exc, saving=True) from exc
 
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
 
 
-def _explain(path: Path, exc: Exception) -> DatabaseError:
+def _explain(path: Path | None, exc: Exception, *, saving: bool = False) -> DatabaseError:
+    """The one place where SQLite's errors become messages (opening or any later work)."""
     text = str(exc).lower()
+    where = path if path is not None else "in memory"
+    lost = (" What you just did was not saved; everything saved before it is safe."
+            if saving else "")
+    if isinstance(exc, IntegrityError):
+        return ConflictError(f"Another program changed the same data in {where} at the same "
+                             f"moment (for example, importing the same bank).{lost} Try again.")
     if "locked" in text or "busy" in text:
-        return DatabaseError(f"The database {path} is locked by another program (is MHT Desktop "
-                             "already open?). Close it and try again.")
+        return DatabaseBusyError(f"The database {where} is busy: another program (is MHT "
+                                 "Desktop open twice?) has held it for more than 5 seconds."
+                                 f"{lost} Close the other program and try again.")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DatabaseError(f"The database {path} is damaged and cannot be opened. It was "
-                             "left untouched; restore a backup or move it away to start fresh.")
+        return DatabaseDamagedError(
+            f"The database {where} is damaged ({_first_line(exc)}).{lost} It was left "
+            "untouched: restore a backup (File ▸ Restore from backup, or mht-desktop backup "
+            "restore --latest) or move the file away to start fresh.")
     if "readonly" in text or "read-only" in text:
-        return DatabaseError(f"The database {path} is read-only. Check its permissions.")
-    return DatabaseError(f"Cannot open the database {path}: {exc}")
+        return DatabaseReadOnlyError(f"The database {where} is read-only: check its "
+                                     f"permissions and the disk.{lost}")
+    if "full" in text:
+        return DiskFullError(f"The disk holding the database {where} is full.{lost} Free some "
+                             "space and try again.")
+    return DatabaseError(f"Cannot use the database {where}: {_first_line(exc)}.{lost}")
+
+
+def _first_line(exc: Exception) -> str:
+    """SQLite's own words, without SQLAlchemy's statement and link."""
+    original = getattr(exc, "orig", None) or exc
+    return str(original).splitlines()[0]
