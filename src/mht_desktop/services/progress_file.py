@@ -333,6 +333,12 @@ def read(path: Path) -> ProgressFile:
         raise ProgressFileError(f"{name}: not valid JSON (line {exc.lineno}, column "
                                 f"{exc.colno}: {exc.msg}); a CSV export cannot be read "
                                 "back, use the JSON one") from None
+    except RecursionError:  # e.g. 100,000 nested brackets: no progress file nests like that
+        raise ProgressFileError(f"{name}: not a progress file (its JSON is nested too deeply "
+                                "to be one)") from None
+    except ValueError as exc:  # e.g. a 5,000-digit number (Python's int-size guard)
+        raise ProgressFileError(f"{name}: not a progress file (it holds a number too long to "
+                                f"be a count or a score: {exc})") from None
     return parse(data, name)
 
 
