@@ -20,9 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
-from alembic import command
 
-from mht_desktop.storage.database import SCHEMA_HEAD, Database, alembic_config
+from mht_desktop.storage.database import SCHEMA_HEAD, Database
 from mht_desktop.storage.identity import APPLICATION_ID
 from mht_desktop.storage.paths import DATABASE_NAME
 
@@ -66,40 +65,57 @@ def _counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+# Builds the old database in a fresh interpreter, away from what other tests left behind.
+BUILD = """
+import sqlite3, sys
+from pathlib import Path
+from alembic import command
+from sqlalchemy import create_engine
+from tests.conftest import SAMPLE_BANK
+from mht_desktop.services.context import AppContext
+from mht_desktop.storage.cards import BrowseQuery
+from mht_desktop.storage.database import alembic_config
+
+folder, reviews = Path(sys.argv[1]), int(sys.argv[2])
+bank = folder / "sample.mhtbank.toml"
+bank.write_text(SAMPLE_BANK, encoding="utf-8")
+ctx = AppContext.open(folder / "data")
+ctx.banks.import_file_now(bank)
+profile, _ = ctx.profiles.create("Ana")
+study = ctx.study(profile.id)
+study.prepare()
+card_id = study.browse(BrowseQuery())[0].card_id
+with ctx.db.engine.begin() as c:
+    c.exec_driver_sql(
+        "INSERT INTO review_logs (profile_id, card_id, rating, reviewed_at, duration_ms, "
+        "state_before, interval_days, snapshot) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+        "SELECT ?, ?, 3, datetime('2025-01-01', '+' || (i % 365) || ' days'), i % 9000, "
+        "2, 1.5, '{}' FROM n", (reviews, profile.id, card_id))
+url = str(ctx.db.engine.url)
+ctx.close()
+# Foreign keys off (SQLAlchemy's default engine), as Database.migrate does: batch mode
+# rebuilds tables such as profiles, and with them on, dropping one cascades to the reviews.
+engine = create_engine(url)
+config = alembic_config(url)
+with engine.begin() as connection:
+    config.attributes["connection"] = connection
+    command.downgrade(config, "0001")
+engine.dispose()
+connection = sqlite3.connect(folder / "data" / "mht-desktop.sqlite3")
+connection.execute("PRAGMA application_id = 0")  # as a 0001-era app left it
+connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+connection.close()
+"""
+
+
 @pytest.fixture(scope="module")
 def old_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder whose database is at revision 0001, with a learner's year of reviews."""
-    from tests.conftest import SAMPLE_BANK
-
-    from mht_desktop.services.context import AppContext
-
     folder = tmp_path_factory.mktemp("old")
-    bank = folder / "sample.mhtbank.toml"
-    bank.write_text(SAMPLE_BANK, encoding="utf-8")
-    ctx = AppContext.open(folder / "data")
-    ctx.banks.import_file_now(bank)
-    profile, _ = ctx.profiles.create("Ana")
-    study = ctx.study(profile.id)
-    study.prepare()
-    card_id = next(iter(study.browse(__import__("mht_desktop.storage.cards",
-                                                fromlist=["BrowseQuery"]).BrowseQuery()))).card_id
-    with ctx.db.engine.begin() as c:
-        c.exec_driver_sql(
-            "INSERT INTO review_logs (profile_id, card_id, rating, reviewed_at, duration_ms, "
-            "state_before, interval_days, snapshot) "
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-            "SELECT ?, ?, 3, datetime('2025-01-01', '+' || (i % 365) || ' days'), i % 9000, "
-            "2, 1.5, '{}' FROM n", (REVIEWS, profile.id, card_id))
-    config = alembic_config(str(ctx.db.engine.url))
-    with ctx.db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
-    ctx.close()
-    path = folder / "data" / DATABASE_NAME
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA application_id = 0")  # as a 0001-era app left it
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", BUILD, str(folder), str(REVIEWS)], check=True,
+                   cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
     return folder / "data"
 
 
