@@ -16,6 +16,7 @@ class Changes:
     quizzes: bool = False
     reading: bool = False
     settings: bool = False
+    practice: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -26,6 +27,7 @@ class Changes:
             quizzes=self.quizzes or other.quizzes,
             reading=self.reading or other.reading,
             settings=self.settings or other.settings,
+            practice=self.practice or other.practice,
         )
 
     @property
@@ -33,7 +35,7 @@ class Changes:
         """True when anything at all changed."""
         return any(
             (self.profiles, self.banks, self.cards, self.reviews, self.quizzes, self.reading,
-             self.settings)
+             self.settings, self.practice)
         )
 
 
