@@ -281,3 +281,43 @@ class BookmarkRow(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PracticeFileRow(Base):
+    """An instructor's practice file (scenarios, vignettes or cases), stored as written.
+
+    The text is kept rather than its parsed items so that one reader serves shipped and
+    imported files alike; the item ids are kept beside it to refuse clashes on import.
+    """
+
+    __tablename__ = "practice_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source_path: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    item_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PracticeAttemptRow(Base):
+    """One drill, note or disclosure case worked by a learner.
+
+    A drill's row is written when it starts and updated at every choice, so a path is never
+    lost; notes and cases are written whole when checked or submitted.
+    """
+
+    __tablename__ = "practice_attempts"
+    __table_args__ = (Index("ix_practice_attempts_profile_finished", "profile_id",
+                            "finished_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(32), default="")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    flags: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
