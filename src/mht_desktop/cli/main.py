@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mht_desktop import __version__
-from mht_desktop.cli import reports, server, study
+from mht_desktop.cli import practice, reports, server, study
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
 
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_parsers(commands)
     server.add_parsers(commands)
     study.add_parsers(commands)
+    practice.add_parsers(commands)
     return parser
 
 
@@ -94,6 +95,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.command == "bank" and args.action == "validate":
             return _bank_validate(args)
+        if args.command == "practice" and args.action == "validate":
+            return practice.practice_validate(args)
+        if args.command == "note":
+            return practice.note_check(args)
         if args.command == "report":
             problem = reports.usage_problem(args)
             if problem is not None:
@@ -273,6 +278,10 @@ _HANDLERS: dict[tuple[str | None, str | None], Handler] = {
     ("report", None): reports.report_learner,
     ("progress", "export"): reports.progress_export,
     ("study", "optimize"): study.study_optimize,
+    ("practice", "validate"): lambda a, c: practice.practice_validate(a),
+    ("practice", "import"): practice.practice_import,
+    ("practice", "list"): practice.practice_list,
+    ("note", "check"): lambda a, c: practice.note_check(a),
 }
 
 

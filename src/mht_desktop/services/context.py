@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mht_desktop.services.guide import GuideService
     from mht_desktop.services.memory_model import MemoryModelService
     from mht_desktop.services.outbox import Outbox
+    from mht_desktop.services.practice import PracticeService
     from mht_desktop.services.program import ProgramService
     from mht_desktop.services.quiz import QuizService
     from mht_desktop.services.stats import StatsService
@@ -136,6 +137,12 @@ class AppContext:
         from mht_desktop.services.memory_model import MemoryModelService
 
         return MemoryModelService(self.db, self.clock, profile_id)
+
+    def practice(self, profile_id: int | None) -> PracticeService:
+        """Drills, notes and disclosure cases for one learner (None: file checks only)."""
+        from mht_desktop.services.practice import PracticeService
+
+        return PracticeService(self.db, self.clock, profile_id)
 
     def close(self) -> None:
         """Release the database (and the outbox file)."""

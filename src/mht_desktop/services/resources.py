@@ -53,3 +53,9 @@ def help_dir() -> Path:
     """
     return _first_existing(_REPO_ROOT / "docs", _BUNDLE_ROOT / "help",
                            Path(sys.prefix) / "share" / "mht-desktop" / "help")
+
+
+def practice_dir() -> Path:
+    """Shipped practice exercises: ``scenarios/``, ``vignettes/``, ``cases/`` and the note
+    checker's lexicon in ``checker/``."""
+    return resources_dir() / "practice"

@@ -29,6 +29,7 @@ from mht_desktop.core.activity import (
 )
 from mht_desktop.core.clock import Clock, ensure_utc
 from mht_desktop.core.periods import Period, PeriodKind, StudyCalendar
+from mht_desktop.core.practice.progress import PracticeSummary, summarize
 from mht_desktop.core.quiz import Blueprint
 from mht_desktop.core.readiness import (
     CARD_FALLBACK_DAYS,
@@ -45,6 +46,7 @@ from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.scheduling.fsrs_adapter import forgetting_curve
 from mht_desktop.services.quiz import default_blueprint
 from mht_desktop.services.study import local_zone
+from mht_desktop.storage import practice as practice_repo
 from mht_desktop.storage import profiles as profiles_repo
 from mht_desktop.storage import stats as repo
 from mht_desktop.storage.database import Database
@@ -115,6 +117,7 @@ class LearnerReport:
         dashboard: The dashboard for the report's period.
         by_topic: Quiz work per topic inside the period, plus questions now missed.
         zone: The time zone dates are shown in.
+        practice: Drills, notes and disclosure cases finished in the period.
     """
 
     learner: str
@@ -123,6 +126,7 @@ class LearnerReport:
     dashboard: Dashboard
     by_topic: dict[str, TopicPeriodStats]
     zone: tzinfo
+    practice: PracticeSummary | None = None
 
     @property
     def generated_local(self) -> datetime:
@@ -186,7 +190,20 @@ class StatsService:
             profile = profiles_repo.get(s, self.profile_id)
             settings = LearnerSettings.from_json(profiles_repo.settings(s, self.profile_id))
         return LearnerReport(profile.name, settings.program, settings.instructor, dashboard,
-                             by_topic, self._zone)
+                             by_topic, self._zone, self.practice(dashboard.period))
+
+    def practice(self, period: PeriodKind | Period = PeriodKind.DAYS_30) -> PracticeSummary:
+        """Drills, notes and disclosure cases finished in ``period`` (study days)."""
+        now = self._clock.now()
+        with self._db.session() as s:
+            settings = LearnerSettings.from_json(profiles_repo.settings(s, self.profile_id))
+            cal = StudyCalendar(self._zone, settings.day_starts_hour, now)
+            chosen = (Period.of(period, cal.day_of(now)) if isinstance(period, PeriodKind)
+                      else period)
+            since = cal.day_start(chosen.start) if chosen.start is not None else None
+            until = cal.day_start(chosen.end + timedelta(days=1))
+            records = practice_repo.attempts(s, self.profile_id, since=since, until=until)
+        return summarize(records, self._zone)
 
     # -- the work --------------------------------------------------------------------------
     def _collect(self, period_or_kind: PeriodKind | Period, *, with_topic_periods: bool,
