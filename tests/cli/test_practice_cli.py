@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.practice.conftest import CASES, SCENARIO, VIGNETTES
 
 from mht_desktop.launcher import main
 from mht_desktop.storage.paths import DATABASE_NAME
-from tests.practice.conftest import CASES, SCENARIO, VIGNETTES
 
 REPO = Path(__file__).resolve().parents[2]
 

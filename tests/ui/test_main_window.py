@@ -19,7 +19,7 @@ def make_window(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> MainWindow:
     return window
 
 
-def test_visits_all_five_sections(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+def test_visits_every_section(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
     window = make_window(qtbot, ctx, tmp_path)
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == list(SECTIONS)
     # Only the section on screen is built; each of the others is built on its first visit.
@@ -30,7 +30,7 @@ def test_visits_all_five_sections(qtbot: QtBot, ctx: AppContext, tmp_path: Path)
         assert window.stack.currentWidget() is view
         assert view.isVisible()
     assert [type(v).__name__ for v in window.views] == [
-        "GuideView", "FlashcardsView", "QuizView", "ProgressView", "BanksView"]
+        "GuideView", "FlashcardsView", "QuizView", "PracticeView", "ProgressView", "BanksView"]
     assert window.stack.count() == len(SECTIONS)
     assert window.windowTitle() == "MHT Desktop — Ana"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 
 
 SHORTCUTS = [
-    ("Anywhere", [("Ctrl+1 … Ctrl+5", "Guide, Flashcards, Quiz, Progress, Question banks"),
-                  ("Ctrl+I", "Import a question bank"), ("Ctrl+P", "Print a progress report"),
+    ("Anywhere", [("Ctrl+1 … Ctrl+6",
+                   "Guide, Flashcards, Quiz, Practice, Progress, Question banks"),
+                  ("Ctrl+I", "Import a question bank or a practice file"),
+                  ("Ctrl+P", "Print a progress report"),
                   ("Ctrl+Z", "Undo"), ("Ctrl+= / Ctrl+-", "Larger / smaller text"),
                   ("Ctrl+Q", "Quit")]),
     ("Flashcards", [("Space or Enter", "Show the answer"), ("1 2 3 4", "Again, Hard, Good, Easy"),
@@ -34,6 +36,11 @@ SHORTCUTS = [
                        ("F", "Mark for review (exam) or flag the question (practice)"),
                        ("↑ ↓", "Highlight a choice"),
                        ("X", "Strike out the highlighted choice")]),
+    ("Practice", [("Enter", "Open the highlighted exercise"),
+                  ("1 2 3 4", "Choose a response in a de-escalation drill"),
+                  ("Ctrl+Return", "Check the note you wrote"),
+                  ("Space", "Tick or untick the focused field or action (disclosure)"),
+                  ("Tab", "Move between the editor, the flags and the buttons")]),
 ]
 
 

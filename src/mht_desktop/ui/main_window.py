@@ -49,6 +49,7 @@ from mht_desktop.ui.sections import (
     BANKS,
     FLASHCARDS,
     GUIDE,
+    PRACTICE,
     PROGRESS,
     QUIZ,
     SECTIONS_REGISTRY,
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
     from mht_desktop.ui.views.base import SectionView, ViewContext
     from mht_desktop.ui.views.flashcards_view import FlashcardsView
     from mht_desktop.ui.views.guide_view import GuideView
+    from mht_desktop.ui.views.practice_view import PracticeView
     from mht_desktop.ui.views.progress_view import ProgressView
     from mht_desktop.ui.views.quiz_view import QuizView
 
@@ -262,6 +264,11 @@ class MainWindow(QMainWindow):
         return cast("QuizView", self.section(QUIZ))
 
     @property
+    def practice(self) -> PracticeView:
+        """The practice section (drills, notes, disclosure)."""
+        return cast("PracticeView", self.section(PRACTICE))
+
+    @property
     def progress(self) -> ProgressView:
         """The progress section."""
         return cast("ProgressView", self.section(PROGRESS))
@@ -276,8 +283,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         data = self._data_actions
-        data.append(self._action(file_menu, "&Import question bank…",
-                                 lambda: self.banks.import_dialog(), "Ctrl+I"))
+        data.append(self._action(file_menu, "&Import…", self.import_dialog, "Ctrl+I"))
         data.append(self._action(file_menu, "&Print progress report…", self.print_report,
                                  "Ctrl+P"))
         data.append(self._action(file_menu, "&Export…", self.export_menu, "Ctrl+E"))
@@ -477,6 +483,28 @@ class MainWindow(QMainWindow):
         label = getattr(self.stack.currentWidget(), "undo_label", None)
         self.undo_action.setText(f"&{label}" if isinstance(label, str) else "&Undo")
 
+    def import_dialog(self) -> None:
+        """File › Import: question banks, and scenario, vignette or case files."""
+        from mht_desktop.ui.views.banks_view import IMPORT_FILTER
+
+        files = self.dialogs.ask_open_paths(
+            self, "Import question banks or practice files", "",
+            "Banks and practice files (*.toml *.gift *.txt *.xml *.csv *.tsv);;"
+            + IMPORT_FILTER)
+        self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Send practice files to Practice and everything else to Question banks."""
+        from mht_desktop.services.practice import is_practice_file
+
+        for path in paths:
+            if is_practice_file(path):
+                self.show_section(PRACTICE)
+                self.practice.import_path(path)
+            else:
+                self.show_section(BANKS)
+                self.banks.import_path(path)
+
     def undo(self) -> None:
         """Undo the last undoable step in the current section."""
         handler = getattr(self.stack.currentWidget(), "undo", None)
@@ -565,9 +593,7 @@ class MainWindow(QMainWindow):
         if not paths or not self.attached:
             return
         event.acceptProposedAction()
-        self.show_section(BANKS)
-        for path in paths:
-            self.banks.import_path(path)
+        self.import_paths(paths)
 
     def _on_tasks_busy_changed(self, busy: bool) -> None:
         if busy:

@@ -33,12 +33,14 @@ class Section:
     view_class: str
 
 
-GUIDE, FLASHCARDS, QUIZ, PROGRESS, BANKS = "guide", "flashcards", "quiz", "progress", "banks"
+GUIDE, FLASHCARDS, QUIZ, PRACTICE, PROGRESS, BANKS = (
+    "guide", "flashcards", "quiz", "practice", "progress", "banks")
 
 SECTIONS_REGISTRY: tuple[Section, ...] = (
     Section(GUIDE, "Guide", "guide_view", "GuideView"),
     Section(FLASHCARDS, "Flashcards", "flashcards_view", "FlashcardsView"),
     Section(QUIZ, "Quiz", "quiz_view", "QuizView"),
+    Section(PRACTICE, "Practice", "practice_view", "PracticeView"),
     Section(PROGRESS, "Progress", "progress_view", "ProgressView"),
     Section(BANKS, "Question banks", "banks_view", "BanksView"),
 )

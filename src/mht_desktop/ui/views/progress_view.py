@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.activity import bin_series, countdown_text
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.periods import PeriodKind
+from mht_desktop.core.practice.progress import PracticeSummary
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.core.readiness import READINESS_TOOLTIP, Confidence, TopicReadiness, percent
 from mht_desktop.rendering.pages import Paper
@@ -48,6 +49,7 @@ from mht_desktop.ui.sections import QUIZ
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
 from mht_desktop.ui.widgets.heatmap import HeatmapWidget
+from mht_desktop.ui.widgets.practice_summary import PracticeSummaryBox
 from mht_desktop.ui.widgets.progress_charts import (
     chart_view,
     fill_activity,
@@ -117,8 +119,9 @@ class ProgressView(SectionView):
         outer.addLayout(self._stack, 1)
         self.empty = EmptyState(
             "No progress yet",
-            "Study some flashcards or answer a quiz, and your readiness by topic, streak, "
-            "cards due and score trend appear here. Instructors: use “Class summary…” to "
+            "Study some flashcards, answer a quiz or work a practice exercise, and your "
+            "readiness by topic, streak, cards due, score trend and practice record appear "
+            "here. Instructors: use “Class summary…” to "
             "open your trainees' progress files.",
             "Start a practice quiz", self._start_any_quiz)
         self._stack.addWidget(self.empty)
@@ -190,6 +193,8 @@ class ProgressView(SectionView):
         weak_box = QGroupBox("Weakest topics")
         self.weak_list = QVBoxLayout(weak_box)
         side.addWidget(weak_box)
+        self.practice_box = PracticeSummaryBox()
+        side.addWidget(self.practice_box)
         calendar_box = QGroupBox("Study calendar")
         calendar_layout = QVBoxLayout(calendar_box)
         self.heatmap = HeatmapWidget()
@@ -215,7 +220,7 @@ class ProgressView(SectionView):
     # -- refreshing ----------------------------------------------------------------------
     def watches(self, changes: Changes) -> bool:
         return (changes.cards or changes.reviews or changes.quizzes or changes.banks
-                or changes.settings or changes.profiles)
+                or changes.settings or changes.profiles or changes.practice)
 
     @property
     def period_kind(self) -> PeriodKind:
@@ -233,12 +238,14 @@ class ProgressView(SectionView):
     def refresh(self) -> None:
         stats = self.ctx.app.stats(self.ctx.profile_id)
         kind = self.period_kind
-        self.ctx.tasks.run(lambda: stats.dashboard(kind), on_done=self._show,
-                           on_error=self.show_error)
+        self.ctx.tasks.run(lambda: (stats.dashboard(kind), stats.practice(kind)),
+                           on_done=self._show, on_error=self.show_error)
 
-    def _show(self, dashboard: Dashboard) -> None:
+    def _show(self, result: tuple[Dashboard, PracticeSummary]) -> None:
+        dashboard, practice = result
         self.dashboard = dashboard
-        if not dashboard.has_activity:
+        self.practice_box.set_summary(practice)
+        if not dashboard.has_activity and not practice.has_activity:
             self._stack.setCurrentWidget(self.empty)
             return
         self._stack.setCurrentWidget(self.scroll_area)
