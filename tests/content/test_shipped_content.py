@@ -105,7 +105,9 @@ def test_no_ten_word_run_repeats_the_sources() -> None:
         reference |= _shingles(source.read_text(encoding="utf-8", errors="ignore"))
     offenders = {}
     extra = [REPO / "docs" / "example.mhtbank.toml",
-             *sorted((REPO / "resources" / "templates").glob("*.csv"))]
+             *sorted((REPO / "resources" / "templates").glob("*.csv")),
+             *sorted((REPO / "resources" / "practice").rglob("*.toml")),
+             REPO / "docs" / "practice-formats.md"]
     for path in [*BANKS, *GUIDE, *extra]:
         shared_runs = _shingles(path.read_text(encoding="utf-8")) & reference
         if shared_runs:
