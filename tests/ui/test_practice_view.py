@@ -179,9 +179,10 @@ def test_on_the_real_lane_and_an_import_refused_then_accepted(
     assert ctx.practice(None).catalogue().imported == frozenset()
     good = tmp_path / "good.scenario.toml"
     good.write_text(SCENARIO, encoding="utf-8")
+    shipped = len(ctx.practice(None).catalogue().scenarios)
     window.import_paths([good])
-    qtbot.waitUntil(lambda: view.tree.topLevelItem(0).text(0) == "De-escalation drills (2)",
-                    timeout=10000)
+    qtbot.waitUntil(lambda: view.tree.topLevelItem(0).text(0)
+                    == f"De-escalation drills ({shipped + 1})", timeout=10000)
     open_by_keyboard(qtbot, view, "test-scenario")
     qtbot.waitUntil(lambda: view.drill.state is not None, timeout=10000)
     qtbot.keyClick(view.drill, Qt.Key.Key_1)
