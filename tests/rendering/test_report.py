@@ -113,3 +113,29 @@ def test_rendering_keeps_none_alive(history: Learner, tmp_path: Path) -> None:
     for i in range(3):
         write_learner_pdf(report, tmp_path / f"r{i}.pdf")
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_the_report_includes_practice(history: Learner, tmp_path: Path) -> None:
+    from mht_desktop.core.practice.disclosure import Action
+    from mht_desktop.core.practice.note_checker import NoteFormat
+
+    practice = history.ctx.practice(history.profile_id)
+    state, _ = practice.start_drill("adult-inpatient-phone-call")
+    state, _ = practice.choose(state.attempt_id, "pacing", 1)  # "rules are rules"
+    practice.check_note("Pt was hostile.", NoteFormat.NARRATIVE)
+    practice.submit_disclosure("mother-on-the-phone", set(),
+                               {Action.TAKE_MESSAGE, Action.REFER_NURSE})
+    out = tmp_path / "report.pdf"
+    write_learner_pdf(history.stats().report(PeriodKind.ALL), out)
+    text = " ".join(pages_text(out))
+    assert "Practice: de-escalation, documentation, disclosure" in text
+    assert "De-escalation drills: 0 completed" in text  # the drill is still under way
+    assert "Notes checked: 1 (0 with no flags)" in text and "judgemental label 1" in text
+    assert "Disclosure cases: 1 (1 with every decision right)" in text
+    assert "Note flags per day" in text
+
+
+def test_the_report_says_when_nothing_was_practised(history: Learner, tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    write_learner_pdf(history.stats().report(PeriodKind.ALL), out)
+    assert "No practice exercises in this period." in " ".join(pages_text(out))

@@ -30,7 +30,7 @@ def exported(history: Learner, tmp_path: Path) -> Path:
 
 def test_json_round_trip(exported: Path) -> None:
     data = json.loads(exported.read_text(encoding="utf-8"))
-    assert (data["format"], data["version"]) == ("mht-progress", 1)
+    assert (data["format"], data["version"]) == ("mht-progress", 2)
     assert data["learner"] == {"name": "Ana", "program": "PT program", "instructor": "Dr. Chen"}
     assert data["period"] == {"label": "Last 30 days", "from": "2025-12-07", "to": "2026-01-05"}
     assert [t["id"] for t in data["topics"]] == ["privacy", "safety"]
@@ -77,8 +77,12 @@ def _write(tmp_path: Path, name: str, data: object) -> Path:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.update(version=2), "ana.json: written by a newer version of MHT Desktop "
-                                    "(progress file version 2; this app reads up to version 1)"),
+    (lambda d: d.update(version=3), "ana.json: written by a newer version of MHT Desktop "
+                                    "(progress file version 3; this app reads up to version 2)"),
+    (lambda d: d.update(practice={"notes": {"checked": -1}}), "ana.json: 'practice.notes': "
+                                                              "'checked' must be a whole number"),
+    (lambda d: d.update(practice={"disclosure": {"errors_by_rule": {"B4": "x"}}}),
+     "ana.json: 'practice.disclosure.errors_by_rule': 'B4' must be a whole number"),
     (lambda d: d.update(format="moodle"), "ana.json: not an MHT Desktop progress file (its "
                                           "format is 'moodle')"),
     (lambda d: d.update(version="1"), "ana.json: 'version' must be a whole number"),
@@ -126,7 +130,7 @@ def test_class_summary_from_several_files(exported: Path, tmp_path: Path) -> Non
     files, errors = progress_file.read_many([exported, ben, bad])
     assert [f.learner for f in files] == ["Ana", "Ben"]
     assert errors == ["bad.json: written by a newer version of MHT Desktop (progress file "
-                      "version 9; this app reads up to version 1). Update the app to read it."]
+                      "version 9; this app reads up to version 2). Update the app to read it."]
     summary = progress_file.class_summary(files)
     assert summary.trainees == ("Ana", "Ben")
     rows = {r.topic_id: r.values for r in summary.rows}
@@ -147,3 +151,42 @@ def test_csv_export_neutralises_formula_cells(history: Learner, tmp_path: Path) 
     assert rows[0]["learner"] == "'=HYPERLINK(\"http://x\",\"y\")"
     assert rows[0]["program"] == "'@SUM(1+1)"
     assert rows[0]["accuracy"] == "0.7500"  # numbers are left alone
+
+
+def test_practice_round_trips_in_version_2(history: Learner, tmp_path: Path) -> None:
+    from mht_desktop.core.practice.disclosure import RecordField
+    from mht_desktop.core.practice.note_checker import NoteFormat
+
+    practice = history.ctx.practice(history.profile_id)
+    state, _ = practice.start_drill("adult-inpatient-phone-call")
+    for node in ("pacing", "listening", "settling"):
+        state, _ = practice.choose(state.attempt_id, node, 0)
+    practice.check_note("Pt was angry.", NoteFormat.NARRATIVE)
+    practice.submit_disclosure("mother-on-the-phone", {RecordField.PRESENCE}, set())
+    report = history.stats().report(PeriodKind.DAYS_30)
+    out = progress_file.write(progress_file.from_report(report), tmp_path / "ana.json")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["practice"]["drills"] == {"completed": 1, "scenarios": 1, "best_path": 1,
+                                          "mean_score": 1.0, "by_ending": {"resolved": 1}}
+    assert data["practice"]["notes"]["checked"] == 1
+    assert data["practice"]["notes"]["by_rule"]["opinion"] == 1
+    assert data["practice"]["notes"]["by_day"] == [["2026-01-05", 1, 3]]
+    assert data["practice"]["disclosure"]["errors_by_rule"]["B4"] == 2
+    assert "Pt was angry" not in out.read_text(encoding="utf-8")  # no note text leaves
+    read = progress_file.read(out)
+    assert read.practice is not None
+    assert read.practice.drills.by_ending == {"resolved": 1}
+    assert read.practice.notes.by_rule == data["practice"]["notes"]["by_rule"]
+    assert read.practice.disclosure.cases == 1
+
+
+def test_version_1_files_are_still_read(exported: Path) -> None:
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data["version"] = 1
+    del data["practice"]
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    read = progress_file.read(exported)
+    assert read.learner == "Ana" and read.practice is None
+    data["practice"] = {"drills": {"completed": "lots"}}  # ignored: not part of version 1
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    assert progress_file.read(exported).practice is None

@@ -162,7 +162,7 @@ def test_class_summary_dialog(qtbot: QtBot, make_window: WindowFactory, dialogs:
     ben = tmp_path / "ben.json"
     ben.write_text(json.dumps(data), encoding="utf-8")
     newer = tmp_path / "newer.json"
-    newer.write_text(json.dumps({**data, "version": 2}), encoding="utf-8")
+    newer.write_text(json.dumps({**data, "version": 3}), encoding="utf-8")
     view.open_class_summary()
     dialog = view.class_dialog
     assert dialog is not None and dialog.isVisible()

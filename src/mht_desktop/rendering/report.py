@@ -17,6 +17,7 @@ from PySide6.QtGui import QPagedPaintDevice
 
 from mht_desktop.core.activity import bin_series, countdown_text
 from mht_desktop.core.periods import PeriodKind
+from mht_desktop.core.practice.progress import practice_lines
 from mht_desktop.core.readiness import READINESS_TOOLTIP, TopicReadiness, next_steps, percent
 from mht_desktop.rendering.charts import (
     activity_chart,
@@ -141,6 +142,23 @@ def _accuracy(report: LearnerReport, sheet: Sheet) -> list[Part]:
             "period; “missed now” counts questions whose latest answer was wrong.</p>"]
 
 
+def _practice(report: LearnerReport, sheet: Sheet) -> list[Part]:
+    heading = "<h2>Practice: de-escalation, documentation, disclosure</h2>"
+    p = report.practice
+    if p is None or not p.has_activity:
+        return [heading + "<p>No practice exercises in this period.</p>"]
+    drills, notes, cases = practice_lines(p)
+    rows = [[_e(line)] for line in (drills, notes, cases)]
+    days = p.notes.by_day
+    trend = ""
+    if days:
+        shown = ", ".join(f"{day:%d %b}: {flags}/{count}" for day, count, flags in days[-14:])
+        trend = (f'<p class="small muted">Note flags per day (flags / notes checked): '
+                 f"{_e(shown)}</p>")
+    return [Table([("What was practised in this period", False)], rows, heading=heading),
+            trend]
+
+
 def _activity(report: LearnerReport, sheet: Sheet) -> list[Part]:
     d = report.dashboard
     width = sheet.width_pt
@@ -216,7 +234,8 @@ def _sign_off(report: LearnerReport, sheet: Sheet) -> list[Part]:
 
 
 _LEARNER_SECTIONS: tuple[Callable[[LearnerReport, Sheet], list[Part]], ...] = (
-    _header, _summary, _readiness, _exams, _accuracy, _activity, _steps, _sign_off)
+    _header, _summary, _readiness, _exams, _accuracy, _practice, _activity, _steps,
+    _sign_off)
 
 
 def learner_builder(report: LearnerReport) -> Builder:

@@ -24,12 +24,18 @@ from typing import Any
 
 from mht_desktop import __version__
 from mht_desktop.core.errors import MhtError
+from mht_desktop.core.practice.progress import (
+    DisclosureSummary,
+    DrillSummary,
+    NoteSummary,
+    PracticeSummary,
+)
 from mht_desktop.core.readiness import ClassRow, class_matrix
 from mht_desktop.core.spreadsheet import neutralise_row
 from mht_desktop.services.stats import LearnerReport
 
 FORMAT_NAME = "mht-progress"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 adds "practice"; version 1 files are still read
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a class of files must not exhaust memory
 CSV_COLUMNS = ("learner", "program", "period", "topic_id", "topic", "questions_answered",
                "accuracy", "readiness", "confidence", "cards_reviewed", "retention",
@@ -83,6 +89,7 @@ class ProgressFile:
     topics: tuple[TopicResult, ...]
     exams: tuple[ExamResult, ...]
     source: str = ""
+    practice: PracticeSummary | None = None  # None in version 1 files
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -104,7 +111,8 @@ def from_report(report: LearnerReport) -> ProgressFile:
                   for p in d.exams)
     return ProgressFile(report.learner, report.program, report.instructor, d.generated_at,
                         d.period.label, d.period.start, d.period.end, d.overall.readiness,
-                        d.overall.coverage, tuple(topics), exams)
+                        d.overall.coverage, tuple(topics), exams,
+                        practice=report.practice)
 
 
 def _fraction(value: float | None) -> float | None:
@@ -112,7 +120,7 @@ def _fraction(value: float | None) -> float | None:
 
 
 def to_json(progress: ProgressFile) -> dict[str, Any]:
-    """The JSON object of a progress file (format version 1)."""
+    """The JSON object of a progress file (format version 2)."""
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -133,6 +141,24 @@ def to_json(progress: ProgressFile) -> dict[str, Any]:
         "exam_attempts": [{"finished_at": e.finished_at.isoformat(), "score": round(e.score, 4),
                            "passed": e.passed, "questions": e.questions,
                            "minutes": round(e.minutes, 1)} for e in progress.exams],
+        "practice": _practice_json(progress.practice),
+    }
+
+
+def _practice_json(p: PracticeSummary | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    d, n, c = p.drills, p.notes, p.disclosure
+    return {
+        "drills": {"completed": d.completed, "scenarios": d.scenarios,
+                   "best_path": d.best_path, "mean_score": _fraction(d.mean_score),
+                   "by_ending": dict(sorted(d.by_ending.items()))},
+        "notes": {"checked": n.checked, "clean": n.clean, "flags": n.flags,
+                  "by_rule": dict(sorted(n.by_rule.items())),
+                  "by_day": [[day.isoformat(), notes, flags] for day, notes, flags in n.by_day]},
+        "disclosure": {"cases": c.cases, "perfect": c.perfect,
+                       "mean_score": _fraction(c.mean_score),
+                       "errors_by_rule": dict(sorted(c.errors_by_rule.items()))},
     }
 
 
@@ -297,6 +323,7 @@ def parse(data: Any, name: str) -> ProgressFile:
                                 float(minutes)))
     period_to = r.day(period.get("to"), "'period.to'", required=True)
     assert period_to is not None
+    practice = _read_practice(r, data.get("practice")) if version >= 2 else None
     return ProgressFile(
         learner=r.text(learner, "name", "'learner'"),
         program=r.text(learner, "program", "'learner'", required=False),
@@ -307,7 +334,54 @@ def parse(data: Any, name: str) -> ProgressFile:
         period_to=period_to,
         overall_readiness=r.fraction(overall, "readiness", "'overall'"),
         overall_coverage=r.fraction(overall, "coverage", "'overall'") or 0.0,
-        topics=tuple(topics), exams=tuple(exams), source=name)
+        topics=tuple(topics), exams=tuple(exams), source=name, practice=practice)
+
+
+def _counts(r: _Reader, value: Any, where: str) -> dict[str, int]:
+    table = r.obj(value if value is not None else {}, where)
+    return {str(k): r.count(table, k, where) for k in table}
+
+
+def _read_practice(r: _Reader, value: Any) -> PracticeSummary | None:
+    """The ``practice`` object of a version 2 file (None when absent)."""
+    if value is None:
+        return None
+    p = r.obj(value, "'practice'")
+    d = r.obj(p.get("drills", {}), "'practice.drills'")
+    n = r.obj(p.get("notes", {}), "'practice.notes'")
+    c = r.obj(p.get("disclosure", {}), "'practice.disclosure'")
+    days = n.get("by_day", [])
+    if not isinstance(days, list):
+        raise r.fail("'practice.notes.by_day' must be a list")
+    by_day = []
+    for i, row in enumerate(days, start=1):
+        where = f"'practice.notes.by_day' entry {i}"
+        if not isinstance(row, list) or len(row) != 3:
+            raise r.fail(f"{where} must be [date, notes, flags]")
+        day = r.day(row[0], where, required=True)
+        assert day is not None
+        counts = r.obj({"notes": row[1], "flags": row[2]}, where)
+        by_day.append((day, r.count(counts, "notes", where), r.count(counts, "flags", where)))
+    return PracticeSummary(
+        drills=DrillSummary(
+            completed=r.count(d, "completed", "'practice.drills'"),
+            by_ending=_counts(r, d.get("by_ending"), "'practice.drills.by_ending'"),
+            best_path=r.count(d, "best_path", "'practice.drills'"),
+            mean_score=r.fraction(d, "mean_score", "'practice.drills'"),
+            scenarios=r.count(d, "scenarios", "'practice.drills'")),
+        notes=NoteSummary(
+            checked=r.count(n, "checked", "'practice.notes'"),
+            clean=r.count(n, "clean", "'practice.notes'"),
+            flags=r.count(n, "flags", "'practice.notes'"),
+            by_rule=_counts(r, n.get("by_rule"), "'practice.notes.by_rule'"),
+            by_day=tuple(by_day)),
+        disclosure=DisclosureSummary(
+            cases=r.count(c, "cases", "'practice.disclosure'"),
+            perfect=r.count(c, "perfect", "'practice.disclosure'"),
+            errors_by_rule=_counts(r, c.get("errors_by_rule"),
+                                   "'practice.disclosure.errors_by_rule'"),
+            mean_score=r.fraction(c, "mean_score", "'practice.disclosure'")),
+        recent=())
 
 
 def read(path: Path) -> ProgressFile:
