@@ -29,7 +29,7 @@ def make_window(qtbot: QtBot, ctx: AppContext, tmp_path: Path, *,
     window = MainWindow(ctx, profile, tasks=tasks, settings=settings)
     qtbot.addWidget(window)
     window.show()
-    window.nav.setCurrentRow(PRACTICE)
+    window.show_section(PRACTICE)
     return window
 
 
@@ -151,7 +151,7 @@ def test_a_disclosure_case_and_progress_shows_all_three(qtbot: QtBot, ctx: AppCo
     # The list marks what was done; Progress counts all three kinds.
     assert any("✓ 1×" in view.tree.topLevelItem(0).child(i).text(0)
                for i in range(view.tree.topLevelItem(0).childCount()))
-    window.nav.setCurrentRow(PROGRESS)
+    window.show_section(PROGRESS)
     progress = window.progress
     assert progress.scroll_area.isVisible()
     box = progress.practice_box
