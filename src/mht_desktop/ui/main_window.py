@@ -485,12 +485,12 @@ class MainWindow(QMainWindow):
 
     def import_dialog(self) -> None:
         """File › Import: question banks, and scenario, vignette or case files."""
-        from mht_desktop.ui.views.banks_view import IMPORT_FILTER
+        from mht_desktop.ui.views.banks_view import IMPORT_FILTERS
 
         files = self.dialogs.ask_open_paths(
             self, "Import question banks or practice files", "",
-            "Banks and practice files (*.toml *.gift *.txt *.xml *.csv *.tsv);;"
-            + IMPORT_FILTER)
+            "Banks and practice files (*.toml *.gift *.txt *.xml *.csv *.tsv *.aiken);;"
+            + ";;".join(IMPORT_FILTERS))
         self.import_paths([Path(f) for f in files])
 
     def import_paths(self, paths: list[Path]) -> None:
