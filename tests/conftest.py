@@ -123,6 +123,7 @@ topic = "safety"
 difficulty = 1
 source = "Test source"
 reviewed = 2026-01-01
+review_due = 2028-01-01
 stem = "Which hand hygiene after caring for a patient with C. diff?"
 rationale = "Soap and water removes spores; alcohol rub does not kill them."
 
@@ -142,6 +143,7 @@ topic = "privacy"
 difficulty = 2
 source = "Test source"
 reviewed = 2026-01-01
+review_due = 2028-01-01
 stem = "Which are identifiers?"
 rationale = "Names and phone numbers identify a person."
 
@@ -164,6 +166,7 @@ topic = "privacy"
 difficulty = 1
 source = "Test source"
 reviewed = 2026-01-01
+review_due = 2028-01-01
 stem = "Minimum necessary applies to treatment disclosures between providers."
 rationale = "Treatment disclosures are an exception."
 
@@ -181,6 +184,8 @@ topic = "safety"
 front = "Normal adult resting pulse?"
 back = "60–100 beats per minute."
 source = "MedlinePlus"
+reviewed = 2026-01-01
+review_due = 2028-01-01
 
 [[flashcards]]
 id = "s-f2"
@@ -188,6 +193,8 @@ topic = "privacy"
 front = "Deadline to act on an access request?"
 back = "30 days, with one 30-day extension."
 source = "45 CFR 164.524"
+reviewed = 2026-01-01
+review_due = 2028-01-01
 '''
 
 

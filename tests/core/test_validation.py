@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from mht_desktop.core.banks import Bank, BankInfo, Choice, Flashcard, Question, QuestionType, Topic
 from mht_desktop.core.errors import Severity
 from mht_desktop.core.validation import has_errors, validate_bank
@@ -60,3 +62,22 @@ def test_flashcard_checks() -> None:
     text = [str(p) for p in validate_bank(_bank(_q(), cards=cards), file="b")]
     assert "b:3: flashcard 'f1' needs both a front and a back" in text
     assert "b:7: flashcard 'f2' uses unknown topic 'zz'" in text
+
+
+def test_review_dates_are_required_in_shipped_banks_and_ordered() -> None:
+    q = Question("q1", QuestionType.TRUE_FALSE, "t", "S?", (Choice("True", True),
+                 Choice("False", False)), rationale="R", source="S",
+                 reviewed=date(2026, 12, 1), line=3)
+    late = Question("q2", QuestionType.TRUE_FALSE, "t", "S?", (Choice("True", True),
+                    Choice("False", False)), rationale="R", source="S",
+                    reviewed=date(2026, 12, 1), review_due=date(2026, 1, 1), line=9)
+    card = Flashcard("f1", "t", "F", "B", source="S", line=15)
+    bank = Bank(BankInfo("bk", "B"), (Topic("t", "T"),), (q, late), (card,))
+    strict = [str(p) for p in validate_bank(bank, file="b.toml", strict=True)]
+    assert strict == [
+        "b.toml:3: question 'q1' has no review_due date (when it must be checked again)",
+        "b.toml:9: question 'q2': review_due 2026-01-01 is before reviewed 2026-12-01",
+        "b.toml:15: flashcard 'f1' has no last-reviewed date",
+        "b.toml:15: flashcard 'f1' has no review_due date (when it must be checked again)"]
+    # Instructors' banks may leave dates out (the audit lists them), but not disorder them.
+    assert [str(p) for p in validate_bank(bank, file="b.toml")] == [strict[1]]

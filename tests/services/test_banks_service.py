@@ -29,11 +29,16 @@ def test_import_list_export_roundtrip(ctx: AppContext, sample_bank_file: Path,
     again = ctx.banks.validate_file(out)
     assert again.valid and again.bank is not None and report.bank is not None
     assert again.bank.info == report.bank.info and again.bank.topics == report.bank.topics
-    original = {q.id: (q.stem, q.choices, q.rationale, q.reviewed) for q in report.bank.questions}
-    exported = {q.id: (q.stem, q.choices, q.rationale, q.reviewed) for q in again.bank.questions}
+    original = {q.id: (q.stem, q.choices, q.rationale, q.reviewed, q.review_due)
+                for q in report.bank.questions}
+    exported = {q.id: (q.stem, q.choices, q.rationale, q.reviewed, q.review_due)
+                for q in again.bank.questions}
     assert original == exported
-    assert [(f.id, f.front, f.back, f.source) for f in again.bank.flashcards] == [
-        (f.id, f.front, f.back, f.source) for f in report.bank.flashcards]
+    assert [(f.id, f.front, f.back, f.source, f.reviewed, f.review_due)
+            for f in again.bank.flashcards] == [
+        (f.id, f.front, f.back, f.source, f.reviewed, f.review_due)
+        for f in report.bank.flashcards]
+    assert again.bank.flashcards[0].review_due is not None
 
 
 def test_a_file_with_errors_changes_nothing(ctx: AppContext, sample_bank_file: Path,
@@ -92,3 +97,28 @@ def test_remove_and_disable(ctx: AppContext, sample_bank_file: Path) -> None:
     assert summary.title == "Renamed" and summary.topics[0].title == "Patient safety"
     ctx.banks.remove("sample")
     assert ctx.banks.list() == []
+
+
+def test_figures_are_resolved_on_import_and_exported_resolved(ctx: AppContext,
+                                                             tmp_path: Path) -> None:
+    text = SAMPLE_BANK.replace(
+        'stem = "Which are identifiers?"',
+        'stem = "BLS median pay in May 2024 was {{figure:bls-pay-median-combined}}: which?"'
+    ).replace('back = "60–100 beats per minute."',
+              'back = "60–100 beats per minute ({{figure:amca-mhtc-fee}})."')
+    path = tmp_path / "figures.mhtbank.toml"
+    path.write_text(text, encoding="utf-8")
+    report, _ = ctx.banks.import_file_now(path)
+    assert report.imported, report.problems
+    bank = ctx.banks.load("sample")
+    question = next(q for q in bank.questions if q.id == "s-q2")
+    assert question.stem == "BLS median pay in May 2024 was $42,200: which?"
+    # The stored review date is the figure's, which is earlier than the item's own.
+    from mht_desktop.services.figures import shipped_figures
+
+    figures = shipped_figures()
+    assert question.review_due == figures["bls-pay-median-combined"].review_due
+    assert bank.flashcards[0].back == "60–100 beats per minute ($109)."
+    out = ctx.banks.export("sample", BankFormat.NATIVE, tmp_path / "out.mhtbank.toml")
+    assert "{{figure:" not in out.read_text(encoding="utf-8")
+    assert "$42,200" in out.read_text(encoding="utf-8")

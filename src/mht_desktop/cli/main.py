@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mht_desktop import __version__
-from mht_desktop.cli import practice, reports, server, study
+from mht_desktop.cli import audit, practice, reports, server, study
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
 
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=_EXPORT_FORMATS, default="native",
                         help="anki-tsv: flashcards as Anki's 'Notes in Plain Text'")
     export.add_argument("--out", required=True, metavar="FILE")
+    audit.add_parser(bank_cmds)
     reports.add_parsers(commands)
     server.add_parsers(commands)
     study.add_parsers(commands)
@@ -99,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
             return practice.practice_validate(args)
         if args.command == "note":
             return practice.note_check(args)
+        if args.command == "bank" and args.action == "audit":
+            return audit.run_audit(args)
         if args.command == "report":
             problem = reports.usage_problem(args)
             if problem is not None:
@@ -275,6 +278,7 @@ _HANDLERS: dict[tuple[str | None, str | None], Handler] = {
     ("bank", "list"): _bank_list,
     ("bank", "remove"): _bank_remove,
     ("bank", "export"): _bank_export,
+    ("bank", "audit"): lambda a, c: audit.run_audit(a),
     ("report", None): reports.report_learner,
     ("progress", "export"): reports.progress_export,
     ("study", "optimize"): study.study_optimize,

@@ -88,12 +88,17 @@ class Question:
     setting: tuple[str, ...] = ()
     title: str = ""
     line: int | None = None
+    # When a person must check the item against its source again (see content-currency.md).
+    review_due: date | None = None
+    # Keys of the figures (resources/guide/figures.toml) its text was resolved from.
+    figures: tuple[str, ...] = ()
 
     def __init__(self, id: str, type: QuestionType, topic: str, stem: str,
                  choices: tuple[Choice, ...], rationale: str = "", difficulty: int = 2,
                  tags: tuple[str, ...] = (), source: str = "", reviewed: date | None = None,
                  jurisdiction: tuple[str, ...] = (), setting: tuple[str, ...] = (),
-                 title: str = "", line: int | None = None) -> None:
+                 title: str = "", line: int | None = None, review_due: date | None = None,
+                 figures: tuple[str, ...] = ()) -> None:
         _question_id(self, id)
         _question_type(self, type)
         _question_topic(self, topic)
@@ -108,6 +113,8 @@ class Question:
         _question_setting(self, setting)
         _question_title(self, title)
         _question_line(self, line)
+        _question_review_due(self, review_due)
+        _question_figures(self, figures)
 
     @property
     def correct_indexes(self) -> frozenset[int]:
@@ -125,10 +132,11 @@ def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
     _slot_setter(Choice, name) for name in ("text", "correct", "feedback", "fixed", "weight"))
 (_question_id, _question_type, _question_topic, _question_stem, _question_choices,
  _question_rationale, _question_difficulty, _question_tags, _question_source, _question_reviewed,
- _question_jurisdiction, _question_setting, _question_title, _question_line) = (
+ _question_jurisdiction, _question_setting, _question_title, _question_line,
+ _question_review_due, _question_figures) = (
     _slot_setter(Question, name) for name in (
         "id", "type", "topic", "stem", "choices", "rationale", "difficulty", "tags", "source",
-        "reviewed", "jurisdiction", "setting", "title", "line"))
+        "reviewed", "jurisdiction", "setting", "title", "line", "review_due", "figures"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +150,9 @@ class Flashcard:
     tags: tuple[str, ...] = ()
     source: str = ""
     line: int | None = None
+    reviewed: date | None = None
+    review_due: date | None = None
+    figures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

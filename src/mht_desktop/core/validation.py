@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from datetime import date
 
 from mht_desktop.core.banks import (
     ID_PATTERN,
@@ -101,6 +103,7 @@ def validate_bank(bank: Bank, *, file: str, strict: bool = False) -> list[Proble
             add(where, f"question {qid!r} has no source", item=qid, severity=level)
         if strict and q.reviewed is None:
             add(where, f"question {qid!r} has no last-reviewed date", item=qid)
+        _check_dates(add, where, f"question {qid!r}", qid, q.reviewed, q.review_due, strict)
 
     for card in bank.flashcards:
         where = card.line
@@ -118,7 +121,23 @@ def validate_bank(bank: Bank, *, file: str, strict: bool = False) -> list[Proble
             add(where, f"flashcard {card.id!r} uses unknown topic {card.topic!r}", item=card.id)
         if strict and not card.source.strip():
             add(where, f"flashcard {card.id!r} has no source", item=card.id)
+        if strict and card.reviewed is None:
+            add(where, f"flashcard {card.id!r} has no last-reviewed date", item=card.id)
+        _check_dates(add, where, f"flashcard {card.id!r}", card.id, card.reviewed,
+                     card.review_due, strict)
     return problems
+
+
+def _check_dates(add: Callable[..., None], where: int | None, what: str, item: str,
+                 reviewed: date | None, review_due: date | None, strict: bool) -> None:
+    """The review-due rules: required in shipped banks, and never before the last review."""
+    if review_due is None:
+        if strict:
+            add(where, f"{what} has no review_due date (when it must be checked again)",
+                item=item)
+    elif reviewed is not None and review_due < reviewed:
+        add(where, f"{what}: review_due {review_due.isoformat()} is before reviewed "
+                   f"{reviewed.isoformat()}", item=item)
 
 
 def has_errors(problems: list[Problem]) -> bool:

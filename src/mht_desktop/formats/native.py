@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import tomli_w
@@ -92,8 +92,8 @@ class _Fields:
         value = self.table.get(key)
         if value is None:
             return None
-        if isinstance(value, date):
-            return value
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value  # a date-time is refused: the review rules compare whole days
         if isinstance(value, str):
             try:
                 return date.fromisoformat(value)
@@ -218,6 +218,7 @@ def read_native(text: str, *, file: str) -> ParsedBank:
             id=cf.text("id", required=True), topic=cf.text("topic", required=True),
             front=cf.text("front", required=True), back=cf.text("back", required=True),
             tags=cf.strings("tags"), source=cf.text("source"), line=line,
+            reviewed=cf.day("reviewed"), review_due=cf.day("review_due"),
         ))
     blueprint = data.get("blueprint")
     if blueprint is not None:
@@ -298,9 +299,11 @@ def _read_question(raw: dict[str, Any], *, file: str, line: int | None,
     difficulty = get("difficulty", 2)
     if type(difficulty) is not int:
         difficulty = careful().integer("difficulty", 2)
-    reviewed = get("reviewed")
+    reviewed, review_due = get("reviewed"), get("review_due")
     if reviewed is not None and type(reviewed) is not date:
         reviewed = careful().day("reviewed")
+    if review_due is not None and type(review_due) is not date:
+        review_due = careful().day("review_due")
     lists = []
     for key in ("tags", "jurisdiction", "setting"):
         value = get(key)
@@ -314,7 +317,7 @@ def _read_question(raw: dict[str, Any], *, file: str, line: int | None,
     return Question(qid, qtype, topic, stem, _read_choices(get("choices", []), careful, line,
                                                            file, problems),
                     texts[0], difficulty, lists[0], texts[1], reviewed, lists[1], lists[2],
-                    texts[2], line)
+                    texts[2], line, review_due)
 
 
 def _read_choices(raw_choices: Any, careful: Any, line: int | None, file: str,
@@ -360,7 +363,8 @@ def write_native(bank: Bank) -> str:
     if bank.flashcards:
         doc["flashcards"] = [
             _drop_empty({"id": f.id, "topic": f.topic, "front": f.front, "back": f.back,
-                         "tags": list(f.tags), "source": f.source},
+                         "tags": list(f.tags), "source": f.source, "reviewed": f.reviewed,
+                         "review_due": f.review_due},
                         keep=("id", "topic", "front", "back"))
             for f in bank.flashcards
         ]
@@ -372,7 +376,8 @@ def _question_table(q: Question) -> dict[str, Any]:
     table = _drop_empty({
         "id": q.id, "type": q.type.value, "topic": q.topic, "title": q.title,
         "difficulty": q.difficulty, "tags": list(q.tags), "source": q.source,
-        "reviewed": q.reviewed, "jurisdiction": list(q.jurisdiction),
+        "reviewed": q.reviewed, "review_due": q.review_due,
+        "jurisdiction": list(q.jurisdiction),
         "setting": list(q.setting), "stem": q.stem, "rationale": q.rationale,
     }, keep=("id", "type", "topic", "difficulty", "stem"))
     table["choices"] = [

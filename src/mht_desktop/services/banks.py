@@ -14,8 +14,10 @@ from mht_desktop.core.banks import Bank, BankFormat
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import Clock
 from mht_desktop.core.errors import MhtError, Problem, Severity
+from mht_desktop.core.figures import resolve_figures
 from mht_desktop.core.progress import CancelToken, Progress
 from mht_desktop.core.validation import validate_bank
+from mht_desktop.services.figures import figures_path, shipped_figures
 from mht_desktop.services.resources import builtin_banks_dir
 from mht_desktop.storage import banks as repo
 from mht_desktop.storage.banks import BankSummary
@@ -142,13 +144,18 @@ class BankService:
         else:
             parsed = read_bank(data, file_name=label, fmt=chosen)
         problems = list(parsed.problems)
-        if parsed.bank is not None and not parsed.errors:
-            problems += validate_bank(parsed.bank, file=label, strict=strict)
+        bank = parsed.bank
+        if bank is not None and not parsed.errors:
+            # {{figure:KEY}} placeholders become the figure's text here, for every format, so
+            # what is stored, studied and exported is the resolved text.
+            bank, unknown = resolve_figures(bank, shipped_figures(), file=label)
+            problems += unknown
+            problems += validate_bank(bank, file=label, strict=strict)
         problems.sort(key=lambda p: (p.severity is not Severity.ERROR, p.line or 0))
         reviews = sum(len(h.reviews) for h in history.values())
-        return _Loaded(BankReport(str(path), chosen, parsed.bank, tuple(problems),
+        return _Loaded(BankReport(str(path), chosen, bank, tuple(problems),
                                   history_reviews=reviews),
-                       hashlib.sha256(data).hexdigest(), history)
+                       content_digest(data), history)
 
     def validate_file(self, path: Path, fmt: BankFormat | None = None, *,
                       strict: bool = False) -> BankReport:
@@ -236,7 +243,7 @@ class BankService:
             known = repo.content_hashes(s)
         changed = Changes()
         for path in sorted(folder.glob(BANK_GLOB)):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = content_digest(path.read_bytes())
             if digest in known.values():
                 continue
             report, changes = self.import_file_now(path, BankFormat.NATIVE, strict=True,
@@ -301,6 +308,21 @@ class ExportResult:
 
     path: Path
     left_out: tuple[str, ...] = ()
+
+
+def content_digest(data: bytes) -> str:
+    """The hash that tells whether a bank must be imported again.
+
+    A bank that refers to figures changes when the figures table does, so the table's bytes
+    count too: editing one figure re-imports every shipped bank that states it.
+    """
+    digest = hashlib.sha256(data)
+    if b"{{figure:" in data:
+        try:
+            digest.update(figures_path().read_bytes())
+        except OSError:
+            pass
+    return digest.hexdigest()
 
 
 @contextmanager

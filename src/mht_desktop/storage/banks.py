@@ -97,8 +97,15 @@ def question_from_row(row: QuestionRow) -> Question:
         choices=choices_from_json(row.choices), rationale=row.rationale,
         difficulty=row.difficulty, tags=tuple(row.tags or ()), source=row.source,
         reviewed=row.reviewed, jurisdiction=tuple(row.jurisdiction or ()),
-        setting=tuple(row.setting or ()), title=row.title,
+        setting=tuple(row.setting or ()), title=row.title, review_due=row.review_due,
     )
+
+
+def flashcard_from_row(row: FlashcardRow) -> Flashcard:
+    """A core Flashcard from its row."""
+    return Flashcard(id=row.item_id, topic=row.topic_id, front=row.front, back=row.back,
+                     tags=tuple(row.tags or ()), source=row.source, reviewed=row.reviewed,
+                     review_due=row.review_due)
 
 
 def bank_exists(session: Session, bank_id: str) -> BankRow | None:
@@ -147,10 +154,10 @@ def store_bank(session: Session, bank: Bank, *, source_path: str, source_format:
 
 
 _QUESTION_COLUMNS = ("bank_id", "item_id", "qtype", "topic_id", "difficulty", "title", "stem",
-                     "choices", "rationale", "source", "reviewed", "tags", "jurisdiction",
-                     "setting", "position", "retired")
+                     "choices", "rationale", "source", "reviewed", "review_due", "tags",
+                     "jurisdiction", "setting", "position", "retired")
 _FLASHCARD_COLUMNS = ("bank_id", "item_id", "topic_id", "front", "back", "tags", "source",
-                      "position", "retired")
+                      "reviewed", "review_due", "position", "retired")
 _Item = TypeVar("_Item", Question, Flashcard)
 
 
@@ -159,14 +166,16 @@ def _question_values(q: Question, position: int) -> dict[str, Any]:
     return {"item_id": q.id, "qtype": q.type.value, "topic_id": q.topic,
             "difficulty": q.difficulty, "title": q.title, "stem": q.stem,
             "choices": choices_to_json(q.choices), "rationale": q.rationale, "source": q.source,
-            "reviewed": q.reviewed, "tags": list(q.tags), "jurisdiction": list(q.jurisdiction),
+            "reviewed": q.reviewed, "review_due": q.review_due, "tags": list(q.tags),
+            "jurisdiction": list(q.jurisdiction),
             "setting": list(q.setting), "position": position, "retired": False}
 
 
 def _flashcard_values(f: Flashcard, position: int) -> dict[str, Any]:
     """A flashcard's column values as Python objects."""
     return {"item_id": f.id, "topic_id": f.topic, "front": f.front, "back": f.back,
-            "tags": list(f.tags), "source": f.source, "position": position, "retired": False}
+            "tags": list(f.tags), "source": f.source, "reviewed": f.reviewed,
+            "review_due": f.review_due, "position": position, "retired": False}
 
 
 def _upsert(session: Session, model: type[QuestionRow] | type[FlashcardRow], bank_id: str,
@@ -249,14 +258,17 @@ def _question_rows(bank_id: str, items: list[tuple[int, Question]]) -> list[tupl
         (bank_id, q.id, q.type._value_, q.topic, q.difficulty, q.title, q.stem,
          encode(list(map(values, q.choices))),
          q.rationale, q.source, None if q.reviewed is None else q.reviewed.isoformat(),
-         lists[q.tags], lists[q.jurisdiction], lists[q.setting], position, 0)
+         None if q.review_due is None else q.review_due.isoformat(), lists[q.tags],
+         lists[q.jurisdiction], lists[q.setting], position, 0)
         for position, q in items]
 
 
 def _flashcard_rows(bank_id: str, items: list[tuple[int, Flashcard]]) -> list[tuple[Any, ...]]:
     """Driver rows in ``_FLASHCARD_COLUMNS`` order."""
     lists = _EncodedLists()
-    return [(bank_id, f.id, f.topic, f.front, f.back, lists[f.tags], f.source, position, 0)
+    return [(bank_id, f.id, f.topic, f.front, f.back, lists[f.tags], f.source,
+             None if f.reviewed is None else f.reviewed.isoformat(),
+             None if f.review_due is None else f.review_due.isoformat(), position, 0)
             for position, f in items]
 
 
@@ -301,12 +313,10 @@ def load_bank(session: Session, bank_id: str) -> Bank:
         select(QuestionRow).where(QuestionRow.bank_id == bank_id,
                                   QuestionRow.retired.is_(False))
         .order_by(QuestionRow.position)))
-    cards = tuple(Flashcard(id=f.item_id, topic=f.topic_id, front=f.front, back=f.back,
-                            tags=tuple(f.tags or ()), source=f.source)
-                  for f in session.scalars(
-                      select(FlashcardRow).where(FlashcardRow.bank_id == bank_id,
-                                                 FlashcardRow.retired.is_(False))
-                      .order_by(FlashcardRow.position)))
+    cards = tuple(flashcard_from_row(f) for f in session.scalars(
+        select(FlashcardRow).where(FlashcardRow.bank_id == bank_id,
+                                   FlashcardRow.retired.is_(False))
+        .order_by(FlashcardRow.position)))
     info = BankInfo(id=row.id, title=row.title, version=row.version, author=row.author,
                     description=row.description, license=row.license)
     return Bank(info=info, topics=topics, questions=questions, flashcards=cards,

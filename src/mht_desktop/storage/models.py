@@ -131,6 +131,7 @@ class QuestionRow(Base):
     rationale: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
     reviewed: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     jurisdiction: Mapped[list[Any]] = mapped_column(JSON, default=list)
     setting: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -154,6 +155,8 @@ class FlashcardRow(Base):
     back: Mapped[str] = mapped_column(Text)
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(Text, default="")
+    reviewed: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -20,7 +20,7 @@ from mht_desktop.core.clock import ensure_utc
 from mht_desktop.core.errors import NotFoundError
 from mht_desktop.core.guide import Bookmark, ItemKind, ReadingState, SearchableItem
 from mht_desktop.storage import profiles as profiles_repo
-from mht_desktop.storage.banks import choices_from_json, question_from_row
+from mht_desktop.storage.banks import choices_from_json, flashcard_from_row, question_from_row
 from mht_desktop.storage.models import BankRow, BookmarkRow, FlashcardRow, QuestionRow, ReadingRow
 
 SNIPPET_TITLE_CHARS = 90
@@ -198,7 +198,4 @@ def load_flashcard(session: Session, row_id: int) -> tuple[Flashcard, str]:
                             .where(FlashcardRow.id == row_id)).first()
     if found is None:
         raise NotFoundError("That flashcard is no longer in any bank.")
-    row = found[0]
-    card = Flashcard(id=row.item_id, topic=row.topic_id, front=row.front, back=row.back,
-                     tags=tuple(row.tags or ()), source=row.source)
-    return card, found[1]
+    return flashcard_from_row(found[0]), found[1]
