@@ -64,6 +64,21 @@ def test_shipped_content_is_current_today(capsys: pytest.CaptureFixture[str]) ->
     assert out.rstrip().endswith("Current.")
 
 
+def test_in_2031_the_time_sensitive_items_and_figures_are_listed(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _audit(capsys, "--shipped", "--as-of", "2031-01-01", "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["stale"] is True
+    past = [f for f in report["findings"] if f["issue"] == "past-due"]
+    stale_figures = {f["item"] for f in past if f["kind"] == "figure"}
+    assert {"bls-pay-median-combined", "bls-growth-2024-34", "amca-mhtc-fee"} <= stale_figures
+    # Every item that states a figure is listed, with the figures it states.
+    with_figures = [f for f in past if f["figures"]]
+    assert len(with_figures) >= 30
+    assert all(f["review_due"] <= "2027-12-01" for f in with_figures)
+
+
 def test_an_instructors_bank_names_undated_and_unconfirmed_items(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bank = tmp_path / "unit-3.mhtbank.toml"

@@ -10,6 +10,7 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import FixedClock
 from mht_desktop.core.errors import NotFoundError
 from mht_desktop.services.context import AppContext
+from mht_desktop.services.figures import load_figures
 from mht_desktop.services.guide import GuideService
 from mht_desktop.services.guide_search import MARK_END, MARK_START, HitKind
 from mht_desktop.services.resources import guide_dir
@@ -178,8 +179,14 @@ def test_the_shipped_guide_parses_and_draws_both_figures(ctx: AppContext, clock:
     assert 'class="ladder"' in ladder and "is not available" not in ladder
     assert ladder.index("Lead technician / specialist") < ladder.index("Entry-level technician")
     pay = guide.chapter_html("08-pay-and-outlook")
-    assert "$39,700 per year" in pay and "$19.05 per hour" in pay and "May 2023" in pay
-    assert pay.count("Superseded&nbsp;") == 2 and "2018–2028" in pay
+    # The table and the prose both draw on figures.toml, as the banks do: no placeholder is
+    # left, and the numbers are the figures' own.
+    figures = load_figures(Path(__file__).resolve().parents[2] / "resources" / "guide"
+                           / "figures.toml")[0]
+    assert "{{figure:" not in pay
+    assert f"{figures['bls-pay-median-technicians'].text} per year" in pay
+    assert f"{figures['bls-pay-hourly-combined'].text} per hour" in pay and "May 2024" in pay
+    assert pay.count("Superseded&nbsp;") == 3 and "2018-2028" in pay
 
 
 # -- search --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from mht_desktop.core.errors import MhtError
+from mht_desktop.core.figures import Figure, FigureTable, fill
 
 FRONT_MATTER_FENCE = "+++"
 FIGURE_INFO = "mht-figure"
@@ -553,24 +554,53 @@ def _parse_ladder(data: dict[str, Any], text: str, file_name: str) -> Ladder | N
                   tiers=tuple(sorted(tiers, key=lambda t: t.min_years)))
 
 
-def parse_career_data(text: str, file_name: str = CAREER_DATA_FILE) -> CareerData:
+def parse_career_data(text: str, file_name: str = CAREER_DATA_FILE,
+                      figures: FigureTable | None = None) -> CareerData:
     """Parse ``career-data.toml``.
 
     Every pay figure needs a year and a source, and every outlook figure a period and a
     source: a number without them is exactly what the guide teaches learners to distrust.
+    An entry may name a figure of ``figures.toml`` (``figure = "KEY"``) instead: it then takes
+    the figure's value, year and source, so the guide's tables and the question banks state
+    the same number from the same place.
 
     Raises:
-        GuideError: invalid TOML, or an entry missing a required field.
+        GuideError: invalid TOML, an entry missing a required field, or an unknown figure.
     """
     data = _parse_toml(text, file_name, 1, "the career data")
-    pay = tuple(
-        PayFigure(label=e.text("label"), value=e.number("value"), unit=e.text("unit"),
-                  year=e.text("year"), source=e.text("source"),
-                  note=e.text("note", required=False))
-        for e in _entries(data, "pay", text, file_name))
-    outlook = tuple(
-        OutlookFigure(label=e.text("label"), value=e.text("value"), period=e.text("period"),
-                      source=e.text("source"), superseded=e.flag("superseded"),
-                      note=e.text("note", required=False))
-        for e in _entries(data, "outlook", text, file_name))
-    return CareerData(ladder=_parse_ladder(data, text, file_name), pay=pay, outlook=outlook)
+    pay = []
+    for e in _entries(data, "pay", text, file_name):
+        figure = _figure_of(e, figures)
+        if figure is not None and figure.value is None:
+            raise e.error(f"names figure {figure.key!r}, which has no number ('value')")
+        pay.append(PayFigure(
+            label=e.text("label"), unit=e.text("unit"),
+            value=figure.value if figure is not None and figure.value is not None
+            else e.number("value"),
+            year=figure.year if figure is not None else e.text("year"),
+            source=figure.source if figure is not None else e.text("source"),
+            note=e.text("note", required=False)))
+    outlook = []
+    for e in _entries(data, "outlook", text, file_name):
+        figure = _figure_of(e, figures)
+        value = e.text("value", required=figure is None)
+        if figure is not None:
+            # "about {{figure:KEY}}" keeps a qualifier; no value at all shows the figure.
+            value = fill(value, figures or {}) if value else figure.text
+        outlook.append(OutlookFigure(
+            label=e.text("label"), value=value,
+            period=figure.year if figure is not None else e.text("period"),
+            source=figure.source if figure is not None else e.text("source"),
+            superseded=e.flag("superseded"), note=e.text("note", required=False)))
+    return CareerData(ladder=_parse_ladder(data, text, file_name), pay=tuple(pay),
+                      outlook=tuple(outlook))
+
+
+def _figure_of(entry: _Entry, figures: FigureTable | None) -> Figure | None:
+    key = entry.text("figure", required=False)
+    if not key:
+        return None
+    figure = (figures or {}).get(key)
+    if figure is None:
+        raise entry.error(f"names unknown figure {key!r} (see figures.toml)")
+    return figure

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mht_desktop.core.errors import NotFoundError
+from mht_desktop.core.figures import figure_keys, fill
 from mht_desktop.core.guide import (
     CAREER_DATA_FILE,
     CareerData,
@@ -18,6 +19,7 @@ from mht_desktop.core.guide import (
     parse_chapter,
     sort_chapters,
 )
+from mht_desktop.services.figures import FIGURES_FILE, load_figures
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,20 @@ def _is_chapter_file(name: str) -> bool:
 def load_library(folder: Path, signature: tuple[tuple[str, int, int], ...]) -> GuideLibrary:
     chapters: list[Chapter] = []
     problems: list[str] = []
+    # Figures that age live in figures.toml beside the chapters; {{figure:KEY}} in a chapter
+    # and figure = "KEY" in career-data.toml both draw on it, as the question banks do.
+    figures, figure_problems = load_figures(folder / FIGURES_FILE)
+    problems += [str(p) for p in figure_problems]
     for name, _mtime, _size in signature:
         if not _is_chapter_file(name):
             continue
         path = folder / name
         try:
-            chapters.append(parse_chapter(path.read_text(encoding="utf-8"),
-                                          chapter_id=path.stem, file_name=name))
+            text = path.read_text(encoding="utf-8")
+            problems += [f"{name}: unknown figure {key!r} (see {FIGURES_FILE})"
+                         for key in dict.fromkeys(figure_keys(text)) if key not in figures]
+            chapters.append(parse_chapter(fill(text, figures), chapter_id=path.stem,
+                                          file_name=name))
         except GuideError as exc:
             problems.append(str(exc))
         except (OSError, UnicodeDecodeError) as exc:
@@ -75,7 +84,8 @@ def load_library(folder: Path, signature: tuple[tuple[str, int, int], ...]) -> G
     data_path = folder / CAREER_DATA_FILE
     if data_path.is_file():
         try:
-            career = parse_career_data(data_path.read_text(encoding="utf-8"), CAREER_DATA_FILE)
+            career = parse_career_data(data_path.read_text(encoding="utf-8"), CAREER_DATA_FILE,
+                                       figures)
         except GuideError as exc:
             problems.append(str(exc))
         except (OSError, UnicodeDecodeError) as exc:
