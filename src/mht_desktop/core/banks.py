@@ -203,6 +203,20 @@ class Bank:
         return counts
 
 
+def review_note(reviewed: date | None, review_due: date | None, today: date) -> str:
+    """The quiet note a learner sees on an item past its review date ('' when it is current).
+
+    The item is still shown: the note tells the learner to check the fact before relying on
+    it (see docs/content-currency.md).
+    """
+    if review_due is None or today <= review_due:
+        return ""
+    if reviewed is None:
+        return "Not checked against its source since it was due; this may have changed."
+    return (f"Last checked {reviewed.day} {reviewed:%b %Y}; this may have changed since. "
+            "Check the source before relying on it.")
+
+
 def slugify(text: str, *, fallback: str = "bank") -> str:
     """Turn a file name or category into an id that matches ``ID_PATTERN``.
 

@@ -66,6 +66,8 @@ class StudyCard:
     flag: Flag = Flag.NONE
     suspended: bool = False
     leech: bool = False
+    reviewed: date | None = None     # when the card was last checked against its source
+    review_due: date | None = None   # when it must be checked again
 
 
 @dataclass(frozen=True, slots=True)

@@ -257,7 +257,7 @@ class BankService:
     def list(self) -> list[BankSummary]:
         """Every bank with its counts per topic."""
         with self._db.session() as s:
-            return repo.list_banks(s)
+            return repo.list_banks(s, today=self._clock.now().astimezone().date())
 
     def remove(self, bank_id: str) -> Changes:
         """Delete a bank and the learner history on its items (the UI confirms first)."""

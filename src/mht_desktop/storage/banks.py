@@ -6,7 +6,7 @@ import json
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
@@ -61,6 +61,11 @@ class BankSummary:
     questions: int
     flashcards: int
     topics: tuple[TopicCount, ...]
+    # Content currency (as of the day the list was made): live items past their review date,
+    # items with none, and the earliest review date.
+    past_review: int = 0
+    undated: int = 0
+    next_review: date | None = None
 
 
 def choices_to_json(choices: tuple[Choice, ...]) -> list[list[Any]]:
@@ -272,14 +277,15 @@ def _flashcard_rows(bank_id: str, items: list[tuple[int, Flashcard]]) -> list[tu
             for position, f in items]
 
 
-def list_banks(session: Session) -> list[BankSummary]:
-    """Every bank with its live item counts per topic."""
+def list_banks(session: Session, today: date | None = None) -> list[BankSummary]:
+    """Every bank with its live item counts per topic and, given ``today``, review status."""
     banks = session.scalars(select(BankRow).order_by(BankRow.title)).all()
     topics: dict[str, list[TopicRow]] = {}
     for t in session.scalars(select(TopicRow).order_by(TopicRow.position)):
         topics.setdefault(t.bank_id, []).append(t)
     q_counts = _counts(session, QuestionRow)
     f_counts = _counts(session, FlashcardRow)
+    review = _review_status(session, today) if today is not None else {}
     out = []
     for b in banks:
         topic_counts = tuple(
@@ -290,7 +296,29 @@ def list_banks(session: Session) -> list[BankSummary]:
             description=b.description, enabled=b.enabled, builtin=b.builtin,
             source_path=b.source_path, source_format=b.source_format,
             imported_at=b.imported_at, questions=sum(c.questions for c in topic_counts),
-            flashcards=sum(c.flashcards for c in topic_counts), topics=topic_counts))
+            flashcards=sum(c.flashcards for c in topic_counts), topics=topic_counts,
+            **review.get(b.id, {})))
+    return out
+
+
+def _review_status(session: Session, today: date) -> dict[str, dict[str, Any]]:
+    """Per bank: live items past their review date, undated ones, the earliest date."""
+    out: dict[str, dict[str, Any]] = {}
+    for model in (QuestionRow, FlashcardRow):
+        rows = session.execute(
+            select(model.bank_id,
+                   func.count().filter(model.review_due < today),
+                   func.count().filter(model.review_due.is_(None)),
+                   func.min(model.review_due))
+            .where(model.retired.is_(False)).group_by(model.bank_id))
+        for bank_id, past, undated, first in rows:
+            entry = out.setdefault(bank_id, {"past_review": 0, "undated": 0,
+                                             "next_review": None})
+            entry["past_review"] += past
+            entry["undated"] += undated
+            if first is not None and (entry["next_review"] is None
+                                      or first < entry["next_review"]):
+                entry["next_review"] = first
     return out
 
 

@@ -100,7 +100,8 @@ def _to_study_card(card: CardRow, flashcard: FlashcardRow) -> StudyCard:
         card_id=card.id, flashcard_id=flashcard.id, bank_id=flashcard.bank_id,
         topic_id=flashcard.topic_id, front=flashcard.front, back=flashcard.back,
         source=flashcard.source, tags=tuple(flashcard.tags or ()), schedule=to_schedule(card),
-        flag=Flag(card.flag), suspended=card.suspended, leech=card.leech)
+        flag=Flag(card.flag), suspended=card.suspended, leech=card.leech,
+        reviewed=flashcard.reviewed, review_due=flashcard.review_due)
 
 
 # -- prebuilt statements for the study loop ---------------------------------------------------
@@ -117,7 +118,8 @@ _STUDY_COLUMNS = (
     _cards.id, _cards.flashcard_id, _cards.state, _cards.step, _cards.stability,
     _cards.difficulty, _cards.due, _cards.last_review, _cards.reps, _cards.lapses, _cards.flag,
     _cards.suspended, _cards.leech, _flashcards.bank_id, _flashcards.topic_id,
-    _flashcards.front, _flashcards.back, _flashcards.source, _flashcards.tags)
+    _flashcards.front, _flashcards.back, _flashcards.source, _flashcards.tags,
+    _flashcards.reviewed, _flashcards.review_due)
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 
 
@@ -133,14 +135,16 @@ def _study_select() -> Select[Any]:
 
 def _study_card_from_row(row: Sequence[Any]) -> StudyCard:
     (card_id, flashcard_id, state, step, stability, difficulty, due, last_review, reps, lapses,
-     flag, suspended, leech, bank_id, topic_id, front, back, source, tags) = row
+     flag, suspended, leech, bank_id, topic_id, front, back, source, tags, reviewed,
+     review_due) = row
     schedule = Schedule(state=CardState(state), due=ensure_utc(due), step=step,
                         stability=stability, difficulty=difficulty, last_review=last_review,
                         reps=reps, lapses=lapses)
     return StudyCard(card_id=card_id, flashcard_id=flashcard_id, bank_id=bank_id,
                      topic_id=topic_id, front=front, back=back, source=source,
                      tags=tuple(tags or ()), schedule=schedule, flag=Flag(flag),
-                     suspended=suspended, leech=leech)
+                     suspended=suspended, leech=leech, reviewed=reviewed,
+                     review_due=review_due)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,7 @@ class BanksView(SectionView):
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Question banks and their topics")
         self.tree.setHeaderLabels(["Bank / topic", "Version", "Questions", "Flashcards",
-                                   "Source file", "Imported"])
+                                   "Source file", "Imported", "Review status"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.setAlternatingRowColors(True)
         self.tree.itemChanged.connect(self._on_tree_item_changed)
@@ -107,16 +107,19 @@ class BanksView(SectionView):
         for bank in banks:
             item = QTreeWidgetItem([bank.title, bank.version, str(bank.questions),
                                     str(bank.flashcards), Path(bank.source_path).name,
-                                    bank.imported_at.astimezone().strftime("%Y-%m-%d %H:%M")])
+                                    bank.imported_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                                    review_status(bank)])
             item.setData(0, Qt.ItemDataRole.UserRole, bank.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if bank.enabled
                                else Qt.CheckState.Unchecked)
             item.setToolTip(0, f"{bank.id} — {bank.description}" if bank.description else bank.id)
             item.setToolTip(4, bank.source_path)
+            item.setToolTip(6, "When the bank's items must next be checked against their "
+                               "sources (see mht-desktop bank audit).")
             for topic in bank.topics:
                 child = QTreeWidgetItem([topic.title, "", str(topic.questions),
-                                         str(topic.flashcards), "", ""])
+                                         str(topic.flashcards), "", "", ""])
                 item.addChild(child)
             self.tree.addTopLevelItem(item)
         self._filling = False
@@ -236,3 +239,17 @@ class BanksView(SectionView):
             return
         self.ctx.tasks.run(lambda: self.ctx.app.banks.remove(bank_id),
                            on_done=self.ctx.bus.publish, on_error=self.show_error)
+
+
+def review_status(bank: BankSummary) -> str:
+    """The bank's content currency in a few words, for the Review status column."""
+    if bank.past_review:
+        return f"{bank.past_review} past review date"
+    if bank.undated and bank.undated >= bank.questions + bank.flashcards:
+        return "No review dates"
+    parts = []
+    if bank.next_review is not None:
+        parts.append(f"Current · next check {bank.next_review:%b %Y}")
+    if bank.undated:
+        parts.append(f"{bank.undated} undated")
+    return "; ".join(parts) or "Current"

@@ -5,8 +5,10 @@ The flashcards view drives them; what they show was read on the DB lane.
 
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mht_desktop.core.banks import review_note
 from mht_desktop.core.cards import Outcomes, Rating, StudyCard, format_interval
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.text import inline_markdown, markdown_to_html
@@ -132,8 +135,11 @@ class ExamDateDialog(QDialog):
         self.accept()
 
 
-def card_html(card: StudyCard, css: str, *, back: bool) -> str:
-    """A card's front (and, once revealed, its back, source and leech note) as HTML."""
+def card_html(card: StudyCard, css: str, *, back: bool, today: date | None = None) -> str:
+    """A card's front (and, once revealed, its back, source and leech note) as HTML.
+
+    With ``today`` given, a card past its review date carries a quiet "last checked" note.
+    """
     css += " .front { font-size: 16pt; } .back { font-size: 14pt; }"
     parts = [f"<html><head><style>{css}</style></head><body>",
              f"<div class='front'>{markdown_to_html(card.front)}</div>"]
@@ -145,6 +151,9 @@ def card_html(card: StudyCard, css: str, *, back: bool) -> str:
         if card.leech:
             parts.append("<p class='wrong'>Leech: this card keeps slipping. Consider "
                          "rewording it in your own notes.</p>")
+    note = review_note(card.reviewed, card.review_due, today) if today is not None else None
+    if note:  # past its review date: still shown, with a quiet word of caution
+        parts.append(f"<p class='muted'><small>{html.escape(note)}</small></p>")
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -344,7 +345,8 @@ class FlashcardsView(SectionView):
                 f"<span style='color:#188038'>Due {queue.review}</span>")
         else:
             r.counts_label.setText(f"{len(self.cram_queue or [])} left")
-        r.card_view.setHtml(card_html(card, palette_css(self.ctx.dark), back=False))
+        r.card_view.setHtml(card_html(card, palette_css(self.ctx.dark), back=False,
+                                      today=self._today()))
         r.show_button.show()
         r.answer_row.hide()
         r.undo_button.setEnabled(self.undo_label is not None)
@@ -353,6 +355,9 @@ class FlashcardsView(SectionView):
             widget.setVisible(self.cram_queue is None)
         self._stack.setCurrentWidget(r)
         r.setFocus()
+
+    def _today(self) -> date:
+        return self.ctx.app.clock.now().astimezone().date()
 
     def _on_space_or_enter(self) -> None:
         if self.revealed:
@@ -366,7 +371,8 @@ class FlashcardsView(SectionView):
             return
         self.revealed = True
         r = self.review
-        r.card_view.setHtml(card_html(self.card, palette_css(self.ctx.dark), back=True))
+        r.card_view.setHtml(card_html(self.card, palette_css(self.ctx.dark), back=True,
+                                         today=self._today()))
         r.show_button.hide()
         # The intervals were computed with the card, on the lane; answering commits them.
         texts = button_texts(self.outcomes if self.cram_queue is None else None)

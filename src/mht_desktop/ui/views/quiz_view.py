@@ -7,6 +7,7 @@ This view holds the attempt being taken and runs every service call on the DB la
 
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import replace
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
-from mht_desktop.core.banks import QuestionType
+from mht_desktop.core.banks import QuestionType, review_note
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.quiz import QuizMode, format_clock
 from mht_desktop.services.quiz import (
@@ -181,7 +182,9 @@ class QuizView(SectionView):
         else:
             p.position_label.setText(f"Question {self.index + 1} of {total}")
         css = palette_css(self.ctx.dark) + " body { font-size: 13pt; }"
-        p.stem_view.setHtml(f"<style>{css}</style>{markdown_to_html(q.stem)}")
+        note = review_note(q.reviewed, q.review_due, self.ctx.app.clock.now().astimezone().date())
+        checked = f"<p class='muted'><small>{html.escape(note)}</small></p>" if note else ""
+        p.stem_view.setHtml(f"<style>{css}</style>{markdown_to_html(q.stem)}{checked}")
         multiple = q.type is QuestionType.MULTIPLE
         p.hint_label.setText("Select all that apply (Space or 1–8 toggles), then Enter."
                              if multiple else "Choose one answer (1–8 or A–H).")
