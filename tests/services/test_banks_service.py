@@ -119,6 +119,6 @@ def test_figures_are_resolved_on_import_and_exported_resolved(ctx: AppContext,
     figures = shipped_figures()
     assert question.review_due == figures["bls-pay-median-combined"].review_due
     assert bank.flashcards[0].back == "60–100 beats per minute ($109)."
-    out = ctx.banks.export("sample", BankFormat.NATIVE, tmp_path / "out.mhtbank.toml")
+    out = ctx.banks.export("sample", BankFormat.NATIVE, tmp_path / "out.mhtbank.toml").path
     assert "{{figure:" not in out.read_text(encoding="utf-8")
     assert "$42,200" in out.read_text(encoding="utf-8")
