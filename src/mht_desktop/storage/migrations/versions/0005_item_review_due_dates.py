@@ -5,8 +5,8 @@ checked again (``review_due``); the banks view counts items past that date and t
 screens note it (see docs/content-currency.md). Questions already had ``reviewed``.
 Existing rows get NULL and are filled in when their bank is imported again.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01 21:30:00.000000
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
