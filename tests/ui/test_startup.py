@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 from tests.pg_server import LocalServer
 
@@ -170,8 +170,8 @@ def test_startup_reports_a_damaged_database_and_leaves_it_alone(
     damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     before = damaged.read_bytes()
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr("mht_desktop.ui.app.show_message",
+                        lambda _parent, _title, text, **_: shown.append(text))
 
     startup = Startup(data)
     qtbot.addWidget(startup.window)

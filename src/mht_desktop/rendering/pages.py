@@ -12,7 +12,6 @@ on the QPrinter of a print preview.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -33,8 +32,10 @@ from PySide6.QtGui import (
 )
 
 from mht_desktop.core.errors import MhtError
+from mht_desktop.core.escaping import escape_html
 from mht_desktop.rendering.charts import ChartStyle
 from mht_desktop.rendering.headless import ensure_gui_app
+from mht_desktop.rendering.safe_document import SafeTextDocument
 
 PDF_DPI = 300
 MARGIN_MM = 16.0
@@ -82,9 +83,7 @@ class ReportWriteError(MhtError):
     """The PDF could not be written (folder missing, disk full, no permission)."""
 
 
-def escape(text: object) -> str:
-    """HTML-escape anything a learner or a progress file could have typed."""
-    return html.escape(str(text))
+escape = escape_html  # the one escaping helper (services/text.py), under its old name here
 
 
 Cell = str | tuple[str, str]  # inner HTML, or (inner HTML, extra <td> attributes)
@@ -262,7 +261,7 @@ def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDoc
     dpi = float(device.logicalDpiY())
     rect = device.pageLayout().paintRectPixels(round(dpi))
     body_height = rect.height() - FOOTER_PT * dpi / 72.0
-    doc = QTextDocument()
+    doc = SafeTextDocument()
     doc.documentLayout().setPaintDevice(device)
     doc.setDocumentMargin(0)
     font = QFont("DejaVu Sans")
@@ -274,7 +273,7 @@ def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDoc
     parts = build(sheet)
     for _ in range(MAX_LAYOUT_PASSES):
         text, emitted = _render(parts)
-        doc.setHtml(text)
+        doc.setHtml(text)  # html-safe: every builder escapes with escape()
         for name, image in sheet.images.items():
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
         doc.pageCount()  # forces the full layout

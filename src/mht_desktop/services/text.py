@@ -7,10 +7,11 @@ http(s), mailto and in-guide links survive.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from mht_desktop.core.escaping import escape_html
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -23,7 +24,7 @@ def _image_as_text(self: Any, tokens: Sequence[Token], idx: int, options: Any,
                    env: Any) -> str:
     token = tokens[idx]
     alt = "".join(child.content for child in token.children or [])
-    return f"[image: {html.escape(alt)}]" if alt else ""
+    return f"[image: {escape_html(alt)}]" if alt else ""
 
 
 def _validate_link(url: str) -> bool:

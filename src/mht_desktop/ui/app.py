@@ -21,6 +21,7 @@ from mht_desktop.core.profiles import Profile
 from mht_desktop.storage.paths import resolve_data_dir
 from mht_desktop.ui.imports import forget_imported_sources, import_and_forget_source
 from mht_desktop.ui.main_window import MainWindow, app_icon
+from mht_desktop.ui.rich_text import show_message
 from mht_desktop.ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
@@ -139,7 +140,8 @@ class Startup(QObject):
             self._ask_password(exc.login)
             return
         message = str(exc) if isinstance(exc, MhtError) else f"Unexpected error: {exc}"
-        QMessageBox.critical(self.window, "MHT Desktop cannot start", message)
+        show_message(self.window, "MHT Desktop cannot start", message,
+                     icon=QMessageBox.Icon.Critical)
         self.failed.emit(message)
 
     def _ask_password(self, login: str) -> None:
@@ -252,7 +254,7 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
     try:
         path = resolve_data_dir(data_dir)
     except MhtError as exc:
-        QMessageBox.critical(None, "MHT Desktop cannot start", str(exc))
+        show_message(None, "MHT Desktop cannot start", str(exc), icon=QMessageBox.Icon.Critical)
         print(f"mht-desktop: {exc}", file=sys.stderr)
         return 1
     startup = Startup(path, database_url=database_url)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -44,6 +43,7 @@ from mht_desktop.ui.report_preview import (
     ask_open_paths,
     ask_save_path,
 )
+from mht_desktop.ui.rich_text import plain_label, show_message
 
 PROGRESS_FILTER = "MHT Desktop progress files (*.json);;All files (*)"
 
@@ -87,7 +87,7 @@ class ClassSummaryDialog(QDialog):
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.pdf_button)
         layout.addLayout(buttons)
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #d93025;")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -188,7 +188,7 @@ class ClassSummaryDialog(QDialog):
         try:
             write_class_pdf(self.summary, path.with_suffix(".pdf"), self.paper)
         except MhtError as exc:
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            show_message(self, "MHT Desktop", str(exc))
 
     def open_preview(self) -> None:
         """Show the print preview of the class summary."""

@@ -12,6 +12,8 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from mht_desktop.ui.rich_text import ask, show_message
+
 
 class Dialogs(Protocol):
     """Questions a view may put to the learner."""
@@ -51,7 +53,7 @@ class QtDialogs:
     """The real dialogs."""
 
     def confirm(self, parent: QWidget, title: str, text: str) -> bool:
-        return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+        return ask(parent, title, text)
 
     def ask_text(self, parent: QWidget, title: str, label: str, text: str) -> str | None:
         value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
@@ -68,10 +70,10 @@ class QtDialogs:
         return list(paths)
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:
-        QMessageBox.information(parent, title, text)
+        show_message(parent, title, text, icon=QMessageBox.Icon.Information)
 
     def warn(self, parent: QWidget, title: str, text: str) -> None:
-        QMessageBox.warning(parent, title, text)
+        show_message(parent, title, text)
 
     def error(self, parent: QWidget | None, exc: BaseException) -> None:
         from mht_desktop.ui.error_reporting import report

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QInputDialog,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
+
+from mht_desktop.ui.rich_text import RichLabel, escape
 
 if TYPE_CHECKING:
     from mht_desktop.services.banks import BankReport
@@ -54,24 +54,25 @@ class ReportDialog(QDialog):
         self.resize(720, 420)
         layout = QVBoxLayout(self)
         if report.errors:
-            head = (f"<b>{report.file}</b> has {len(report.errors)} error(s). Nothing was "
+            head = (f"<b>{escape(report.file)}</b> has {len(report.errors)} error(s). Nothing was "
                     "imported; fix the lines below and try again.")
         elif report.warnings:
-            head = (f"<b>{report.file}</b> can be imported, but {len(report.warnings)} "
+            head = (f"<b>{escape(report.file)}</b> can be imported, but {len(report.warnings)} "
                     "thing(s) will be skipped or need attention.")
         else:
-            head = f"<b>{report.file}</b> is valid."
+            head = f"<b>{escape(report.file)}</b> is valid."
         if report.valid and report.bank is not None:
             bank = report.bank
             head += (f"<br>{len(bank.questions)} questions and {len(bank.flashcards)} flashcards "
                      f"in {len(bank.topics)} topic(s).")
             if report.replaces_version is not None:
-                head += (f"<br>This updates the bank “{bank.info.title}” already imported "
-                         f"(version {report.replaces_version} → {bank.info.version}); progress "
+                head += (f"<br>This updates the bank “{escape(bank.info.title)}” already imported "
+                         f"(version {escape(report.replaces_version)} → "
+                         f"{escape(bank.info.version)}); progress "
                          "on its items is kept.")
-        label = QLabel(head)
+        label = RichLabel(head)  # html-safe: built above with escape()
+        label.setObjectName("reportHead")
         label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(label)
         details = QPlainTextEdit("\n".join(str(p) for p in report.problems) or "No problems.")
         details.setReadOnly(True)
@@ -106,7 +107,8 @@ def shortcuts_html() -> str:
     """The Help ▸ Keyboard shortcuts page."""
     parts = []
     for section, rows in SHORTCUTS:
-        parts.append(f"<h3>{section}</h3><table>")
-        parts.extend(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+        parts.append(f"<h3>{escape(section)}</h3><table>")
+        parts.extend(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>"
+                     for k, v in rows)
         parts.append("</table>")
     return "".join(parts)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QMessageBox,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from mht_desktop.services.resources import help_dir
+from mht_desktop.ui.rich_text import SafeTextBrowser, show_message
 
 GUIDES = {"user": ("user-guide.md", "User guide"),
           "instructor": ("instructor-guide.md", "Instructor guide")}
@@ -35,14 +34,14 @@ def show_guide(parent: QWidget, which: str) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        QMessageBox.warning(parent, title, f"The {title.lower()} could not be opened "
-                                           f"({path}: {exc.strerror}).")
+        show_message(parent, title, f"The {title.lower()} could not be opened "
+                                    f"({path}: {exc.strerror}).")
         return
     dialog = QDialog(parent)
     dialog.setWindowTitle(f"MHT Desktop — {title}")
     dialog.resize(820, 640)
     layout = QVBoxLayout(dialog)
-    browser = QTextBrowser(dialog)
+    browser = SafeTextBrowser(dialog, shipped=folder)  # the guides' own images only
     browser.setAccessibleName(title)
     browser.setOpenExternalLinks(True)
     browser.setSearchPaths([str(folder)])

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +43,7 @@ from mht_desktop.ui import profile_actions
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
 from mht_desktop.ui.imports import import_and_forget_source
+from mht_desktop.ui.rich_text import SafeTextBrowser, plain_label, show_message
 from mht_desktop.ui.sections import (
     BANKS,
     FLASHCARDS,
@@ -111,12 +110,14 @@ def app_icon() -> QIcon:
     return QIcon(str(Path(__file__).with_name("icons") / "mht-desktop.svg"))
 
 
-class LoadingPage(QLabel):
+class LoadingPage(QWidget):
     """What a section shows until the learner's data is open."""
 
     def __init__(self) -> None:
-        super().__init__("Opening your study data…")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        super().__init__()
+        label = plain_label("Opening your study data…")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        QVBoxLayout(self).addWidget(label)
         self.setEnabled(False)  # drawn in the muted text colour
 
 
@@ -172,7 +173,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.scroller, 1)
         self.setCentralWidget(central)
 
-        self.profile_label = QLabel()
+        self.profile_label = plain_label()
         self.statusBar().addPermanentWidget(self.profile_label)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
         self._build_menus()
@@ -522,9 +523,9 @@ class MainWindow(QMainWindow):
         dialog.setWindowTitle("Keyboard shortcuts")
         dialog.resize(520, 560)
         layout = QVBoxLayout(dialog)
-        text = QTextBrowser()
+        text = SafeTextBrowser()
         text.setAccessibleName("Keyboard shortcuts")
-        text.setHtml(shortcuts_html())
+        text.setHtml(shortcuts_html())  # html-safe: escapes its rows
         layout.addWidget(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
@@ -540,13 +541,13 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         """Version, purpose and data location."""
         where = (self.app_ctx.db.path or "memory") if self.app_ctx else "not open yet"
-        QMessageBox.about(
+        show_message(
             self, "About MHT Desktop",
-            f"<h3>MHT Desktop {__version__}</h3><p>A study app for mental health technicians: "
-            "career guide, spaced-repetition flashcards, practice exams and progress reports."
-            "</p><p>Study content follows federal rules unless a question names a state or "
-            "facility policy. Always follow your facility's policies and your supervisor."
-            f"</p><p>Your data: {where}</p>")
+            f"MHT Desktop {__version__}\n\nA study app for mental health technicians: career "
+            "guide, spaced-repetition flashcards, practice exams and progress reports.\n\n"
+            "Study content follows federal rules unless a question names a state or facility "
+            "policy. Always follow your facility's policies and your supervisor.\n\n"
+            f"Your data: {where}", icon=QMessageBox.Icon.Information)
 
     # -- window state, drops -------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.ui.dialogs import ask_profile_name
+from mht_desktop.ui.rich_text import show_message
 from mht_desktop.ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class WelcomeDialog(QDialog):
         try:
             self.created, _ = self.app_ctx.profiles.create(self.name_edit.text())
         except MhtError as exc:
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            show_message(self, "MHT Desktop", str(exc))
             return
         self.accept()
 
@@ -113,6 +113,6 @@ class ProfilePicker(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            show_message(self, "MHT Desktop", str(exc))
 
         self.tasks.run(lambda: profiles.create(name), on_done=created, on_error=failed)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QToolBar, QWidget
 
 from mht_desktop.core.errors import MhtError
 from mht_desktop.rendering.pages import Paper, page_layout
+from mht_desktop.ui.rich_text import show_message
 
 AskSavePath = Callable[[QWidget, str, str, str], Path | None]
 AskOpenPaths = Callable[[QWidget, str, str], list[Path]]
@@ -90,7 +91,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         try:
             self._paint(printer)
         except MhtError as exc:
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            show_message(self, "MHT Desktop", str(exc))
 
     def _on_paper_changed(self) -> None:
         self._printer.setPageLayout(page_layout(self.paper, landscape=self._landscape))
@@ -108,7 +109,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         try:
             self._export(path, self.paper)
         except MhtError as exc:
-            QMessageBox.warning(self, "MHT Desktop", str(exc))
+            show_message(self, "MHT Desktop", str(exc))
             return
         self.exported = path
         self.setWindowTitle(f"Print preview — saved {path.name}")

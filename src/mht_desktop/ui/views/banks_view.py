@@ -25,6 +25,7 @@ from mht_desktop.core.progress import CancelToken
 from mht_desktop.services.banks import BankReport, ExportResult
 from mht_desktop.storage.banks import BankSummary
 from mht_desktop.ui.dialogs import ReportDialog
+from mht_desktop.ui.rich_text import ask, tooltip
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
 
@@ -113,8 +114,9 @@ class BanksView(SectionView):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if bank.enabled
                                else Qt.CheckState.Unchecked)
-            item.setToolTip(0, f"{bank.id} — {bank.description}" if bank.description else bank.id)
-            item.setToolTip(4, bank.source_path)
+            item.setToolTip(0, tooltip(f"{bank.id} — {bank.description}" if bank.description
+                                      else bank.id))
+            item.setToolTip(4, tooltip(bank.source_path))
             item.setToolTip(6, "When the bank's items must next be checked against their "
                                "sources (see mht-desktop bank audit).")
             for topic in bank.topics:
@@ -231,11 +233,10 @@ class BanksView(SectionView):
         if bank_id is None:
             return
         title = next((b.title for b in self._banks if b.id == bank_id), bank_id)
-        answer = QMessageBox.question(
-            self, "Remove question bank",
-            f"Remove “{title}”? Its questions and flashcards, and every learner's progress on "
-            "them, will be deleted. This cannot be undone.")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not ask(self, "Remove question bank",
+                   f"Remove “{title}”? Its questions and flashcards, and every learner's "
+                   "progress on them, will be deleted. A backup is taken first, so File ▸ "
+                   "Restore from backup can bring them back."):
             return
         self.ctx.tasks.run(lambda: self.ctx.app.banks.remove(bank_id),
                            on_done=self.ctx.bus.publish, on_error=self.show_error)

@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +25,7 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.services.study import StudyService
 from mht_desktop.services.text import markdown_to_html
 from mht_desktop.storage.cards import BrowseQuery, CardRowView, ReviewEntry
+from mht_desktop.ui.rich_text import SafeTextBrowser, ask, escape, tooltip
 from mht_desktop.ui.views.base import ViewContext
 
 COLUMNS = [("front", "Front"), ("topic", "Topic"), ("state", "State"), ("due", "Due"),
@@ -84,7 +83,7 @@ class CardTableModel(QAbstractTableModel):
                     row.due.astimezone().strftime("%Y-%m-%d %H:%M")
             return getattr(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and key == "front":
-            return f"{row.front}\n\n{row.back}"
+            return tooltip(f"{row.front}\n\n{row.back}")
         return None
 
 
@@ -195,14 +194,16 @@ class CardBrowser(QDialog):
 
     def _show_info(self, row: CardRowView, entries: list[ReviewEntry]) -> None:
         lines = "".join(
-            f"<tr><td>{e.reviewed_at.astimezone():%Y-%m-%d %H:%M}</td><td>{e.rating.name.title()}"
-            f"</td><td>{STATE_NAMES[e.state_before]}</td><td>{e.interval_days:.1f} d</td>"
+            f"<tr><td>{e.reviewed_at.astimezone():%Y-%m-%d %H:%M}</td>"
+            f"<td>{escape(e.rating.name.title())}</td>"
+            f"<td>{escape(STATE_NAMES[e.state_before])}</td><td>{e.interval_days:.1f} d</td>"
             f"<td>{e.duration_ms / 1000:.1f} s</td></tr>" for e in entries)
         dialog = QDialog(self)
         dialog.setWindowTitle("Card info")
         dialog.resize(560, 480)
         box = QVBoxLayout(dialog)
-        text = QTextBrowser()
+        text = SafeTextBrowser()
+        text.setObjectName("cardInfo")
         # Bank text is Markdown from a file anyone can edit: rendered safely like every view
         # (markdown_to_html escapes raw HTML), and plain fields escaped.
         tags = html.escape(", ".join(row.tags)) or "—"
@@ -211,7 +212,7 @@ class CardBrowser(QDialog):
             f"<p>Topic: {html.escape(row.topic_id)} · Tags: {tags} · Lapses: {row.lapses} · "
             f"Reviews: {row.reps}</p>"
             "<table border='1' cellpadding='4'><tr><th>When</th><th>Answer</th><th>Was</th>"
-            f"<th>Next interval</th><th>Time</th></tr>{lines}</table>"
+            f"<th>Next interval</th><th>Time</th></tr>{lines}</table>"  # html-safe: escaped
             + ("" if entries else "<p>Not reviewed yet.</p>"))
         box.addWidget(text)
         self.info_dialog = dialog
@@ -230,8 +231,7 @@ class CardBrowser(QDialog):
         row = self.selected()
         if row is None:
             return
-        if QMessageBox.question(self, "Reset card", "Make this card new again? Its review "
-                                "history is kept.") != QMessageBox.StandardButton.Yes:
+        if not ask(self, "Reset card", "Make this card new again? Its review history is kept."):
             return
         self.ctx.tasks.run(lambda: self.service.reset(row.card_id), on_done=self._after_change)
 

@@ -28,6 +28,7 @@ from mht_desktop.core.cards import Deck, Flag, Outcomes, Rating, StudyCard, leec
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.study import AnswerResult, DeckOverview, QueueState
+from mht_desktop.ui.rich_text import plain_label, show_message
 from mht_desktop.ui.sections import BANKS
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
@@ -85,11 +86,11 @@ class FlashcardsView(SectionView):
     def _build_deck_page(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.plan_label = QLabel()
+        self.plan_label = plain_label()
         self.plan_label.setWordWrap(True)
         self.plan_label.setObjectName("examPlan")
         layout.addWidget(self.plan_label)
-        self.limits_label = QLabel()
+        self.limits_label = plain_label()
         layout.addWidget(self.limits_label)
         self.deck_tree = QTreeWidget()
         self.deck_tree.setAccessibleName("Decks")
@@ -138,7 +139,7 @@ class FlashcardsView(SectionView):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.summary_title.setFont(font)
-        self.summary_label = QLabel()
+        self.summary_label = plain_label()
         self.summary_label.setWordWrap(True)
         for label in (self.summary_title, self.summary_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -287,7 +288,8 @@ class FlashcardsView(SectionView):
 
     def _start_cram(self, deck: Deck, cards: list[StudyCard]) -> None:
         if not cards:
-            QMessageBox.information(self, "Cram", "This deck has no cards to practise.")
+            show_message(self, "Cram", "This deck has no cards to practise.",
+                         icon=QMessageBox.Icon.Information)
             return
         self.deck = deck
         self.cram_queue = list(cards)
@@ -340,9 +342,9 @@ class FlashcardsView(SectionView):
         r = self.review
         if queue is not None:
             r.counts_label.setText(
-                f"<span style='color:#1a73e8'>New {queue.new}</span> · "
-                f"<span style='color:#d93025'>Learning {queue.learning}</span> · "
-                f"<span style='color:#188038'>Due {queue.review}</span>")
+                f"<span style='color:#1a73e8'>New {queue.new:d}</span> · "
+                f"<span style='color:#d93025'>Learning {queue.learning:d}</span> · "
+                f"<span style='color:#188038'>Due {queue.review:d}</span>")
         else:
             r.counts_label.setText(f"{len(self.cram_queue or [])} left")
         r.card_view.setHtml(card_html(card, palette_css(self.ctx.dark), back=False,

@@ -6,12 +6,9 @@ picked; the view opens chapters and runs every service call.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidgetItem,
     QPushButton,
     QTreeWidget,
@@ -23,6 +20,7 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.guide import Bookmark
 from mht_desktop.services.guide import TocEntry
 from mht_desktop.services.guide_search import SEARCH_LIMIT, HitKind, SearchHit
+from mht_desktop.ui.rich_text import escape, plain_label, tooltip
 from mht_desktop.ui.views.guide_widgets import DATA_ROLE, HTML_ROLE, rich_list
 
 SEARCH_PROMPT = "Type words above and press Enter."
@@ -37,7 +35,7 @@ class SearchPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 4, 2, 2)
-        self.status = QLabel(SEARCH_PROMPT)
+        self.status = plain_label(SEARCH_PROMPT)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.results = rich_list()
@@ -58,7 +56,8 @@ class SearchPanel(QWidget):
         self.results.clear()
         for i, hit in enumerate(hits):
             item = QListWidgetItem(f"{hit.where}\n{hit.snippet_text}")
-            item.setData(HTML_ROLE, f"<b>{html.escape(hit.where)}</b><br>{hit.snippet_html}")
+            item.setData(HTML_ROLE,
+                         f"<b>{escape(hit.where)}</b><br>{hit.snippet_html}")  # html-safe
             item.setData(DATA_ROLE, i)
             item.setToolTip("Open in the guide" if hit.kind is HitKind.SECTION else "Show")
             self.results.addItem(item)
@@ -108,8 +107,8 @@ class BookmarksPanel(QWidget):
             note = bookmark.note or "(no note)"
             item = QListWidgetItem(f"{bookmark.title}\n{note}")
             # Italics rather than a grey colour: it stays readable on a selected row.
-            shown = html.escape(note) if bookmark.note else f"<i>{html.escape(note)}</i>"
-            item.setData(HTML_ROLE, f"<b>{html.escape(bookmark.title)}</b><br>{shown}")
+            shown = escape(note) if bookmark.note else f"<i>{escape(note)}</i>"
+            item.setData(HTML_ROLE, f"<b>{escape(bookmark.title)}</b><br>{shown}")  # html-safe
             item.setData(DATA_ROLE, bookmark.id)
             self.list.addItem(item)
         has = bool(bookmarks)
@@ -151,7 +150,7 @@ class ContentsTree(QTreeWidget):
             mark = "✓ " if entry.read else "    "
             item = QTreeWidgetItem([f"{mark}{entry.title}"])
             item.setData(0, DATA_ROLE, (entry.chapter_id, ""))
-            item.setToolTip(0, entry.summary or entry.title)
+            item.setToolTip(0, tooltip(entry.summary or entry.title))
             for heading in entry.sections:
                 child = QTreeWidgetItem([heading.title])
                 child.setData(0, DATA_ROLE, (entry.chapter_id, heading.anchor))

@@ -9,15 +9,16 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
+from mht_desktop.rendering.safe_document import SafeTextDocument
 from mht_desktop.services.guide_html import guide_css
 from mht_desktop.ui.theme import palette_css
 
 
 def chapter_document(body_html: str, parent: QWidget | None = None) -> QTextDocument:
     """The chapter laid out for paper."""
-    doc = QTextDocument(parent)
+    doc = SafeTextDocument(parent)
     doc.setDefaultStyleSheet(palette_css(False) + guide_css(False))
-    doc.setHtml(body_html)
+    doc.setHtml(body_html)  # html-safe: rendered by the guide service
     return doc
 
 

@@ -49,6 +49,7 @@ from mht_desktop.services.guide import (
 from mht_desktop.services.guide_html import guide_css
 from mht_desktop.services.guide_search import HitKind, SearchHit
 from mht_desktop.services.quiz import QuizConfig
+from mht_desktop.ui.rich_text import plain_label, tooltip
 from mht_desktop.ui.sections import FLASHCARDS
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
@@ -126,7 +127,7 @@ class GuideView(SectionView):
         self.tabs.addTab(self._build_search_tab(), "Search")
         self.tabs.addTab(self._build_bookmarks_tab(), "Bookmarks")
         layout.addWidget(self.tabs, 1)
-        self.reading_label = QLabel()
+        self.reading_label = plain_label()
         self.reading_label.setObjectName("readingSummary")
         layout.addWidget(self.reading_label)
         return side
@@ -165,7 +166,7 @@ class GuideView(SectionView):
         reader = QWidget()
         layout = QVBoxLayout(reader)
         layout.setContentsMargins(0, 6, 6, 6)
-        self.problems_label = QLabel()
+        self.problems_label = plain_label()
         self.problems_label.setWordWrap(True)
         self.problems_label.setObjectName("guideProblems")
         self.problems_label.hide()
@@ -298,7 +299,7 @@ class GuideView(SectionView):
         self.position.restoring = True
         try:
             self.browser.document().setDefaultStyleSheet(palette_css(dark) + guide_css(dark))
-            self.browser.setHtml(page.html)
+            self.browser.setHtml(page.html)  # html-safe: rendered by the guide service
         finally:
             self.position.restoring = False
         if anchor:
@@ -324,9 +325,9 @@ class GuideView(SectionView):
         self.flashcards_button.setEnabled(page.flashcards > 0)
         self.quiz_button.setEnabled(page.questions > 0)
         for button in (self.flashcards_button, self.quiz_button):
-            button.setToolTip(f"Topics: {topics}" if button.isEnabled() else
-                              f"No enabled question bank covers this chapter's topics "
-                              f"({topics}).")
+            button.setToolTip(tooltip(f"Topics: {topics}" if button.isEnabled() else
+                                      f"No enabled question bank covers this chapter's "
+                                      f"topics ({topics})."))
 
     def previous_chapter(self) -> None:
         """Open the chapter before this one."""

@@ -5,9 +5,7 @@ Shared by the reader, the search and bookmarks lists and the preview dialog.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QUrl
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
@@ -20,36 +18,28 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from mht_desktop.rendering.safe_document import SafeTextDocument
 from mht_desktop.services.guide import ItemPreview
+from mht_desktop.ui.rich_text import SafeTextBrowser, escape
 
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 DATA_ROLE = Qt.ItemDataRole.UserRole
 
 
-class GuideBrowser(QTextBrowser):
-    """A text browser that never loads remote content and never follows links by itself.
+class GuideBrowser(SafeTextBrowser):
+    """A text browser that loads nothing and never follows links by itself.
 
-    Chapters and bank text come from files anyone can edit; refusing every non-local
-    resource means no chapter can make the app fetch from (or report to) the network.
+    Chapters and bank text come from files anyone can edit; refusing every resource means no
+    chapter can make the app read a local file or fetch from (or report to) the network.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.refused: list[str] = []
-
-    def loadResource(self, type_: int, url: QUrl | str) -> Any:
-        url = QUrl(url)
-        if url.isLocalFile() or (not url.scheme() and not url.host()):
-            return super().loadResource(type_, url)
-        self.refused.append(url.toString())
-        return None
 
 
 class RichTextDelegate(QStyledItemDelegate):
@@ -61,10 +51,11 @@ class RichTextDelegate(QStyledItemDelegate):
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
                   width: int) -> QTextDocument:
-        doc = QTextDocument()
+        doc = SafeTextDocument()
         doc.setDocumentMargin(4)
         doc.setDefaultFont(option.font)
-        doc.setHtml(str(index.data(HTML_ROLE) or html.escape(str(index.data() or ""))))
+        doc.setHtml(str(index.data(HTML_ROLE)  # html-safe: rows escape their text
+                        or escape(str(index.data() or ""))))
         doc.setTextWidth(max(width, 80))
         return doc
 
@@ -121,7 +112,7 @@ class PreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         text = GuideBrowser()
         text.document().setDefaultStyleSheet(css)
-        text.setHtml(preview.html)
+        text.setHtml(preview.html)  # html-safe: rendered by the guide service
         text.anchorClicked.connect(on_link)
         layout.addWidget(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -14,7 +14,7 @@ import re
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -45,6 +45,7 @@ from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.services.stats import Dashboard, LearnerReport
 from mht_desktop.ui.class_summary_dialog import ClassSummaryDialog
 from mht_desktop.ui.report_preview import ReportPreviewDialog
+from mht_desktop.ui.rich_text import RichLabel, escape, plain_label, tooltip
 from mht_desktop.ui.sections import QUIZ
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
@@ -71,21 +72,21 @@ class StatTile(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        self.value_label = QLabel("—")
+        self.value_label = plain_label("—")
         font = self.value_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.value_label.setFont(font)
-        self.caption_label = QLabel(caption)
+        self.caption_label = plain_label(caption)
         self.caption_label.setWordWrap(True)
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
 
-    def set(self, value: str, caption: str, tooltip: str = "") -> None:
+    def set(self, value: str, caption: str, tip: str = "") -> None:
         """Change the figure, its caption and the tooltip of the whole tile."""
         self.value_label.setText(value)
         self.caption_label.setText(caption)
-        self.setToolTip(tooltip)
+        self.setToolTip(tooltip(tip))
 
 
 def _clear(layout: QLayout) -> None:
@@ -185,7 +186,7 @@ class ProgressView(SectionView):
         # so the long topic list sits beside the rest instead of pushing it down.
         middle = QHBoxLayout()
         readiness_box = QGroupBox("Readiness by topic")
-        readiness_box.setToolTip(READINESS_TOOLTIP)
+        readiness_box.setToolTip(tooltip(READINESS_TOOLTIP))
         self.readiness_grid = QGridLayout(readiness_box)
         self.readiness_grid.setColumnStretch(1, 1)
         middle.addWidget(readiness_box, 3)
@@ -198,7 +199,7 @@ class ProgressView(SectionView):
         calendar_box = QGroupBox("Study calendar")
         calendar_layout = QVBoxLayout(calendar_box)
         self.heatmap = HeatmapWidget()
-        self.streak_label = QLabel()
+        self.streak_label = plain_label()
         self.streak_label.setWordWrap(True)
         calendar_layout.addWidget(self.heatmap)
         calendar_layout.addWidget(self.streak_label)
@@ -283,16 +284,16 @@ class ProgressView(SectionView):
         _clear(self.readiness_grid)
         self.topic_bars = {}
         for row, topic in enumerate(d.topics):
-            name = QLabel(topic.title)
+            name = plain_label(topic.title)
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(round((topic.readiness or 0.0) * 1000))
             bar.setFormat(percent(topic.readiness, empty="no data"))
             bar.setTextVisible(True)
             tip = f"{topic.title}: {topic.explain()}\n\n{READINESS_TOOLTIP}"
-            bar.setToolTip(tip)
-            name.setToolTip(tip)
-            confidence = QLabel(topic.confidence.value)
+            bar.setToolTip(tooltip(tip))
+            name.setToolTip(tooltip(tip))
+            confidence = plain_label(topic.confidence.value)
             confidence.setEnabled(topic.confidence is Confidence.GOOD)  # the rest: greyed
             self.readiness_grid.addWidget(name, row, 0)
             self.readiness_grid.addWidget(bar, row, 1)
@@ -313,14 +314,14 @@ class ProgressView(SectionView):
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 2, 0, 2)
         verdict = "below" if (topic.readiness or 0.0) < pass_mark else "at or above"
-        label = QLabel(f"<b>{topic.title}</b><br><small>{percent(topic.readiness)} · "
-                       f"{verdict} the pass mark · {topic.confidence.value}</small>")
-        label.setTextFormat(Qt.TextFormat.RichText)
+        label = RichLabel(f"<b>{escape(topic.title)}</b><br><small>"
+                          f"{percent(topic.readiness)} · {escape(verdict)} the pass mark · "
+                          f"{escape(topic.confidence.value)}</small>")
         label.setWordWrap(True)
-        label.setToolTip(topic.explain())
+        label.setToolTip(tooltip(topic.explain()))
         button = QPushButton("Practise now")
-        button.setToolTip(f"Start a {PRACTICE_QUESTIONS}-question smart-practice quiz on "
-                          f"{topic.title}")
+        button.setToolTip(tooltip(f"Start a {PRACTICE_QUESTIONS}-question smart-practice quiz "
+                                  f"on {topic.title}"))
         button.clicked.connect(partial(self.practise, topic.topic_id))
         layout.addWidget(label, 1)
         layout.addWidget(button)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from mht_desktop.core.quiz import Blueprint, Pool, QuizMode, format_clock
 from mht_desktop.services.quiz import AttemptSummary, QuizConfig
+from mht_desktop.ui.rich_text import plain_label
 
 MODE_LABELS = {QuizMode.TUTOR: "Tutor (explanations after each answer)",
                QuizMode.EXAM: "Timed exam simulation",
@@ -77,7 +78,7 @@ class QuizBuilder(QWidget):
         self.resume_frame = QFrame()
         self.resume_frame.setFrameShape(QFrame.Shape.StyledPanel)
         resume_row = QHBoxLayout(self.resume_frame)
-        self.resume_label = QLabel()
+        self.resume_label = plain_label()
         self.resume_label.setWordWrap(True)
         self.resume_button = QPushButton("Resume")
         self.resume_button.clicked.connect(self._resume)
@@ -124,7 +125,7 @@ class QuizBuilder(QWidget):
                                       "Banks can carry their own blueprint.")
         self.blueprint_box.currentIndexChanged.connect(self._on_blueprint_changed)
         form.addRow("Blueprint:", self.blueprint_box)
-        self.blueprint_label = QLabel()
+        self.blueprint_label = plain_label()
         self.blueprint_label.setWordWrap(True)
         form.addRow("", self.blueprint_label)
         self.start_button = QPushButton("Start")

@@ -6,7 +6,6 @@ DB lane, moving on) is the quiz view's.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.banks import QuestionType
 from mht_desktop.services.quiz import ItemView
 from mht_desktop.services.text import inline_markdown, markdown_to_html
+from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
 
 LETTERS = "ABCDEFGH"
 
@@ -45,8 +44,8 @@ class QuestionPage(QWidget):
         outer = QHBoxLayout(self)
         main = QVBoxLayout()
         top = QHBoxLayout()
-        self.position_label = QLabel()
-        self.clock_label = QLabel()
+        self.position_label = plain_label()
+        self.clock_label = plain_label()
         self.clock_label.setObjectName("examClock")
         font = self.clock_label.font()
         font.setBold(True)
@@ -66,17 +65,17 @@ class QuestionPage(QWidget):
         self.clock_note = QLabel("The exam clock pauses whenever MHT Desktop is closed.")
         self.clock_note.setObjectName("clockNote")
         main.addWidget(self.clock_note)
-        self.stem_view = QTextBrowser()
+        self.stem_view = SafeTextBrowser()
         self.stem_view.setOpenLinks(False)
         self.stem_view.setMaximumHeight(220)
         main.addWidget(self.stem_view)
-        self.hint_label = QLabel()
+        self.hint_label = plain_label()
         main.addWidget(self.hint_label)
         self.choices_box = QWidget()
         self.choices_layout = QVBoxLayout(self.choices_box)
         self.choices_layout.setContentsMargins(4, 4, 4, 4)
         main.addWidget(self.choices_box)
-        self.feedback_view = QTextBrowser()
+        self.feedback_view = SafeTextBrowser()
         self.feedback_view.setOpenLinks(False)
         self.feedback_view.setObjectName("feedback")
         main.addWidget(self.feedback_view, 1)
@@ -181,8 +180,8 @@ class QuestionPage(QWidget):
             border = "#f29900" if item.marked else "#888"
             button.setStyleSheet(f"background:{fill}; border:2px solid {border}; "
                                  f"font-weight:{weight};")
-            button.setToolTip(f"Question {item.position + 1}: {state}"
-                              f"{', marked for review' if item.marked else ''}")
+            button.setToolTip(tooltip(f"Question {item.position + 1}: {state}"
+                                      f"{', marked for review' if item.marked else ''}"))
 
 
 def feedback_html(item: ItemView, css: str) -> str:
@@ -198,11 +197,11 @@ def feedback_html(item: ItemView, css: str) -> str:
         mark = "✔" if choice.correct else ("✘" if picked else "")
         note = choice.feedback if (picked or choice.correct) and choice.feedback else ""
         style = "right" if choice.correct else ("wrong" if picked else "")
-        rows.append(f"<tr><td class='{style}'>{mark}</td><td>{LETTERS[display]}. "
+        rows.append(f"<tr><td class='{style}'>{mark}</td><td>{LETTERS[display]}. "  # html-safe
                     f"{inline_markdown(choice.text)}"
                     f"{'  <i>(your answer)</i>' if picked else ''}</td>"
                     f"<td>{inline_markdown(note)}</td></tr>")
-    source = f"<p class='muted'>Source: {html.escape(q.source)}</p>" if q.source else ""
-    return (f"<style>{css}</style>{verdict}"
+    source = f"<p class='muted'>Source: {escape(q.source)}</p>" if q.source else ""
+    return (f"<style>{css}</style>{verdict}"  # html-safe: our CSS; the rows are escaped
             f"<table>{''.join(rows)}</table><h3>Why</h3>{markdown_to_html(q.rationale)}"
             f"{source}")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from mht_desktop.services.quiz import Results
 from mht_desktop.services.text import inline_markdown, markdown_to_html
+from mht_desktop.ui.rich_text import SafeTextBrowser, escape
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.quiz_question import LETTERS
 
@@ -18,7 +17,7 @@ class ResultsPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        self.results_view = QTextBrowser()
+        self.results_view = SafeTextBrowser()
         self.results_view.setOpenLinks(False)
         layout.addWidget(self.results_view, 1)
         buttons = QHBoxLayout()
@@ -32,7 +31,7 @@ class ResultsPage(QWidget):
 
     def show_results(self, results: Results, *, dark: bool) -> None:
         """Show ``results`` in the screen's colours."""
-        self.results_view.setHtml(results_html(results, dark=dark))
+        self.results_view.setHtml(results_html(results, dark=dark))  # html-safe
         self.review_missed_button.setEnabled(results.score < 1.0)
         self.back_to_builder.setFocus()
 
@@ -50,21 +49,23 @@ def results_html(results: Results, *, dark: bool) -> str:
              f"{timed_out} · {results.unanswered} unanswered</p>",
              "<h3>By topic</h3><table><tr><th>Topic</th><th>Score</th><th>Questions</th></tr>"]
     for topic in results.by_topic:
-        parts.append(f"<tr><td>{html.escape(topic.title)}</td>"
-                     f"<td>{round(topic.fraction * 100)}%</td><td>{topic.total}</td></tr>")
+        parts.append(f"<tr><td>{escape(topic.title)}</td>"
+                     f"<td>{round(topic.fraction * 100)}%</td><td>{topic.total:d}</td></tr>")
     parts.append("</table><h3>Every question</h3>")
     for item in attempt.items:
         q = item.question
-        chosen = ", ".join(f"{LETTERS[item.order.index(i)]}. {html.escape(q.choices[i].text)}"
-                           for i in sorted(item.selected or ())) or "— no answer —"
-        right = ", ".join(f"{LETTERS[item.order.index(i)]}. {html.escape(q.choices[i].text)}"
-                          for i in sorted(q.correct_indexes))
+        chosen = ", ".join(
+            f"{LETTERS[item.order.index(i)]}. {escape(q.choices[i].text)}"  # html-safe
+            for i in sorted(item.selected or ())) or "— no answer —"
+        right = ", ".join(
+            f"{LETTERS[item.order.index(i)]}. {escape(q.choices[i].text)}"  # html-safe
+            for i in sorted(q.correct_indexes))
         mark = "<span class='right'>✔</span>" if item.correct else \
             "<span class='wrong'>✘</span>"
         parts.append(
-            f"<p>{mark} <b>{item.position + 1}.</b> {inline_markdown(q.stem)}<br>"
+            f"<p>{mark} <b>{item.position + 1}.</b> {inline_markdown(q.stem)}<br>"  # html-safe
             f"Your answer: {chosen}<br>Correct: {right}<br>"
-            f"<span class='muted'>Time: {item.time_spent_s:.0f} s · Topic: {q.topic}</span>"
+            f"<span class='muted'>Time: {item.time_spent_s:.0f} s · Topic: {escape(q.topic)}</span>"
             f"</p><blockquote>{markdown_to_html(q.rationale)}"
-            f"<span class='muted'>Source: {html.escape(q.source)}</span></blockquote>")
+            f"<span class='muted'>Source: {escape(q.source)}</span></blockquote>")
     return "".join(parts)

@@ -184,7 +184,7 @@ class QuizView(SectionView):
         css = palette_css(self.ctx.dark) + " body { font-size: 13pt; }"
         note = review_note(q.reviewed, q.review_due, self.ctx.app.clock.now().astimezone().date())
         checked = f"<p class='muted'><small>{html.escape(note)}</small></p>" if note else ""
-        p.stem_view.setHtml(f"<style>{css}</style>{markdown_to_html(q.stem)}{checked}")
+        p.stem_view.setHtml(f"<style>{css}</style>{markdown_to_html(q.stem)}{checked}")  # html-safe: css, escaped note
         multiple = q.type is QuestionType.MULTIPLE
         p.hint_label.setText("Select all that apply (Space or 1–8 toggles), then Enter."
                              if multiple else "Choose one answer (1–8 or A–H).")
@@ -288,7 +288,8 @@ class QuizView(SectionView):
         self.ctx.bus.publish(update.changes, initiator=self)
 
     def _show_feedback(self, item: ItemView) -> None:
-        self.page.feedback_view.setHtml(feedback_html(item, palette_css(self.ctx.dark)))
+        self.page.feedback_view.setHtml(  # html-safe: escaped by feedback_html
+            feedback_html(item, palette_css(self.ctx.dark)))
         self.page.feedback_view.setVisible(True)
 
     def enter(self) -> None:

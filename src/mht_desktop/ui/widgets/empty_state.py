@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+from mht_desktop.ui.rich_text import plain_label
 
 
 class EmptyState(QWidget):
@@ -17,13 +19,13 @@ class EmptyState(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        self.title_label = QLabel(title)
+        self.title_label = plain_label(title)
         self.title_label.setObjectName("emptyTitle")
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title_label.setFont(font)
-        self.text_label = QLabel(text)
+        self.text_label = plain_label(text)
         self.text_label.setWordWrap(True)
         self.text_label.setMinimumWidth(420)
         self.text_label.setMaximumWidth(560)

@@ -36,7 +36,7 @@ class HeatmapWidget(QWidget):
         self.dark = dark
         total = sum(n for _, n in self.cells)
         days = sum(1 for _, n in self.cells if n)
-        self.setToolTip(f"{days} study day(s), {total:,} cards and questions in "
+        self.setToolTip(f"{days:d} study day(s), {total:,} cards and questions in "
                         f"{len(self.cells)} day(s) shown")
         self.update()
 
