@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mht_desktop import __version__
-from mht_desktop.cli import audit, practice, reports, server, study
+from mht_desktop.cli import audit, backup, practice, reports, server, study
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
 
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_parsers(commands)
     study.add_parsers(commands)
     practice.add_parsers(commands)
+    backup.add_parsers(commands)
     return parser
 
 
@@ -110,16 +111,18 @@ def run(args: argparse.Namespace) -> int:
                 return reports.report_class(args)
         if args.command == "progress" and (problem := reports.dates_problem(args)):
             return reports.usage_error("progress export", problem)
+        if args.command == "backup":
+            return backup.run(args)
         ctx = open_context(args)
     except MhtError as exc:
-        print(f"mht-desktop: {exc}", file=sys.stderr)
+        print(f"mht-desktop: {exc}{backup.damaged_hint(args, exc)}", file=sys.stderr)
         return 1
     for notice in ctx.db.notices:  # e.g. permissions tightened: said once, on stderr
         print(f"mht-desktop: {notice}", file=sys.stderr)
     try:
         return handler(args, ctx)
     except MhtError as exc:
-        print(f"mht-desktop: {exc}", file=sys.stderr)
+        print(f"mht-desktop: {exc}{backup.damaged_hint(args, exc)}", file=sys.stderr)
         return 1
     finally:
         ctx.close()
@@ -286,6 +289,7 @@ _HANDLERS: dict[tuple[str | None, str | None], Handler] = {
     ("practice", "import"): practice.practice_import,
     ("practice", "list"): practice.practice_list,
     ("note", "check"): lambda a, c: practice.note_check(a),
+    **{("backup", action): (lambda a, c: backup.run(a)) for action in backup.ACTIONS},
 }
 
 

@@ -260,7 +260,10 @@ class BankService:
             return repo.list_banks(s, today=self._clock.now().astimezone().date())
 
     def remove(self, bank_id: str) -> Changes:
-        """Delete a bank and the learner history on its items (the UI confirms first)."""
+        """Delete a bank and the history on its items, after a backup (the UI confirms first)."""
+        from mht_desktop.services.backups import backup_before
+
+        backup_before(self._db, self._clock, "before-remove-bank")
         with self._db.session() as s:
             repo.remove_bank(s, bank_id)
         return Changes(banks=True, cards=True, quizzes=True, reviews=True)

@@ -15,6 +15,7 @@ from mht_desktop.storage.paths import resolve_data_dir
 # Each service below is imported when first asked for: a window that opens on the guide
 # never loads the scheduler, and the command line loads only what its command needs.
 if TYPE_CHECKING:
+    from mht_desktop.services.backups import BackupService
     from mht_desktop.services.cohort import CohortService
     from mht_desktop.services.guide import GuideService
     from mht_desktop.services.memory_model import MemoryModelService
@@ -73,6 +74,13 @@ class AppContext:
     def profiles(self) -> ProfileService:
         """Learner profiles."""
         return ProfileService(self.db, self.clock)
+
+    @property
+    def backups(self) -> BackupService:
+        """Backups of the local database (see services/backups.py)."""
+        from mht_desktop.services.backups import BackupService
+
+        return BackupService(self.db, self.clock)
 
     @property
     def banks(self) -> BankService:

@@ -60,7 +60,10 @@ class ProfileService:
         return profile, Changes(profiles=True)
 
     def delete(self, profile_id: int) -> Changes:
-        """Delete a learner and all their progress (the UI confirms first)."""
+        """Delete a learner and all their progress, after a backup (the UI confirms first)."""
+        from mht_desktop.services.backups import backup_before
+
+        backup_before(self._db, self._clock, "before-delete-learner")
         with self._db.session() as s:
             repo.delete(s, profile_id)
         return Changes(profiles=True, cards=True, reviews=True, quizzes=True, reading=True)

@@ -9,14 +9,15 @@ Nothing here imports the data layer at module level.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from mht_desktop.core.errors import MhtError
+from mht_desktop.core.errors import DatabaseDamagedError, MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.storage.paths import resolve_data_dir
 from mht_desktop.ui.imports import forget_imported_sources, import_and_forget_source
@@ -25,6 +26,7 @@ from mht_desktop.ui.rich_text import show_message
 from mht_desktop.ui.task_runner import TaskRunner
 
 if TYPE_CHECKING:
+    from mht_desktop.services.backups import BackupInfo
     from mht_desktop.services.context import AppContext
 
 
@@ -121,6 +123,9 @@ class Startup(QObject):
         self.database_url = database_url
         self.profile_name = profile_name
         self.app_ctx: AppContext | None = None
+        self._offered_backup = False
+        # Asks whether to restore the newest good backup of a damaged database (tests answer).
+        self.confirm_restore: Callable[[QWidget | None, BackupInfo, str], bool] = _ask_restore
         self.tasks = TaskRunner()
         self.window = MainWindow(None, None, tasks=self.tasks, settings=ui_settings(data_dir))
         self.window.apply_look()
@@ -139,6 +144,22 @@ class Startup(QObject):
         if isinstance(exc, PasswordNeeded) and self.database_url is not None:
             self._ask_password(exc.login)
             return
+        if self.database_url is None and isinstance(exc, DatabaseDamagedError) \
+                and not self._offered_backup:
+            # Instead of stopping: look (on the lane) for the newest good backup to offer.
+            self._offered_backup = True
+            data_dir = self.data_dir
+
+            def newest() -> BackupInfo | None:
+                from mht_desktop.services.backups import newest_good_backup
+
+                return newest_good_backup(data_dir)
+            self.tasks.run(newest, on_done=lambda info: self._offer_backup(info, exc),
+                           on_error=lambda _: self._give_up(exc))
+            return
+        self._give_up(exc)
+
+    def _give_up(self, exc: BaseException) -> None:
         message = str(exc) if isinstance(exc, MhtError) else f"Unexpected error: {exc}"
         show_message(self.window, "MHT Desktop cannot start", message,
                      icon=QMessageBox.Icon.Critical)
@@ -166,6 +187,25 @@ class Startup(QObject):
             return opened
 
         self.tasks.run(open_and_remember, on_done=self._opened, on_error=self._open_failed)
+
+    def _offer_backup(self, info: BackupInfo | None, exc: BaseException) -> None:
+        if info is None or not self.confirm_restore(self.window, info, str(exc)):
+            self._give_up(exc)
+            return
+        data_dir, path = self.data_dir, info.path
+
+        def restore_and_open() -> tuple[str, tuple[AppContext, list[Profile]]]:
+            from mht_desktop.services.backups import restore_backup
+
+            result = restore_backup(data_dir, path, datetime.now(UTC))
+            return result.message(), _open_data(data_dir)
+
+        def restored(result: tuple[str, tuple[AppContext, list[Profile]]]) -> None:
+            said, opened = result
+            self._opened(opened)
+            self.window.statusBar().showMessage(said, 30000)
+
+        self.tasks.run(restore_and_open, on_done=restored, on_error=self._give_up)
 
     def _opened(self, result: tuple[AppContext, list[Profile]]) -> None:
         app_ctx, profiles = result
@@ -230,6 +270,12 @@ class Startup(QObject):
         if self.app_ctx is not None:
             self.app_ctx.close()
             self.app_ctx = None
+
+
+def _ask_restore(parent: QWidget | None, info: BackupInfo, problem: str) -> bool:
+    from mht_desktop.ui.backup_dialog import offer_newest_backup
+
+    return offer_newest_backup(parent, info, problem)
 
 
 def run_app(data_dir: str | None = None, database_url: str | None = None) -> int:

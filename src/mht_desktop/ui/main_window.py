@@ -40,6 +40,7 @@ from mht_desktop import __version__
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.profiles import Profile
 from mht_desktop.ui import profile_actions
+from mht_desktop.ui.backup_dialog import BackupSchedule, create_backup, restore_from_backup
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
 from mht_desktop.ui.imports import import_and_forget_source
@@ -61,6 +62,7 @@ from mht_desktop.ui.theme import ThemeMode, apply_theme, is_dark
 # bare Qt window), so the views and services are imported when a section is first shown.
 if TYPE_CHECKING:
     from mht_desktop.services.context import AppContext
+    from mht_desktop.ui.backup_dialog import BackupSchedule
     from mht_desktop.ui.views.banks_view import BanksView
     from mht_desktop.ui.views.base import SectionView, ViewContext
     from mht_desktop.ui.views.flashcards_view import FlashcardsView
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.bus = ChangesBus(self)
         self._built: dict[int, SectionView] = {}
         self._data_actions: list[QAction] = []
+        self.backup_schedule: BackupSchedule | None = None
         self.setWindowTitle("MHT Desktop")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -199,6 +202,7 @@ class MainWindow(QMainWindow):
                                     dialogs=self.dialogs)
         for action in self._data_actions:
             action.setEnabled(True)
+        self.backup_schedule = BackupSchedule(self, self.tasks, app_ctx)
         self.show_profile()
         self.apply_look()
         self._show_section(self.nav.currentRow())
@@ -288,6 +292,10 @@ class MainWindow(QMainWindow):
         data.append(self._action(file_menu, "&Print progress report…", self.print_report,
                                  "Ctrl+P"))
         data.append(self._action(file_menu, "&Export…", self.export_menu, "Ctrl+E"))
+        file_menu.addSeparator()
+        data.append(self._action(file_menu, "Create &backup", lambda: create_backup(self)))
+        data.append(self._action(file_menu, "&Restore from backup…",
+                                 lambda: restore_from_backup(self)))
         file_menu.addSeparator()
         profile_menu = file_menu.addMenu("Learner &profile")
         data.append(self._action(profile_menu, "&Switch…", self.switch_profile))
@@ -582,6 +590,8 @@ class MainWindow(QMainWindow):
             closer = getattr(view, "about_to_close", None)
             if callable(closer):
                 closer()
+        if self.backup_schedule is not None:
+            self.backup_schedule.on_close()
         self.tasks.wait(10000)
         super().closeEvent(event)
 

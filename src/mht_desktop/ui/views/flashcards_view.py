@@ -402,7 +402,18 @@ class FlashcardsView(SectionView):
         outcomes, service = self.outcomes, self.service
         self.ctx.tasks.run(lambda: service.answer(card, rating, outcomes=outcomes,
                                                   duration_ms=duration),
-                           on_done=self._after_answer, on_error=self._on_error)
+                           on_done=self._after_answer,
+                           on_error=lambda exc: self._answer_not_saved(card, rating, exc))
+
+    def _answer_not_saved(self, card: StudyCard, rating: Rating, exc: BaseException) -> None:
+        # The card stays on screen, answer showing, so the learner can simply answer again.
+        self.card = card
+        self.stats.answered -= 1
+        self.stats.again -= rating is Rating.AGAIN
+        self.review.show_button.hide()
+        self.review.answer_row.show()
+        self.status("Your answer was not saved. Answer the card again to retry.", 30000)
+        self._on_error(exc)
 
     def _after_answer(self, result: AnswerResult) -> None:
         self._busy = False

@@ -270,9 +270,15 @@ class QuizView(SectionView):
             else:
                 self.page.paint_navigator(self.attempt.items if self.attempt else (), self.index)
 
+        def not_saved(exc: BaseException) -> None:
+            # The choice stays selected and the question unanswered: submitting again retries.
+            self.status(f"Your answer to question {position + 1} was not saved. Submit it "
+                        "again to retry.", 30000)
+            self.show_error(exc)
+
         self.ctx.tasks.run(lambda: self.service.answer(attempt_id, position, selected,
                                                        time_spent_s=spent),
-                           on_done=done, on_error=self.show_error)
+                           on_done=done, on_error=not_saved)
 
     def _update_item(self, item: ItemView) -> None:
         """Take over one question as the service returned it (no reload of the attempt)."""
