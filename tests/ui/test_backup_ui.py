@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 from tests.services.test_backups import _wreck
+from tests.ui.conftest import ScriptedDialogs
 
 from mht_desktop.core.clock import FixedClock
 from mht_desktop.services.backups import list_backups
@@ -24,11 +25,13 @@ from mht_desktop.ui.task_runner import ImmediateTaskRunner
 
 
 @pytest.fixture
-def window(qtbot: QtBot, ctx: AppContext, tmp_path: Path, sample_bank_file: Path) -> MainWindow:
+def window(qtbot: QtBot, ctx: AppContext, tmp_path: Path, sample_bank_file: Path,
+           dialogs: ScriptedDialogs) -> MainWindow:
     ctx.banks.import_file_now(sample_bank_file)
     profile, _ = ctx.profiles.create("Ana")
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(ctx, profile, tasks=ImmediateTaskRunner(), settings=settings)
+    w = MainWindow(ctx, profile, tasks=ImmediateTaskRunner(), settings=settings,
+                   dialogs=dialogs)
     qtbot.addWidget(w)
     w.show()
     return w
@@ -105,10 +108,7 @@ def test_a_damaged_database_at_start_up_offers_the_newest_good_backup(
 
 def test_an_answer_that_could_not_be_saved_says_so_and_can_be_retried(
         window: MainWindow, ctx: AppContext, qtbot: QtBot,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr("mht_desktop.ui.views.base.show_message",
-                        lambda _p, _t, text, **_: errors.append(text))
+        dialogs: ScriptedDialogs) -> None:
     window.nav.setCurrentRow(SECTIONS.index("Flashcards"))
     view = window.flashcards
     qtbot.mouseClick(view.study_all_button, Qt.MouseButton.LeftButton)
@@ -121,6 +121,7 @@ def test_an_answer_that_could_not_be_saved_says_so_and_can_be_retried(
     ctx.db.engine.dispose()
     event.listen(ctx.db.engine, "connect", read_only)
     qtbot.keyClick(page, Qt.Key.Key_3)
+    errors = [text for kind, _title, text in dialogs.asked if kind == "error"]
     assert errors and "not saved" in errors[0] and "Nothing you saved was lost" not in errors[0]
     assert "not saved" in window.statusBar().currentMessage()
     assert page.card_view.toPlainText() == front and page.answer_row.isVisible()

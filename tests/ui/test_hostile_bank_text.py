@@ -175,9 +175,14 @@ def test_hostile_bank_text_reads_no_file_anywhere_it_is_shown(
                 box.grab()
                 infos.append(info.toPlainText())
                 box.close()
-    QTimer.singleShot(100, close_info)
+    # The history is read on the lane first, so the dialog opens a moment later.
+    poll = QTimer()
+    poll.timeout.connect(close_info)
+    poll.start(50)
     browser.show_info()
-    assert infos and "<img" in infos[0]  # shown as text
+    qtbot.waitUntil(lambda: bool(infos), timeout=10000)
+    poll.stop()
+    assert "<img" in infos[0]  # shown as text
 
     # The Remove-bank confirmation: a plain-text message box.
     asked: list[QMessageBox] = []

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from mht_desktop.core.banks import review_note
 from mht_desktop.core.cards import Outcomes, Rating, StudyCard, format_interval
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.text import inline_markdown, markdown_to_html
+from mht_desktop.ui.rich_text import SafeTextBrowser
 
 RATING_LABELS = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good",
                  Rating.EASY: "Easy"}
@@ -65,7 +65,7 @@ class ReviewPage(QWidget):
         top.addWidget(self.counts_label)
         top.addWidget(self.end_button)
         layout.addLayout(top)
-        self.card_view = QTextBrowser()
+        self.card_view = SafeTextBrowser()  # bank text: loads no resource
         self.card_view.setOpenLinks(False)
         self.card_view.setObjectName("cardView")
         layout.addWidget(self.card_view, 1)
