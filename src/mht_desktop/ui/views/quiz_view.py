@@ -184,7 +184,8 @@ class QuizView(SectionView):
         css = palette_css(self.ctx.dark) + " body { font-size: 13pt; }"
         note = review_note(q.reviewed, q.review_due, self.ctx.app.clock.now().astimezone().date())
         checked = f"<p class='muted'><small>{html.escape(note)}</small></p>" if note else ""
-        p.stem_view.setHtml(f"<style>{css}</style>{markdown_to_html(q.stem)}{checked}")  # html-safe: css, escaped note
+        # html-safe: our CSS, Markdown rendered with HTML escaped, and the note escaped above
+        p.stem_view.setHtml(f"<style>{css}</style>{markdown_to_html(q.stem)}{checked}")  # html-safe
         multiple = q.type is QuestionType.MULTIPLE
         p.hint_label.setText("Select all that apply (Space or 1–8 toggles), then Enter."
                              if multiple else "Choose one answer (1–8 or A–H).")
