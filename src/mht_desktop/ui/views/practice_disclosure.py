@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from mht_desktop.core.practice.disclosure import (
     RecordField,
 )
 from mht_desktop.rendering.pages import escape
+from mht_desktop.ui.rich_text import SafeTextBrowser
 from mht_desktop.ui.views.base import ViewContext
 
 _EXPECT_WORDS = {Expect.SHARE: "share", Expect.WITHHOLD: "do not share",
@@ -87,7 +87,7 @@ class DisclosurePanel(QWidget):
         row.addWidget(self.submit_button)
         row.addStretch(1)
         outer.addLayout(row)
-        self.feedback = QTextBrowser()
+        self.feedback = SafeTextBrowser()  # instructor files: loads no resource
         self.feedback.setAccessibleName("Feedback on each decision")
         outer.addWidget(self.feedback, 2)
 

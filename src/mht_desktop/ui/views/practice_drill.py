@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QStackedLayout,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.core.practice.drills import Debrief, EndingKind, Level, Rating, Scenario
 from mht_desktop.rendering.pages import escape
 from mht_desktop.services.practice import DrillState
+from mht_desktop.ui.rich_text import SafeTextBrowser
 from mht_desktop.ui.views.base import ViewContext
 
 MAX_CHOICES = 4
@@ -119,7 +119,7 @@ class DrillPanel(QWidget):
         self.pages = QStackedLayout()
         outer.addLayout(self.pages, 1)
         self.pages.addWidget(self._build_play_page())
-        self.debrief_view = QTextBrowser()
+        self.debrief_view = SafeTextBrowser()  # instructor files: loads no resource
         self.debrief_view.setAccessibleName("Debrief: your path against the best path")
         debrief_page = QWidget()
         debrief_layout = QVBoxLayout(debrief_page)

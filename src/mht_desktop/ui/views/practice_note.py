@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from mht_desktop.core.practice.note_checker import Flag, NoteFormat
 from mht_desktop.core.practice.vignettes import Vignette
 from mht_desktop.rendering.pages import escape
 from mht_desktop.services.practice import NoteCheck
+from mht_desktop.ui.rich_text import SafeTextBrowser
 from mht_desktop.ui.views.base import ViewContext
 
 FLAG_ROLE = Qt.ItemDataRole.UserRole
@@ -71,7 +71,7 @@ class NotePanel(QWidget):
         top = QWidget()
         top_layout = QHBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        self.observation = QTextBrowser()
+        self.observation = SafeTextBrowser()  # instructor files: loads no resource
         self.observation.setAccessibleName("What happened on the shift")
         top_layout.addWidget(self.observation, 1)
         editor_box = QWidget()
