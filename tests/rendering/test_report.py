@@ -139,3 +139,15 @@ def test_the_report_says_when_nothing_was_practised(history: Learner, tmp_path: 
     out = tmp_path / "report.pdf"
     write_learner_pdf(history.stats().report(PeriodKind.ALL), out)
     assert "No practice exercises in this period." in " ".join(pages_text(out))
+
+
+def test_a_pdf_report_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    if os.name == "nt":
+        pytest.skip("file modes are POSIX")
+    out = tmp_path / "report.pdf"
+    write_pdf(lambda sheet: ["<h1>Ana's results</h1>"], out, paper=Paper.LETTER, title="t",
+              footer="f")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

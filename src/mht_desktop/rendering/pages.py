@@ -12,6 +12,7 @@ on the QPrinter of a print preview.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -342,6 +343,7 @@ def write_pdf(build: Builder, path: Path, *, paper: Paper, title: str, footer: s
     if not path.parent.is_dir():
         raise ReportWriteError(f"Cannot write {path}: the folder {path.parent} does not "
                                "exist.")
+    _private_file(path)
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_DPI)
     writer.setTitle(title)
@@ -354,3 +356,14 @@ def write_pdf(build: Builder, path: Path, *, paper: Paper, title: str, footer: s
     if not path.exists() or path.stat().st_size == 0:
         raise ReportWriteError(f"Cannot write {path} (check that you may write there).")
     return pages
+
+
+def _private_file(path: Path) -> None:
+    """Create (or keep) ``path`` owner-only before Qt writes into it: a report names the
+    learner and their results, and Qt would create it readable by everyone (0644)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if os.name != "nt":
+            path.chmod(0o600)
+    except OSError as exc:
+        raise ReportWriteError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
