@@ -8,7 +8,8 @@ from mht_desktop.core.banks import Bank, BankInfo, Choice, Flashcard, Question, 
 from mht_desktop.core.errors import Severity
 from mht_desktop.core.validation import has_errors, validate_bank
 from mht_desktop.formats.base import ParsedBank
-from mht_desktop.formats.gift import looks_like_gift, read_gift, write_gift
+from mht_desktop.formats.gift import looks_like_gift, read_gift
+from mht_desktop.formats.gift_writer import write_gift
 
 
 def parse(text: str, file: str = "unit-3 vitals.gift") -> ParsedBank:
