@@ -244,7 +244,11 @@ def test_apkg_by_extension_is_not_read_as_text(tmp_path: Path,
                                                anki_decks: tuple[Path, dict[str, int]],
                                                ctx: AppContext) -> None:
     report = ctx.banks.validate_file(anki_decks[0] / "col.colpkg")
-    assert report.valid and report.format is BankFormat.APKG  # named by content, not name
+    # An Anki package by its content (not read as text), a whole collection by its name.
+    assert report.valid and report.format is BankFormat.COLPKG
+    renamed = tmp_path / "col.apkg"
+    renamed.write_bytes((anki_decks[0] / "col.colpkg").read_bytes())
+    assert ctx.banks.validate_file(renamed).format is BankFormat.APKG
     assert report.bank is not None and len(report.bank.flashcards) == 8
 
 

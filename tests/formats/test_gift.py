@@ -276,7 +276,6 @@ def test_unsupported_kinds_are_skipped_with_a_warning_naming_their_line(
     ("Stem {=a ~b} and {=c ~d}", 1, "only one answer block"),
     ("Stem {\n=a\n~\n~c\n}", 3, "answer 2 is empty"),
     ("Stem {\nfirst\n=a ~b}", 2, "text before the first answer"),
-    ("Line one\nStem {=a =b ~c}", 1, "2 answers are marked right"),
     ("Stem {~%0%a ~b ~%-50%c}", 1, "no answer is right"),
     ("Stem {\n~%150%a\n~b}", 2, "is not a grade Moodle accepts"),
     ("\n\n::unclosed title\nStem {=a ~b}", 3, "never closed with '::'"),

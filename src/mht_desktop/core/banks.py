@@ -12,7 +12,10 @@ from typing import Any
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_CHOICES = 2
-MAX_CHOICES = 8
+# Moodle sets no upper limit on a multiple-choice question's answers; 26 lets every choice
+# keep a letter (A–Z) in the quiz, the printed key and every export that letters them.
+MAX_CHOICES = 26
+CHOICE_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class QuestionType(Enum):

@@ -46,7 +46,9 @@ def score_answer(qtype: QuestionType, choices: Sequence[Choice], selected: Itera
                  partial_credit: bool = False) -> float:
     """Score one answer from 0.0 to 1.0.
 
-    Single choice and true/false: 1 for the right choice, else 0. Multiple response is
+    Single choice and true/false: 1 for a right choice, else 0 (a single-choice question
+    may, as in Moodle, give full credit to more than one answer: any one of them is right).
+    Multiple response is
     all-or-nothing by default (every right choice and no wrong one). With ``partial_credit``
     each right choice picked earns 1/k (k = number of right choices) and each wrong choice
     picked costs 1/k, never below 0 — so guessing everything earns nothing.
@@ -61,7 +63,9 @@ def score_answer(qtype: QuestionType, choices: Sequence[Choice], selected: Itera
     correct = {i for i, c in enumerate(choices) if c.correct}
     if not picked:
         return 0.0
-    if qtype is not QuestionType.MULTIPLE or not partial_credit:
+    if qtype is not QuestionType.MULTIPLE:
+        return 1.0 if len(picked) == 1 and picked <= correct else 0.0
+    if not partial_credit:
         return 1.0 if picked == correct else 0.0
     hits = len(picked & correct)
     misses = len(picked - correct)

@@ -86,8 +86,11 @@ def validate_bank(bank: Bank, *, file: str, strict: bool = False) -> list[Proble
         if correct == 0:
             add(where, f"question {qid!r} has no correct answer", item=qid)
         elif qtype is single and correct > 1:
-            add(where, f"single-choice question {qid!r} marks {correct} choices correct; "
-                "use type \"multiple\" for select-all-that-apply", item=qid)
+            # Moodle gives full marks for any of several 100 % answers, so an instructor's
+            # bank keeps them (any one is right); the banks we ship have one key each.
+            add(where, f"single-choice question {qid!r} marks {correct} choices correct: "
+                "any one of them scores full marks (as in Moodle); use type \"multiple\" "
+                "if all of them must be picked", item=qid, severity=level)
         if qtype is true_false and (
             [c.text for c in choices] != ["True", "False"] or correct != 1
         ):

@@ -25,10 +25,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from mht_desktop.core.banks import CHOICE_LETTERS as _LETTERS
 from mht_desktop.core.banks import Bank, Question, Topic
 from mht_desktop.formats.anki_html import text_to_html
 
-_LETTERS = "ABCDEFGH"
 _CSS = (".card { font-family: sans-serif; font-size: 20px; text-align: left; "
         "color: black; background-color: white; }\n.choices { margin-top: 0.8em; }\n"
         ".rationale { margin-top: 0.8em; }\n.feedback { margin-top: 0.8em; color: #555; }")

@@ -17,13 +17,23 @@ from dataclasses import dataclass, field
 from mht_desktop.core.errors import Problem
 from mht_desktop.core.spreadsheet import restore_cell
 
-LETTERS = "abcdefgh"
-TEMPLATE_COLUMNS: tuple[str, ...] = (
-    "id", "type", "topic", "difficulty", "stem",
-    *(f"choice_{letter}" for letter in LETTERS),
-    "correct", "rationale", "source", "tags", "reviewed",
-    *(f"feedback_{letter}" for letter in LETTERS),
-)
+LETTERS = "abcdefgh"  # the template's documented choice columns
+# Moodle sets no limit on a question's answers: a question with more than eight choices is
+# written, and read back, with choice_i…choice_z (and feedback_i…) after the eighth.
+ALL_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def template_columns(choices: int = len(LETTERS)) -> tuple[str, ...]:
+    """The template's header row for questions of up to ``choices`` choices (at least 8)."""
+    letters = ALL_LETTERS[:max(len(LETTERS), choices)]
+    return ("id", "type", "topic", "difficulty", "stem",
+            *(f"choice_{letter}" for letter in letters),
+            "correct", "rationale", "source", "tags", "reviewed",
+            *(f"feedback_{letter}" for letter in letters))
+
+
+TEMPLATE_COLUMNS = template_columns()
+KNOWN_COLUMNS = frozenset(template_columns(len(ALL_LETTERS)))
 REQUIRED_COLUMNS = ("stem", "choice_a", "choice_b", "correct")
 
 # Anki's names for separators in "#separator:"; in sniffing order (space is a last resort:

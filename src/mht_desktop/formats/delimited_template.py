@@ -22,9 +22,10 @@ from mht_desktop.core.banks import (
 from mht_desktop.core.errors import Problem, Severity
 from mht_desktop.formats.base import ParsedBank
 from mht_desktop.formats.delimited_rows import (
+    ALL_LETTERS,
+    KNOWN_COLUMNS,
     LETTERS,
     REQUIRED_COLUMNS,
-    TEMPLATE_COLUMNS,
     read_rows,
 )
 from mht_desktop.formats.text import ItemIds, TopicSet
@@ -38,8 +39,6 @@ _CORRECT_SPLIT = re.compile(r"[;,\s]+")
 _BOOL_WORDS = {"true": True, "t": True, "false": False, "f": False}
 
 
-_CHOICE_COLUMNS = tuple(f"choice_{letter}" for letter in LETTERS)
-_FEEDBACK_COLUMNS = tuple(f"feedback_{letter}" for letter in LETTERS)
 _DIFFICULTIES = {"": 2, "1": 1, "2": 2, "3": 3}
 
 
@@ -73,7 +72,7 @@ class TemplateReader:
                        f"{', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)}")
             return ParsedBank(None, self.problems)
         for name in names:
-            if name and name not in TEMPLATE_COLUMNS:
+            if name and name not in KNOWN_COLUMNS:
                 self.problems.append(Problem(self.file, head.line, f"column {name!r} is not "
                                              "part of the questions template; ignored",
                                              Severity.WARNING))
@@ -176,14 +175,16 @@ class TemplateReader:
                        "Excel, format the column as Text so it keeps that form)")
             return None
 
-    def _letters(self, line: int, value: str) -> list[int]:
+    def _letters(self, line: int, value: str, columns: int) -> list[int]:
+        """The choice indexes ``value`` names (letters of the file's ``columns`` choices)."""
+        letters = ALL_LETTERS[:columns]
         indexes = []
         for token in (t for t in _CORRECT_SPLIT.split(value.lower()) if t):
-            if not all(ch in LETTERS for ch in token):
+            if not all(ch in letters for ch in token):
                 self.error(line, f"correct must name choice letters such as B or A;C, not "
                            f"{value!r}")
                 return []
-            indexes += [LETTERS.index(ch) for ch in token]
+            indexes += [ALL_LETTERS.index(ch) for ch in token]
         if not indexes:
             self.error(line, "correct is empty: name the right choice's letter, such as B")
         return sorted(set(indexes))
@@ -193,13 +194,13 @@ class TemplateReader:
         right = self.letters.get(correct)
         if right is None:
             before = len(self.problems)
-            right = self._letters(line, correct)
+            right = self._letters(line, correct, len(texts))
             if len(self.problems) == before:  # only a clean reading may be reused
                 self.letters[correct] = right
         for index in right:
             if not texts[index]:
-                self.error(line, f"correct names choice {LETTERS[index].upper()}, but "
-                           f"choice_{LETTERS[index]} is empty")
+                self.error(line, f"correct names choice {ALL_LETTERS[index].upper()}, but "
+                           f"choice_{ALL_LETTERS[index]} is empty")
         return [Choice(text, index in right, feedback[index])
                 for index, text in enumerate(texts) if text]
 
@@ -244,9 +245,12 @@ class _Columns:
         self.difficulty, self.stem, self.correct = at("difficulty"), at("stem"), at("correct")
         self.rationale, self.source, self.tags = at("rationale"), at("source"), at("tags")
         self.reviewed = at("reviewed")
-        # The eight choice (and feedback) cells of a row in one C call.
-        self.choices = operator.itemgetter(*(at(name) for name in _CHOICE_COLUMNS))
-        self.feedback = operator.itemgetter(*(at(name) for name in _FEEDBACK_COLUMNS))
+        # The choice (and feedback) cells of a row in one C call: the eight documented ones,
+        # or as many as the header's last choice_… column when it goes past choice_h.
+        named = [i for i, letter in enumerate(ALL_LETTERS) if f"choice_{letter}" in index]
+        letters = ALL_LETTERS[:max(len(LETTERS), named[-1] + 1 if named else 0)]
+        self.choices = operator.itemgetter(*(at(f"choice_{letter}") for letter in letters))
+        self.feedback = operator.itemgetter(*(at(f"feedback_{letter}") for letter in letters))
 
     @classmethod
     def of(cls, names: list[str]) -> _Columns:

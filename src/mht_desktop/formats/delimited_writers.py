@@ -7,7 +7,7 @@ import io
 
 from mht_desktop.core.banks import Bank
 from mht_desktop.core.spreadsheet import neutralise_row
-from mht_desktop.formats.delimited_rows import LETTERS, TEMPLATE_COLUMNS
+from mht_desktop.formats.delimited_rows import ALL_LETTERS, LETTERS, template_columns
 
 
 def write_questions_csv(bank: Bank) -> str:
@@ -28,14 +28,14 @@ def write_questions_csv(bank: Bank) -> str:
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(TEMPLATE_COLUMNS)
+    width = max([len(LETTERS), *(len(q.choices) for q in bank.questions)])
+    writer.writerow(template_columns(width))
     titles = {t.id: t.title for t in bank.topics}
     for q in bank.questions:
-        padding = [""] * (len(LETTERS) - len(q.choices))
-        texts = [c.text for c in q.choices][:len(LETTERS)] + padding
-        notes = [c.feedback for c in q.choices][:len(LETTERS)] + padding
-        correct = ";".join(LETTERS[i].upper() for i in sorted(q.correct_indexes)
-                           if i < len(LETTERS))
+        padding = [""] * (width - len(q.choices))
+        texts = [c.text for c in q.choices] + padding
+        notes = [c.feedback for c in q.choices] + padding
+        correct = ";".join(ALL_LETTERS[i].upper() for i in sorted(q.correct_indexes))
         writer.writerow(neutralise_row([
             q.id, q.type.value, titles.get(q.topic, q.topic), q.difficulty, q.stem, *texts,
             correct, q.rationale, q.source, ";".join(q.tags),

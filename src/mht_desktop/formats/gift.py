@@ -339,10 +339,6 @@ class _GiftReader:
             correct = mark == "=" if single else weight is not None and weight > 0
             right += correct
             choices.append(Choice(texts[index], correct, texts[count + index], False, weight))
-        if single and right > 1:
-            raise self.fail(block.line_of(0), f"{_label(title)}: {right} answers are marked "
-                            "right with '='; a multiple-choice question takes one (for "
-                            "select-all-that-apply give weights such as ~%50%)")
         if not right:
             raise self.fail(block.line_of(0), f"{_label(title)}: no answer is right; mark it "
                             "with '=' or, for select-all-that-apply, give the right answers "

@@ -151,12 +151,18 @@ def detect_format(file_name: str, text: str) -> BankFormat:
     return BankFormat.CSV
 
 
-def _binary_format(binary: Binary) -> BankFormat | None:
-    """The registered format that reads ``binary`` (the Anki package reader), if any."""
+def _binary_format(binary: Binary, file_name: str) -> BankFormat | None:
+    """The registered format that reads ``binary`` (the Anki package reader), if any.
+
+    An ``.apkg`` (one deck) and a ``.colpkg`` (a whole collection) have the same layout, so
+    only the file's name tells them apart; it decides which one is reported.
+    """
     try:
         fmt = BankFormat(binary.kind)
     except ValueError:
         return None
+    if fmt is BankFormat.APKG and PurePath(file_name.lower()).suffix == ".colpkg":
+        fmt = BankFormat.COLPKG
     return fmt if fmt in BYTE_READERS else None
 
 
@@ -164,7 +170,7 @@ def detect_bank_format(data: bytes, file_name: str) -> BankFormat | None:
     """The format of the raw file ``data``: None when no reader takes it (see ``read_bank``)."""
     binary = sniff_binary(data)
     if binary is not None:
-        return _binary_format(binary)
+        return _binary_format(binary, file_name)
     if PurePath(file_name.lower()).suffix == ".xml" or _by_content(data):
         return BankFormat.MOODLE_XML
     try:
@@ -193,7 +199,7 @@ def read_bank(data: bytes, *, file_name: str, fmt: BankFormat | None = None) -> 
     label = PurePath(file_name).name
     binary = sniff_binary(data)
     if binary is not None and (fmt is None or fmt not in BYTE_READERS):
-        chosen = _binary_format(binary)
+        chosen = _binary_format(binary, file_name)
         if chosen is None:
             return ParsedBank(None, [binary.problem(label)])
         fmt = chosen

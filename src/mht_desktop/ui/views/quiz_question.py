@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mht_desktop.core.banks import QuestionType
+from mht_desktop.core.banks import CHOICE_LETTERS, QuestionType
 from mht_desktop.services.quiz import ItemView
 from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
 
-LETTERS = "ABCDEFGH"
+LETTERS = CHOICE_LETTERS
 
 
 class QuestionPage(QWidget):

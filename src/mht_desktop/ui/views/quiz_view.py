@@ -387,9 +387,9 @@ class QuizView(SectionView):
             # F marks for review (exam) or flags (practice); the sixth choice is still "6".
             box = self.page.mark_box if self.exam else self.page.flag_box
             box.toggle()
-        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_8:
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
             self.choose(key - Qt.Key.Key_1, toggle=True)
-        elif len(text) == 1 and text in LETTERS:
+        elif len(text) == 1 and text in LETTERS[:8]:  # I–Z would shadow N, P, X…
             self.choose(LETTERS.index(text), toggle=True)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.enter()
