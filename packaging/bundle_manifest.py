@@ -144,12 +144,8 @@ def data_files(platform: str) -> list[tuple[str, str]]:
 
 
 def project_version() -> str:
-    """The one version number, read without importing the package (as setuptools does)."""
-    import ast
+    """The one version number, read from ``pyproject.toml`` without importing the package."""
+    import tomllib
 
-    tree = ast.parse((REPO / "src" / "mht_desktop" / "__init__.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-                and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets)):
-            return str(node.value.value)
-    raise LookupError("no __version__ in src/mht_desktop/__init__.py")
+    with (REPO / "pyproject.toml").open("rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
