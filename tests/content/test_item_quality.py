@@ -5,7 +5,9 @@ The rules (issue 15; NBME item-writing guide as the model):
 - every domain of the default blueprint holds at least 40 questions across the shipped banks,
   and a 100-question exam from it draws every domain in proportion to its weight;
 - every question and flashcard carries ``reviewed`` and ``review_due``;
-- figures that age are referred to (``{{figure:KEY}}``), never typed in;
+- figures that age are referred to (``{{figure:KEY}}``), never typed in; that includes clinical
+  thresholds (vital-sign ranges, blood-pressure categories, orthostatic and oximeter cut-offs),
+  caught however the numbers are joined ("60-100", "60 to 100/min");
 - no cueing: per bank, the key is the longest option no more often than chance allows
   (1 / choices + 0.10), at most 10 % of single-answer questions have a key that alone
   mentions reporting or notifying, no "all/none of the above", and at least half the
@@ -44,6 +46,9 @@ FIGURE_TOPICS = {"role-and-settings", "education-certification", "state-licensur
 _REPORTING = re.compile(r"\b(report\w*|notif\w*|tell\w*|inform\w*|alert\w*)\b", re.I)
 _ALL_NONE = re.compile(r"\b(all|none|both) of the (above|these|options)\b", re.I)
 _MONEY_OR_SHARE = re.compile(r"\$\s?\d|\d\s?%")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A figure with two or more numbers and a clinical unit is a threshold or a range.
+_CLINICAL = re.compile(r"mmHg|%|beats|breaths|°|\bmL\b|mEq|systolic|diastolic|\d/\d")
 
 # Banks written before the scenario rule, still short of half scenarios (issue 15 asks for
 # them to be revised). strict: once a bank reaches half, the xfail turns into a failure and
@@ -80,6 +85,33 @@ def undated(data: dict[str, Any]) -> list[str]:
             or not isinstance(i.get("review_due"), datetime.date)]
 
 
+def threshold_pattern(figure_text: str) -> re.Pattern[str] | None:
+    """A pattern matching a clinical threshold's numbers in order, however they are joined.
+
+    "60 to 100 beats per minute" also matches "60-100/min", and "120 to 129 systolic with
+    diastolic below 80" matches "systolic 120-129 with diastolic under 80". Figures without a
+    clinical unit, or with one number, are matched by their text alone.
+    """
+    numbers = _NUMBER.findall(figure_text)
+    if len(numbers) < 2 or not _CLINICAL.search(figure_text):
+        return None
+    gaps = [len(g) for g in _NUMBER.split(figure_text)[1:-1]]
+
+    def run(nums: list[str], widest: int) -> str:
+        # A short range ("60 to 100") is written with a dash, slash or "to"; a longer figure
+        # ("130 to 139 systolic or 80 to 89 diastolic") may be reworded between its numbers.
+        gap = (r"\s*(?:-|–|—|/|to|up to)\s*" if widest <= 6
+               else rf"\D{{1,{widest + 10}}}")
+        return r"(?<![\d.,])" + gap.join(re.escape(n) for n in nums) + r"(?![\d])"
+
+    # The whole figure, and each range inside a longer one ("97.8 to 99.1" of a temperature
+    # given in two scales, "80 to 89" of a blood-pressure band) on its own.
+    runs = [run(numbers, max(gaps))]
+    if len(numbers) > 2:
+        runs += [run(numbers[i:i + 2], g) for i, g in enumerate(gaps) if g <= 6]
+    return re.compile("|".join(runs))
+
+
 def typed_figures(data: dict[str, Any], figure_texts: set[str]) -> list[tuple[str, str]]:
     """(item id, text) where a figure that ages is typed in instead of referred to."""
     found = []
@@ -91,6 +123,8 @@ def typed_figures(data: dict[str, Any], figure_texts: set[str]) -> list[tuple[st
                 if match:
                     found.append((item["id"], match.group(0)))
             found += [(item["id"], f) for f in figure_texts if f in bare]
+            found += [(item["id"], f) for f in figure_texts
+                      if f not in bare and (p := threshold_pattern(f)) and p.search(bare)]
     return found
 
 
@@ -154,6 +188,17 @@ def test_the_rules_catch_a_bad_bank() -> None:
     assert scenario_share(_BAD) == 0.5
     thin = domain_counts([_BAD])
     assert min(thin.values()) < MIN_DOMAIN_QUESTIONS
+
+
+def test_typed_thresholds_are_caught_however_written() -> None:
+    pulse, bp = "60 to 100 beats per minute", "130 to 139 systolic or 80 to 89 diastolic"
+    item = {"id": "t1", "topic": "vital-signs", "front": "Normal pulse is 60-100/min.",
+            "back": "Stage 1 is 130-139 or diastolic 80-89; this reading is 134/86."}
+    clean = {"id": "t2", "topic": "vital-signs", "front": "Pulse 64, then 102 after walking.",
+             "back": "Normal: {{figure:pulse}}; this reading is 134/86."}
+    assert sorted(typed_figures({"flashcards": [item, clean]}, {pulse, bp})) == [
+        ("t1", bp), ("t1", pulse)]
+    assert threshold_pattern("$42,590") is None and threshold_pattern("16%") is None
 
 
 # --- the shipped banks ------------------------------------------------------------------------
