@@ -18,7 +18,7 @@ from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig, QuizService
 from mht_desktop.services.stats import StatsService
 from mht_desktop.services.study import StudyService
-from mht_desktop.storage.cards import BrowseQuery
+from mht_desktop.storage.card_browser import BrowseQuery
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 1, 5)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from mht_desktop.core.career_data import parse_career_data
 from mht_desktop.core.guide import (
     GuideError,
     LinkKind,
     markdown_to_plain,
-    parse_career_data,
     parse_chapter,
     resolve_link,
     slugify,

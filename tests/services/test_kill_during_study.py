@@ -29,7 +29,7 @@ from mht_desktop.core.cards import Rating
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
-from mht_desktop.storage.cards import BrowseQuery
+from mht_desktop.storage.card_browser import BrowseQuery
 
 ctx = AppContext.open(sys.argv[1])
 profile = ctx.profiles.by_name("Ana").id

@@ -9,7 +9,7 @@ from mht_desktop.core.cards import CardState, Deck, Flag, Rating
 from mht_desktop.core.clock import FixedClock
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.study import StudyService
-from mht_desktop.storage.cards import BrowseQuery
+from mht_desktop.storage.card_browser import BrowseQuery
 
 HEADER = 'format = 1\n[bank]\nid = "deck"\ntitle = "Deck"\n[[topics]]\nid = "a"\ntitle = "A"\n' \
          '[[topics]]\nid = "b"\ntitle = "B"\n'

@@ -73,7 +73,7 @@ from alembic import command
 from sqlalchemy import create_engine
 from tests.conftest import SAMPLE_BANK
 from mht_desktop.services.context import AppContext
-from mht_desktop.storage.cards import BrowseQuery
+from mht_desktop.storage.card_browser import BrowseQuery
 from mht_desktop.storage.database import alembic_config
 
 folder, reviews = Path(sys.argv[1]), int(sys.argv[2])

@@ -76,7 +76,7 @@ def test_bury_and_cram_keep_schedules(window: MainWindow, qtbot: QtBot,
         qtbot.keyClick(page, Qt.Key.Key_Space)
         qtbot.keyClick(page, Qt.Key.Key_3)
     assert view.summary_page.isVisible()
-    rows = view.service.browse(__import__("mht_desktop.storage.cards", fromlist=["x"])
+    rows = view.service.browse(__import__("mht_desktop.storage.card_browser", fromlist=["x"])
                                .BrowseQuery())
     assert all(r.state is CardState.NEW for r in rows)
 

@@ -10,16 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from mht_desktop.core.career_data import CareerData
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import Clock
 from mht_desktop.core.errors import NotFoundError
-from mht_desktop.core.guide import (
-    Bookmark,
-    CareerData,
-    Chapter,
-    Heading,
-    ReadingState,
-)
+from mht_desktop.core.guide import Bookmark, Chapter, Heading, ReadingState
 from mht_desktop.services.guide_html import question_preview_html, render_chapter, source_html
 from mht_desktop.services.guide_library import GuideLibrary, folder_signature, load_library
 from mht_desktop.services.guide_search import (

@@ -8,14 +8,12 @@ from __future__ import annotations
 import html
 import re
 
+from mht_desktop.core.career_data import CAREER_DATA_FILE, CareerData, Ladder
 from mht_desktop.core.guide import (
-    CAREER_DATA_FILE,
     FIGURE_CAREER_LADDER,
     FIGURE_PAY_TABLE,
-    CareerData,
     Chapter,
     Heading,
-    Ladder,
     slugify,
 )
 from mht_desktop.services.text import inline_markdown, markdown_to_html

@@ -8,17 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mht_desktop.core.career_data import CAREER_DATA_FILE, CareerData, parse_career_data
 from mht_desktop.core.errors import NotFoundError
 from mht_desktop.core.figures import figure_keys, fill
-from mht_desktop.core.guide import (
-    CAREER_DATA_FILE,
-    CareerData,
-    Chapter,
-    GuideError,
-    parse_career_data,
-    parse_chapter,
-    sort_chapters,
-)
+from mht_desktop.core.guide import Chapter, GuideError, parse_chapter, sort_chapters
 from mht_desktop.services.figures import FIGURES_FILE, load_figures
 
 

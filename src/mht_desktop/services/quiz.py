@@ -1,4 +1,7 @@
-"""Practice quizzes and timed exam simulations.
+"""Practice quizzes and timed exam simulations: starting, answering, the clock, results.
+
+Which questions an attempt asks is in :mod:`~mht_desktop.services.quiz_building`; scoring
+and storing one answer in :mod:`~mht_desktop.services.quiz_answers`.
 
 Every answer is committed when given. An exam's clock runs only while the app is open: the
 time used is saved with each answer (and by the window every few seconds), so an exam
@@ -8,7 +11,6 @@ interrupted by a crash or by quitting resumes with the time it had left.
 from __future__ import annotations
 
 import random
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,18 +25,20 @@ from mht_desktop.core.quiz import (
     Blueprint,
     MissedReview,
     Pool,
-    QuestionHistory,
     QuizMode,
     TopicScore,
     attempt_rng,
     remaining_seconds,
-    sample_by_blueprint,
     score_answer,
     shuffled_order,
-    smart_weight,
-    weighted_sample,
 )
 from mht_desktop.core.settings import LearnerSettings
+from mht_desktop.services.quiz_answers import answer_feedback, item_view, store_answer
+from mht_desktop.services.quiz_building import (
+    choose_questions,
+    default_blueprint,
+    empty_pool_message,
+)
 from mht_desktop.services.quiz_types import (
     AnswerFeedback,
     AttemptSummary,
@@ -42,9 +46,9 @@ from mht_desktop.services.quiz_types import (
     ItemUpdate,
     ItemView,
     QuizConfig,
+    QuizError,
     Results,
 )
-from mht_desktop.services.resources import resources_dir
 from mht_desktop.storage import banks as banks_repo
 from mht_desktop.storage import profiles as profiles_repo
 from mht_desktop.storage import quizzes as repo
@@ -52,13 +56,7 @@ from mht_desktop.storage.database import Database
 from mht_desktop.storage.models import AttemptItemRow, QuizAttemptRow
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from mht_desktop.services.outbox import Outbox
-
-
-class QuizError(MhtError):
-    """A quiz cannot be built or continued (e.g. no questions match)."""
 
 
 @dataclass
@@ -75,13 +73,6 @@ class _Runtime:
     # shown, to score answers while the server cannot be reached (not missed-review mode,
     # whose next question comes from the server).
     shown: dict[int, tuple[bool, dict[int, Question]]] = field(default_factory=dict)
-
-
-def default_blueprint() -> Blueprint:
-    """The shipped blueprint (resources/blueprints/default.toml)."""
-    path = resources_dir() / "blueprints" / "default.toml"
-    with path.open("rb") as handle:
-        return blueprint_from_dict(tomllib.load(handle), where=str(path))
 
 
 class QuizService:
@@ -155,10 +146,10 @@ class QuizService:
                 difficulties=config.difficulties or None,
                 pool=Pool.MISSED if config.mode is QuizMode.MISSED else config.pool)
             if not pool:
-                raise QuizError(_empty_pool_message(config))
+                raise QuizError(empty_pool_message(config))
             blueprint = self._blueprint_for(config) if config.mode is QuizMode.EXAM \
                 else self.blueprint
-            ids = self._choose(s, config, pool, rng, now, blueprint)
+            ids = choose_questions(s, self.profile_id, config, pool, rng, now, blueprint)
             questions = repo.load_questions(s, ids)
             items = [(qid, shuffled_order(questions[qid].choices, attempt_rng(seed, i)))
                      for i, qid in enumerate(ids)]
@@ -180,33 +171,6 @@ class QuizService:
             self._rt.missed[attempt_id] = MissedReview(list(ids))
         self._rt.clocks[attempt_id] = _Clock(0.0, now)
         return self.view(attempt_id)
-
-    def _choose(self, s: Any, config: QuizConfig, pool: list[repo.PoolEntry],
-                rng: random.Random, now: datetime, blueprint: Blueprint) -> list[int]:
-        if config.mode is QuizMode.MISSED:
-            ids = [e.question_id for e in pool]
-            rng.shuffle(ids)
-            return ids[: config.count] if config.count else ids
-        count = min(config.count, len(pool))
-        if config.mode is QuizMode.EXAM:
-            by_topic: dict[str, list[int]] = {}
-            for entry in pool:
-                by_topic.setdefault(entry.topic, []).append(entry.question_id)
-            covered = {t for d in blueprint.domains for t in d.topics}
-            if not covered & by_topic.keys():
-                return rng.sample([e.question_id for e in pool], count)
-            blueprint_pool = {t: q for t, q in by_topic.items() if t in covered}
-            available = sum(len(q) for q in blueprint_pool.values())
-            return sample_by_blueprint(blueprint, blueprint_pool, min(count, available), rng)
-        if config.mode is QuizMode.SMART:
-            ids = [e.question_id for e in pool]
-            histories = repo.question_histories(s, self.profile_id, ids, now)
-            accuracy = repo.topic_accuracy(s, self.profile_id)
-            weights = [smart_weight(histories.get(e.question_id)
-                                    or QuestionHistory(e.question_id, e.topic),
-                                    accuracy.get(e.topic, 0.5)) for e in pool]
-            return weighted_sample(ids, weights, count, rng)
-        return rng.sample([e.question_id for e in pool], count)
 
     # -- viewing ---------------------------------------------------------------------------
     def view(self, attempt_id: int) -> AttemptView:
@@ -234,7 +198,7 @@ class QuizService:
             id=attempt.id, mode=QuizMode(attempt.mode), status=AttemptStatus(attempt.status),
             started_at=attempt.started_at, time_limit_s=attempt.time_limit_s,
             elapsed_s=self._elapsed(attempt), current_index=attempt.current_index,
-            items=tuple(_item_view(i, questions[i.question_id], i.question_id in flagged)
+            items=tuple(item_view(i, questions[i.question_id], i.question_id in flagged)
                         for i in items),
             pass_mark=float(config.get("pass_mark", 0.70)),
             partial_credit=bool(config.get("partial_credit", False)),
@@ -260,7 +224,7 @@ class QuizService:
                 shown[1][position], score_answer(shown[1][position].type,
                                                  shown[1][position].choices, selected,
                                                  partial_credit=shown[0]))
-            return _feedback(question, selected, score, False)
+            return answer_feedback(question, selected, score, False)
         with self._db.session() as s:
             question, score = store_answer(s, attempt_id, position, selected, now=now,
                                            time_spent_s=time_spent_s)
@@ -271,8 +235,8 @@ class QuizService:
             if attempt.mode == QuizMode.MISSED.value:
                 done, added = self._advance_missed(s, attempt, row.question_id, score >= 1.0)
             flagged = row.question_id in repo.flagged_ids(s, self.profile_id)
-            updated = _item_view(row, question, flagged)
-        return replace(_feedback(question, selected, score, done), item=updated, added=added,
+            updated = item_view(row, question, flagged)
+        return replace(answer_feedback(question, selected, score, done), item=updated, added=added,
                        changes=Changes(quizzes=True))
 
     def _advance_missed(self, s: Any, attempt: QuizAttemptRow, question_id: int,
@@ -289,7 +253,7 @@ class QuizService:
         row = repo.item_row(s, attempt.id, position)
         row.choice_order = order
         attempt.current_index = position
-        return False, _item_view(row, question, nxt in repo.flagged_ids(s, self.profile_id))
+        return False, item_view(row, question, nxt in repo.flagged_ids(s, self.profile_id))
 
     def _missed_state(self, s: Any, attempt: QuizAttemptRow) -> MissedReview:
         review = self._rt.missed.get(attempt.id)
@@ -318,7 +282,7 @@ class QuizService:
     def _item_update(self, s: Any, row: AttemptItemRow) -> ItemUpdate:
         question = repo.load_questions(s, [row.question_id])[row.question_id]
         flagged = row.question_id in repo.flagged_ids(s, self.profile_id)
-        return ItemUpdate(_item_view(row, question, flagged), Changes(quizzes=True))
+        return ItemUpdate(item_view(row, question, flagged), Changes(quizzes=True))
 
     def go_to(self, attempt_id: int, position: int) -> Changes:
         """Remember where the learner is (and save the clock)."""
@@ -453,62 +417,6 @@ class QuizService:
                                   None, remaining_seconds(r.time_limit_s, r.elapsed_s))
 
 
-def store_answer(session: Session, attempt_id: int, position: int, selected: frozenset[int], *,
-                 now: datetime, time_spent_s: float,
-                 uid: str | None = None) -> tuple[Question, float]:
-    """Score and store an answer in the caller's transaction (the app's and the outbox's).
-
-    Raises:
-        QuizError: the quiz is already finished.
-    """
-    attempt = repo.attempt_row(session, attempt_id)
-    item = repo.item_row(session, attempt_id, position)
-    question = repo.load_questions(session, [item.question_id])[item.question_id]
-    partial = bool((attempt.config or {}).get("partial_credit", False))
-    score = score_answer(question.type, question.choices, selected, partial_credit=partial)
-    if uid is not None and item.answer_uid == uid:
-        return question, score  # sent before: the server already has this very answer
-    if attempt.status != AttemptStatus.IN_PROGRESS.value:
-        raise QuizError("This quiz is already finished.")
-    item.selected = sorted(selected)
-    item.score = score
-    item.correct = score >= 1.0
-    item.answered_at = now
-    item.time_spent_s = item.time_spent_s + max(0.0, time_spent_s)
-    item.answer_uid = uid
-    return question, score
-
-
-def _item_view(row: AttemptItemRow, question: Question, flagged: bool) -> ItemView:
-    return ItemView(
-        position=row.position, question_id=row.question_id, question=question,
-        order=tuple(row.choice_order),
-        selected=None if row.selected is None else frozenset(row.selected),
-        marked=row.marked, struck=frozenset(row.struck or ()), correct=row.correct,
-        score=row.score, time_spent_s=row.time_spent_s, flagged=flagged)
-
-
-def _feedback(question: Question, selected: frozenset[int], score: float,
-              done: bool) -> AnswerFeedback:
-    chosen = tuple((question.choices[i].text,
-                    question.choices[i].feedback or ("Correct." if question.choices[i].correct
-                                                     else "Not correct."))
-                   for i in sorted(selected))
-    return AnswerFeedback(
-        correct=score >= 1.0, score=score, rationale=question.rationale,
-        chosen_feedback=chosen,
-        correct_texts=tuple(c.text for c in question.choices if c.correct), done=done)
-
-
-def _empty_pool_message(config: QuizConfig) -> str:
-    if config.mode is QuizMode.MISSED or config.pool is Pool.MISSED:
-        return "You have no missed questions to review. Take a quiz first."
-    if config.pool is Pool.FLAGGED:
-        return "You have not flagged any questions yet."
-    if config.pool is Pool.UNSEEN:
-        return "You have already seen every question that matches. Choose \"All questions\"."
-    return "No questions match those choices. Import or enable a question bank first."
-
-
 __all__ = ["AnswerFeedback", "AttemptSummary", "AttemptView", "ItemUpdate", "ItemView",
-           "QuestionType", "QuizConfig", "QuizError", "QuizService", "Results"]
+           "QuestionType", "QuizConfig", "QuizError", "QuizService", "Results",
+           "default_blueprint", "store_answer"]

@@ -11,7 +11,12 @@ from typing import Any
 
 from mht_desktop.core.banks import Question
 from mht_desktop.core.changes import Changes
+from mht_desktop.core.errors import MhtError
 from mht_desktop.core.quiz import AttemptStatus, Pool, QuizMode, TopicScore, remaining_seconds
+
+
+class QuizError(MhtError):
+    """A quiz cannot be built or continued (e.g. no questions match)."""
 
 
 @dataclass(frozen=True, slots=True)

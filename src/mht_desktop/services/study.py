@@ -35,9 +35,11 @@ from mht_desktop.core.clock import Clock
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.core.undo import UndoStack
 from mht_desktop.scheduling import FsrsScheduler
+from mht_desktop.storage import card_browser
 from mht_desktop.storage import cards as repo
 from mht_desktop.storage import profiles as profiles_repo
-from mht_desktop.storage.cards import BrowseQuery, CardRowView, ReviewEntry, TodayCounts
+from mht_desktop.storage.card_browser import BrowseQuery, CardRowView, ReviewEntry
+from mht_desktop.storage.cards import TodayCounts
 from mht_desktop.storage.database import Database
 
 if TYPE_CHECKING:
@@ -344,9 +346,9 @@ class StudyService:
         """Cards matching the browser's filters."""
         self.prepare()
         with self._db.session() as s:
-            return repo.browse(s, self.profile_id, query)
+            return card_browser.browse(s, self.profile_id, query)
 
     def history(self, card_id: int) -> list[ReviewEntry]:
         """A card's reviews, oldest first."""
         with self._db.session() as s:
-            return repo.history(s, card_id)
+            return card_browser.history(s, card_id)

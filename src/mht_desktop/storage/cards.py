@@ -1,8 +1,9 @@
-"""Card scheduling rows: choosing the next card, recording answers, undo, browsing.
+"""Card scheduling rows: choosing the next card, recording answers, undo.
 
 Every learner has one card row per flashcard (created by :func:`sync_cards` when a study
 screen opens), so choosing the next card is an index range scan on (profile, state, due)
-rather than a search through every flashcard.
+rather than a search through every flashcard. The card browser's queries are in
+:mod:`mht_desktop.storage.card_browser`.
 
 Choosing a card and recording an answer run once per card shown, so they use Core statements
 built once with bound parameters and executed on the session's connection. Building an ORM
@@ -82,7 +83,8 @@ def _available(now: datetime) -> Any:
                 or_(CardRow.buried_until.is_(None), CardRow.buried_until <= now))
 
 
-def _card_select() -> Select[CardRow, FlashcardRow]:
+def card_select() -> Select[CardRow, FlashcardRow]:
+    """Cards with their flashcard, joined to the bank (for filters on banks and topics)."""
     return (select(CardRow, FlashcardRow)
             .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
             .join(BankRow, BankRow.id == FlashcardRow.bank_id))
@@ -425,99 +427,6 @@ def reset_card(session: Session, card_id: int, now: datetime) -> dict[str, Any]:
                        leech=False)
 
 
-@dataclass(frozen=True, slots=True)
-class CardRowView:
-    """One row of the card browser."""
-
-    card_id: int
-    front: str
-    back: str
-    bank_id: str
-    topic_id: str
-    tags: tuple[str, ...]
-    state: CardState
-    due: datetime
-    lapses: int
-    reps: int
-    suspended: bool
-    flag: Flag
-    leech: bool
-
-
-@dataclass(frozen=True, slots=True)
-class BrowseQuery:
-    """Card-browser filters; every one is optional."""
-
-    text: str = ""
-    bank_id: str | None = None
-    topic_id: str | None = None
-    tag: str | None = None
-    state: CardState | None = None
-    suspended: bool | None = None
-    due_before: datetime | None = None
-    min_lapses: int = 0
-    sort: str = "due"
-    descending: bool = False
-    limit: int = 5000
-
-
-_SORTS = {"front": FlashcardRow.front, "topic": FlashcardRow.topic_id, "due": CardRow.due,
-          "lapses": CardRow.lapses, "reps": CardRow.reps, "state": CardRow.state}
-
-
-def browse(session: Session, profile_id: int, query: BrowseQuery) -> list[CardRowView]:
-    """Cards matching the browser's filters."""
-    stmt = _card_select().where(CardRow.profile_id == profile_id,
-                                FlashcardRow.retired.is_(False))
-    if query.text:
-        pattern = f"%{query.text.lower()}%"
-        stmt = stmt.where(or_(func.lower(FlashcardRow.front).like(pattern),
-                              func.lower(FlashcardRow.back).like(pattern)))
-    if query.bank_id:
-        stmt = stmt.where(FlashcardRow.bank_id == query.bank_id)
-    if query.topic_id:
-        stmt = stmt.where(FlashcardRow.topic_id == query.topic_id)
-    if query.state is not None:
-        stmt = stmt.where(CardRow.state == int(query.state))
-    if query.suspended is not None:
-        stmt = stmt.where(CardRow.suspended.is_(query.suspended))
-    if query.due_before is not None:
-        stmt = stmt.where(CardRow.due < query.due_before, CardRow.state != int(CardState.NEW))
-    if query.min_lapses:
-        stmt = stmt.where(CardRow.lapses >= query.min_lapses)
-    column = _SORTS.get(query.sort, CardRow.due)
-    stmt = stmt.order_by(column.desc() if query.descending else column, CardRow.id)
-    out = []
-    for card, flashcard in session.execute(stmt.limit(query.limit)):
-        tags = tuple(flashcard.tags or ()) + (("leech",) if card.leech else ())
-        if query.tag and query.tag.lower() not in (t.lower() for t in tags):
-            continue
-        out.append(CardRowView(card.id, flashcard.front, flashcard.back, flashcard.bank_id,
-                               flashcard.topic_id, tags, CardState(card.state),
-                               ensure_utc(card.due), card.lapses, card.reps, card.suspended,
-                               Flag(card.flag), card.leech))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewEntry:
-    """One line of a card's review history."""
-
-    reviewed_at: datetime
-    rating: Rating
-    state_before: CardState
-    interval_days: float
-    duration_ms: int
-
-
-def history(session: Session, card_id: int) -> list[ReviewEntry]:
-    """A card's reviews, oldest first."""
-    rows = session.scalars(select(ReviewLogRow).where(ReviewLogRow.card_id == card_id)
-                           .order_by(ReviewLogRow.reviewed_at))
-    return [ReviewEntry(r.reviewed_at, Rating(r.rating), CardState(r.state_before),
-                        r.interval_days, r.duration_ms) for r in rows]
-
-
 def new_remaining(session: Session, profile_id: int) -> int:
     """New cards in enabled banks that the learner has not started."""
     return int(session.scalar(
@@ -530,7 +439,7 @@ def new_remaining(session: Session, profile_id: int) -> int:
 
 def cram_cards(session: Session, profile_id: int, deck: Deck) -> list[StudyCard]:
     """Every live card of a deck, for cram practice."""
-    rows = session.execute(_card_select().where(CardRow.profile_id == profile_id,
+    rows = session.execute(card_select().where(CardRow.profile_id == profile_id,
                                                 CardRow.suspended.is_(False), *_live(deck)))
     return [_to_study_card(c, f) for c, f in rows]
 

@@ -21,9 +21,10 @@ from mht_desktop.core.errors import DatabaseDamagedError, MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.storage.paths import resolve_data_dir
 from mht_desktop.ui.imports import forget_imported_sources, import_and_forget_source
-from mht_desktop.ui.main_window import MainWindow, app_icon
+from mht_desktop.ui.main_window import MainWindow
 from mht_desktop.ui.rich_text import show_message
 from mht_desktop.ui.task_runner import TaskRunner
+from mht_desktop.ui.window_frame import app_icon
 
 if TYPE_CHECKING:
     from mht_desktop.services.backups import BackupInfo

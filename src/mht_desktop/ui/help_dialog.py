@@ -1,4 +1,4 @@
-"""Help › User guide and Help › Instructor guide: our own guides, read inside the app.
+"""The Help menu: the user and instructor guides, keyboard shortcuts, and About.
 
 The guides are Markdown files we ship (``docs/`` in a checkout, ``help/`` in the bundle), so
 they are shown with Qt's Markdown support and their screenshots load from the same folder. No
@@ -10,10 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
+from mht_desktop import __version__
 from mht_desktop.services.resources import help_dir
 from mht_desktop.ui.rich_text import SafeTextBrowser, show_message
 
@@ -51,3 +53,37 @@ def show_guide(parent: QWidget, which: str) -> None:
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     dialog.exec()
+
+
+def show_shortcuts(parent: QWidget) -> None:
+    """Show every keyboard shortcut in a dialog."""
+    from mht_desktop.ui.dialogs import shortcuts_html
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Keyboard shortcuts")
+    dialog.resize(520, 560)
+    layout = QVBoxLayout(dialog)
+    text = SafeTextBrowser()
+    text.setAccessibleName("Keyboard shortcuts")
+    text.setHtml(shortcuts_html())  # html-safe: escapes its rows
+    layout.addWidget(text)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.exec()
+
+
+def show_about(parent: QWidget, data_location: str) -> None:
+    """Version, purpose, whose rules the content follows, and where the data is.
+
+    Args:
+        parent: The window the message belongs to.
+        data_location: The database file, or words saying it is not open yet.
+    """
+    show_message(
+        parent, "About MHT Desktop",
+        f"MHT Desktop {__version__}\n\nA study app for mental health technicians: career "
+        "guide, spaced-repetition flashcards, practice exams and progress reports.\n\n"
+        "Study content follows federal rules unless a question names a state or facility "
+        "policy. Always follow your facility's policies and your supervisor.\n\n"
+        f"Your data: {data_location}", icon=QMessageBox.Icon.Information)

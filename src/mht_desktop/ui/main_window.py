@@ -1,50 +1,40 @@
-"""The main window: navigation to the five sections, menus, status bar, drag-and-drop."""
+"""The main window: navigation to the sections, learner data, status bar, drag-and-drop.
+
+Its menus are built in :mod:`~mht_desktop.ui.window_menus` and its screen fitting is in
+:mod:`~mht_desktop.ui.window_frame`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QFont,
     QFontMetrics,
-    QGuiApplication,
-    QIcon,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
     QScrollArea,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from mht_desktop import __version__
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.profiles import Profile
 from mht_desktop.ui import profile_actions
-from mht_desktop.ui.backup_dialog import BackupSchedule, create_backup, restore_from_backup
+from mht_desktop.ui.backup_dialog import BackupSchedule
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
 from mht_desktop.ui.imports import import_and_forget_source
-from mht_desktop.ui.rich_text import SafeTextBrowser, plain_label, show_message
+from mht_desktop.ui.rich_text import plain_label
 from mht_desktop.ui.sections import (
     BANKS,
     FLASHCARDS,
@@ -57,6 +47,8 @@ from mht_desktop.ui.sections import (
 )
 from mht_desktop.ui.task_runner import TaskRunner
 from mht_desktop.ui.theme import ThemeMode, apply_theme, is_dark
+from mht_desktop.ui.window_frame import CurrentPageStack, LoadingPage, ScreenFittedWindow, app_icon
+from mht_desktop.ui.window_menus import build_menus
 
 # The window opens before the data layer is imported (SQLAlchemy alone takes longer than a
 # bare Qt window), so the views and services are imported when a section is first shown.
@@ -74,30 +66,9 @@ if TYPE_CHECKING:
 # The navigation's titles, in order (the sections themselves are registered in ui/sections.py).
 SECTIONS = tuple(section.title for section in SECTIONS_REGISTRY)
 LAST_PROFILE_KEY = "session/last_profile"
-DEFAULT_SIZE = (1180, 780)
-MIN_RESTORED_SIZE = (640, 480)
-# A new window takes at most this share of the screen's free area, so it never opens past
-# the edge of a small laptop screen (1024×700) or under a panel.
-SCREEN_SHARE = 0.94
 TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 NAV_POINT_SIZE = 11
 NAV_PADDING = (9, 10)
-
-
-class CurrentPageStack(QStackedWidget):
-    """A stack whose size needs are those of the page shown, not of its largest page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.currentChanged.connect(lambda _index: self.updateGeometry())
-
-    def sizeHint(self) -> QSize:
-        page = self.currentWidget()
-        return page.sizeHint() if page is not None else super().sizeHint()
-
-    def minimumSizeHint(self) -> QSize:
-        page = self.currentWidget()
-        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
 
 
 def _as_int(value: object) -> int:
@@ -107,23 +78,7 @@ def _as_int(value: object) -> int:
         return 0
 
 
-def app_icon() -> QIcon:
-    """The application icon (shipped next to this module)."""
-    return QIcon(str(Path(__file__).with_name("icons") / "mht-desktop.svg"))
-
-
-class LoadingPage(QWidget):
-    """What a section shows until the learner's data is open."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        label = plain_label("Opening your study data…")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self).addWidget(label)
-        self.setEnabled(False)  # drawn in the muted text colour
-
-
-class MainWindow(QMainWindow):
+class MainWindow(ScreenFittedWindow):
     """The window a learner studies in.
 
     It can open as a shell, before the database is ready (``app_ctx`` and ``profile`` None),
@@ -145,7 +100,6 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.bus = ChangesBus(self)
         self._built: dict[int, SectionView] = {}
-        self._data_actions: list[QAction] = []
         self.backup_schedule: BackupSchedule | None = None
         self.setWindowTitle("MHT Desktop")
         self.setWindowIcon(app_icon())
@@ -179,8 +133,13 @@ class MainWindow(QMainWindow):
         self.profile_label = plain_label()
         self.statusBar().addPermanentWidget(self.profile_label)
         self.tasks.busy_changed.connect(self._on_tasks_busy_changed)
-        self._build_menus()
-        self._restore_geometry()
+        menus = build_menus(self, SECTIONS)
+        self.undo_action = menus.undo
+        self._theme_actions = menus.themes
+        self._data_actions = menus.data
+        self._theme_actions[self.theme_mode()].setChecked(True)
+        self._scale_navigation(self.text_scale())
+        self.restore_geometry(self.settings)
         section = _as_int(self.settings.value("window/section", 0))
         self.nav.setCurrentRow(section if 0 <= section < len(SECTIONS) else 0)
         if app_ctx is not None and profile is not None:
@@ -284,68 +243,6 @@ class MainWindow(QMainWindow):
         return cast("BanksView", self.section(BANKS))
 
     # -- menus ---------------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        data = self._data_actions
-        data.append(self._action(file_menu, "&Import…", self.import_dialog, "Ctrl+I"))
-        data.append(self._action(file_menu, "&Print progress report…", self.print_report,
-                                 "Ctrl+P"))
-        data.append(self._action(file_menu, "&Export…", self.export_menu, "Ctrl+E"))
-        file_menu.addSeparator()
-        data.append(self._action(file_menu, "Create &backup", lambda: create_backup(self)))
-        data.append(self._action(file_menu, "&Restore from backup…",
-                                 lambda: restore_from_backup(self)))
-        file_menu.addSeparator()
-        profile_menu = file_menu.addMenu("Learner &profile")
-        data.append(self._action(profile_menu, "&Switch…", self.switch_profile))
-        data.append(self._action(profile_menu, "&New…", self.new_profile))
-        data.append(self._action(profile_menu, "&Rename…", self.rename_profile))
-        data.append(self._action(profile_menu, "&Delete…", self.delete_profile))
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        data.append(self.undo_action)
-        for action in data:
-            action.setEnabled(False)  # until the learner's data is open
-
-        view = bar.addMenu("&View")
-        for i, name in enumerate(SECTIONS):
-            self._action(view, name, lambda _=False, row=i: self.nav.setCurrentRow(row),
-                         f"Ctrl+{i + 1}")
-        view.addSeparator()
-        theme_menu = view.addMenu("&Theme")
-        group = QActionGroup(self)
-        self._theme_actions: dict[ThemeMode, QAction] = {}
-        for mode, label in ((ThemeMode.SYSTEM, "Follow system"), (ThemeMode.LIGHT, "Light"),
-                            (ThemeMode.DARK, "Dark")):
-            action = QAction(label, self, checkable=True)
-            action.triggered.connect(lambda _=False, m=mode: self.set_theme(m))
-            group.addAction(action)
-            theme_menu.addAction(action)
-            self._theme_actions[mode] = action
-        self._theme_actions[self.theme_mode()].setChecked(True)
-        self._action(view, "&Larger text", lambda: self.step_text_size(1), "Ctrl+=")
-        self._action(view, "&Smaller text", lambda: self.step_text_size(-1), "Ctrl+-")
-        self._action(view, "&Reset text size", lambda: self.set_text_scale(1.0), "Ctrl+0")
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&User guide", lambda: self.show_guide("user"))
-        self._action(help_menu, "&Instructor guide", lambda: self.show_guide("instructor"))
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
-        self._action(help_menu, "&About MHT Desktop", self.show_about)
-
-    def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
-                shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
     # -- theme and text size ---------------------------------------------------------------
     def _key(self, name: str) -> str:
         # Before the data is open, use the last learner's look so the first paint is right.
@@ -410,25 +307,6 @@ class MainWindow(QMainWindow):
         longest = max((metrics.horizontalAdvance(self.nav.item(i).text())
                        for i in range(self.nav.count())), default=120)
         self.nav.setFixedWidth(longest + 2 * pad_h + 28)
-
-    def available_area(self) -> QRect | None:
-        """The free area of the screen the window is on (without panels and docks)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        return screen.availableGeometry() if screen is not None else None
-
-    def fit_to_screen(self) -> None:
-        """Keep the whole window on its screen: never wider or taller than the free area."""
-        area = self.available_area()
-        if area is None or self.isMaximized() or self.isFullScreen():
-            return
-        width, height = min(self.width(), area.width()), min(self.height(), area.height())
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        frame = self.frameGeometry()
-        if not area.contains(frame):
-            x = max(area.left(), min(frame.left(), area.right() - frame.width() + 1))
-            y = max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1))
-            self.move(x, y)
 
     # -- profiles ------------------------------------------------------------------------
     def show_profile(self) -> None:
@@ -525,65 +403,26 @@ class MainWindow(QMainWindow):
     # -- help ----------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         """Show every keyboard shortcut."""
-        from mht_desktop.ui.dialogs import shortcuts_html
+        from mht_desktop.ui import help_dialog  # reads shipped files: loaded on first use
 
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        dialog.resize(520, 560)
-        layout = QVBoxLayout(dialog)
-        text = SafeTextBrowser()
-        text.setAccessibleName("Keyboard shortcuts")
-        text.setHtml(shortcuts_html())  # html-safe: escapes its rows
-        layout.addWidget(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
-        dialog.exec()
+        help_dialog.show_shortcuts(self)
 
     def show_guide(self, which: str) -> None:
         """The user or instructor guide, read inside the app."""
-        from mht_desktop.ui.help_dialog import show_guide
+        from mht_desktop.ui import help_dialog  # reads shipped files: loaded on first use
 
-        show_guide(self, which)
+        help_dialog.show_guide(self, which)
 
     def show_about(self) -> None:
         """Version, purpose and data location."""
+        from mht_desktop.ui import help_dialog  # reads shipped files: loaded on first use
+
         where = (self.app_ctx.db.path or "memory") if self.app_ctx else "not open yet"
-        show_message(
-            self, "About MHT Desktop",
-            f"MHT Desktop {__version__}\n\nA study app for mental health technicians: career "
-            "guide, spaced-repetition flashcards, practice exams and progress reports.\n\n"
-            "Study content follows federal rules unless a question names a state or facility "
-            "policy. Always follow your facility's policies and your supervisor.\n\n"
-            f"Your data: {where}", icon=QMessageBox.Icon.Information)
+        help_dialog.show_about(self, str(where))
 
     # -- window state, drops -------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        area = self.available_area()
-        if isinstance(geometry, QByteArray | bytes) and geometry:
-            self.restoreGeometry(QByteArray(geometry))
-        else:
-            width, height = DEFAULT_SIZE
-            if area is not None:  # a first start on a small screen opens within it
-                width = min(width, int(area.width() * SCREEN_SHARE))
-                height = min(height, int(area.height() * SCREEN_SHARE))
-            self.resize(width, height)
-            if area is not None:
-                self.move(area.center() - self.rect().center())
-        self._scale_navigation(self.text_scale())
-        self.fit_to_screen()
-        # A size saved on a smaller screen (or a squashed window) must not leave the next
-        # start unusable: grow to a workable minimum, within the screen.
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = MIN_RESTORED_SIZE
-        if screen is not None:
-            width, height = min(width, screen.width()), min(height, screen.height())
-        if self.width() < width or self.height() < height:
-            self.resize(max(self.width(), width), max(self.height(), height))
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.save_geometry(self.settings)
         self.settings.setValue("window/section", self.nav.currentRow())
         self.settings.sync()
         for view in self.views:

@@ -24,7 +24,7 @@ from mht_desktop.core.cards import CardState
 from mht_desktop.core.changes import Changes
 from mht_desktop.services.study import StudyService
 from mht_desktop.services.text import markdown_to_html
-from mht_desktop.storage.cards import BrowseQuery, CardRowView, ReviewEntry
+from mht_desktop.storage.card_browser import BrowseQuery, CardRowView, ReviewEntry
 from mht_desktop.ui.rich_text import SafeTextBrowser, ask, escape, tooltip
 from mht_desktop.ui.views.base import ViewContext
 
