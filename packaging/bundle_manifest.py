@@ -67,6 +67,17 @@ EXCLUDES: tuple[str, ...] = (
     # Python bindings that PySide6's hooks add but no module of ours imports (the Qt
     # libraries under them stay when a plugin needs them).
     "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtNetwork", "PySide6.QtDBus",
+    # keyring's Secret Service back end needs `cryptography` (12 MB, most of what kept the
+    # Linux bundle over 150 MB); without it keyring finds no keychain there and the app asks
+    # for the program server's password at each start instead (a pip install keeps it).
+    "secretstorage", "jeepney", "cryptography",
+    # Optional imports of libraries we use, never reached by our code: syntax highlighting
+    # (Mako, markdown-it), SQLAlchemy's other databases and test suite, lxml's other APIs (we
+    # use lxml.etree only), the interactive interpreter's line editing.
+    "pygments", "sqlalchemy.testing", "sqlalchemy.dialects.mssql", "sqlalchemy.dialects.mysql",
+    "sqlalchemy.dialects.oracle", "lxml.objectify", "lxml.html", "lxml.isoschematron",
+    "lxml.sax", "lxml.builder", "lxml.cssselect", "lxml.doctestcompare", "lxml.usedoctest",
+    "readline", "pdb", "pydoc",
 )
 
 # Shared Qt libraries that come in with PySide6's hooks although nothing of ours loads them.
@@ -74,7 +85,8 @@ EXCLUDED_BINARY_PREFIXES: tuple[str, ...] = (
     "libQt6WebEngine", "Qt6WebEngine", "libQt63D", "Qt63D", "libQt6Multimedia",
     "Qt6Multimedia", "libQt6Quick", "Qt6Quick", "libQt6Qml", "Qt6Qml", "libQt6Pdf", "Qt6Pdf",
     "libQt6VirtualKeyboard", "Qt6VirtualKeyboard", "libavcodec", "libavformat", "libavutil",
-    "libswscale", "libswresample",
+    "libswscale", "libswresample", "libQt6WaylandClient", "libQt6WlShellIntegration",
+    "libQt6WaylandEgl",
     # Only the GTK platform theme (left out below) uses cairo.
     "libcairo",
 )
@@ -87,6 +99,13 @@ EXCLUDED_QT_PATHS: tuple[str, ...] = (
     "/platforms/libqeglfs", "/platforms/libqlinuxfb", "/platforms/libqvnc",
     "/platforms/libqvkkhrdisplay", "/platforms/libqminimalegl", "/plugins/generic/",
     "/platforminputcontexts/libqtvirtualkeyboard",
+    # Image formats nothing of ours reads (icons are SVG and PNG), and the PDF one, whose
+    # QtPdf library is left out above.
+    "/imageformats/libqtiff", "/imageformats/libqwebp", "/imageformats/libqpdf",
+    # Qt's Wayland client: on a Wayland desktop Qt then runs through XWayland, as most
+    # bundled Qt apps do; this keeps the Linux bundle under its 150 MB budget.
+    "/platforms/libqwayland", "/wayland-decoration-client/", "/wayland-graphics-integration",
+    "/wayland-shell-integration/",
 )
 
 
