@@ -83,12 +83,14 @@ startup.close()
 sys.exit(code)
 """
 
-BUDGETS = {"startup": ("ratio", 2.0), "import_native": ("qps", 20_000),
-           "import_gift": ("qps", 20_000), "import_aiken": ("qps", 20_000),
-           "import_moodle_xml": ("qps", 20_000), "import_csv": ("qps", 20_000),
-           "import_native_hand_edited": ("qps", 20_000),
-           "import_moodle_xml_cdata": ("qps", 20_000),
-           "next_card": ("seconds", 0.005), "exam_start": ("seconds", 0.100),
+# Imports: every format's general path at 30,000 questions/s (#14); next_card: at most
+# 0.35 ms beyond the commit's fsync (Anki's whole next-card-and-answer time here, #14).
+BUDGETS = {"startup": ("ratio", 2.0), "import_native": ("qps", 30_000),
+           "import_gift": ("qps", 30_000), "import_aiken": ("qps", 30_000),
+           "import_moodle_xml": ("qps", 30_000), "import_csv": ("qps", 30_000),
+           "import_native_hand_edited": ("qps", 30_000),
+           "import_moodle_xml_cdata": ("qps", 30_000),
+           "next_card": ("beyond_fsync", 0.00035), "exam_start": ("seconds", 0.100),
            "dashboard": ("seconds", 0.150), "report_pdf": ("seconds", 1.5),
            "peak_rss_mb": ("ratio", 2.0)}
 
@@ -269,8 +271,34 @@ def _import_result(name: str, path: Path, fmt: BankFormat, n: int, repeat: int,
                   extra={"questions_per_s": round(n / seconds)})
 
 
+def fsync_floor(folder: Path, rounds: int) -> float:
+    """Median seconds to commit one tiny row durably, as the app commits each answer.
+
+    Raw sqlite3 on the same file system, in WAL mode with ``synchronous=FULL`` like our
+    database: the commit's fsync that every answer pays, whatever the code around it does.
+    """
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        con = sqlite3.connect(Path(tmp) / "floor.sqlite3", isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute("CREATE TABLE r (id INTEGER PRIMARY KEY, card INT, rating INT, at TEXT)")
+        times = []
+        for i in range(rounds):
+            started = time.perf_counter()
+            con.execute("BEGIN")
+            con.execute("INSERT INTO r (card, rating, at) VALUES (?, 3, '2026-12-01')", (i,))
+            con.execute("COMMIT")
+            times.append(time.perf_counter() - started)
+        con.close()
+    return statistics.median(times)
+
+
 def bench_next_card(ctx: AppContext, profile_id: int, rounds: int) -> Result:
-    """Choose the next card and record an answer (committed), repeatedly."""
+    """Choose the next card and record an answer (committed), repeatedly.
+
+    The commit's fsync floor is measured in the same run (interleaved, on the database's
+    file system) and reported with the time beyond it, which is what our code costs.
+    """
     clock = FixedClock(NOW)
     # Lift the daily limits: the year of history already used up "today", and the benchmark
     # measures choosing and recording, not the limit check saying no.
@@ -278,8 +306,11 @@ def bench_next_card(ctx: AppContext, profile_id: int, rounds: int) -> Result:
     study = StudyService(ctx.db, clock, profile_id, zone=UTC)
     study.prepare()
     rng = random.Random(3)
-    times = []
-    for _ in range(rounds):
+    folder = ctx.db.path.parent if ctx.db.path is not None else Path(tempfile.gettempdir())
+    times, floors = [], []
+    for i in range(rounds):
+        if i % 10 == 0:  # the floor drifts with the machine's load: sample it throughout
+            floors.append(fsync_floor(folder, 10))
         started = time.perf_counter()
         card = study.next_card()
         if card is None:
@@ -287,7 +318,38 @@ def bench_next_card(ctx: AppContext, profile_id: int, rounds: int) -> Result:
         study.answer(card, rng.choice((Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.EASY)))
         times.append(time.perf_counter() - started)
         clock.advance(timedelta(seconds=5))
-    return Result("next_card", statistics.median(times), extra={"rounds": len(times)})
+    median, floor = statistics.median(times), statistics.median(floors)
+    return Result("next_card", median, baseline=floor,
+                  extra={"rounds": len(times), "fsync_floor_ms": round(floor * 1000, 3),
+                         "beyond_fsync_ms": round((median - floor) * 1000, 3)})
+
+
+def bench_anki_import(n: int, repeat: int) -> Result | None:
+    """Anki's own library importing ``n`` notes from a CSV file, for comparison.
+
+    None when the ``anki`` package (a test extra) is not installed.
+    """
+    try:
+        from anki.collection import Collection
+        from anki.import_export_pb2 import ImportCsvRequest
+    except ImportError:
+        return None
+    times = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            csv = Path(tmp) / "notes.csv"
+            csv.write_text("".join(f"Stem {i} of a synthetic question?\tRationale {i}\n"
+                                   for i in range(n)), encoding="utf-8")
+            col = Collection(str(Path(tmp) / "collection.anki2"))
+            metadata = col.get_csv_metadata(path=str(csv), delimiter=None)
+            started = time.perf_counter()
+            col.import_csv(ImportCsvRequest(path=str(csv), metadata=metadata))
+            times.append(time.perf_counter() - started)
+            if col.note_count() != n:
+                raise RuntimeError(f"Anki imported {col.note_count()} of {n} notes")
+            col.close()
+    seconds = statistics.median(times)
+    return Result("anki_import_csv", seconds, extra={"notes_per_s": round(n / seconds)})
 
 
 def bench_exam_start(ctx: AppContext, profile_id: int, repeat: int) -> Result:
@@ -340,6 +402,9 @@ def verdict(result: Result) -> str:
         return "ok" if result.median_s <= limit else f"MISS (> {limit * 1000:g} ms)"
     if kind == "qps" and result.extra:
         return "ok" if result.extra["questions_per_s"] >= limit else f"MISS (< {limit}/s)"
+    if kind == "beyond_fsync" and result.extra:
+        beyond = result.extra["beyond_fsync_ms"] / 1000
+        return "ok" if beyond <= limit else f"MISS (> {limit * 1000:g} ms beyond fsync)"
     return ""
 
 
@@ -354,8 +419,13 @@ def print_table(results: list[Result]) -> None:
             measured = f"{r.value:.1f} MB"
             base = f"{r.baseline:.1f} MB" if r.baseline else ""
         ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
-        extra = f"  ({r.extra['questions_per_s']:,} q/s)" if r.extra and \
-            "questions_per_s" in r.extra else ""
+        extra = ""
+        if r.extra and "questions_per_s" in r.extra:
+            extra = f"  ({r.extra['questions_per_s']:,} q/s)"
+        elif r.extra and "notes_per_s" in r.extra:
+            extra = f"  ({r.extra['notes_per_s']:,} notes/s)"
+        elif r.extra and "beyond_fsync_ms" in r.extra:
+            extra = f"  ({r.extra['beyond_fsync_ms']:.2f} ms beyond the fsync floor)"
         print(f"{r.name:<28}{measured:>12}{base:>12}{ratio:>8}  {verdict(r)}{extra}")
 
 
@@ -383,6 +453,9 @@ def main(argv: list[str] | None = None) -> int:
         startup, ready, memory = bench_startup(data_dir, repeat)
         results += [startup, ready]
         results += bench_imports(files, SIZES[args.size].questions, 3)
+        anki = bench_anki_import(SIZES[args.size].questions, 3)
+        if anki is not None:
+            results.append(anki)
         ctx = AppContext.open(data_dir)
         try:
             profile_id = ctx.profiles.by_name("bench").id
@@ -395,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             ctx.close()
         results.append(memory)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print_table(results)
     if args.json:
         args.json.write_text(json.dumps({r.name: r.to_json() for r in results}, indent=2))

@@ -84,7 +84,7 @@ def main() -> int:
         url = server.create_database("program")
         coordinator = AppContext.open_url(url, upgrade=True)
         coordinator.program.init()
-        people = [coordinator.program.add(f"Trainee {i:03d}", instructor=False)
+        people = [coordinator.program.add(f"Trainee {i:03d}", instructor=False)[0]
                   for i in range(args.trainees)]
         coordinator.close()
         jobs = [(server.url("program", c.role, c.password), f"{work}/t{i}", args.answers, i)

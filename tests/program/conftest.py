@@ -47,10 +47,10 @@ def program(pg_server: LocalServer, pg_database: str, clock: FixedClock,
     coordinator.program.init()
     coordinator.banks.import_file_now(sample_bank_file)
     people = {
-        "ana": coordinator.program.add("Ana Diaz", instructor=False, cohort="a"),
-        "ben": coordinator.program.add("Ben Okafor", instructor=False, cohort="a"),
-        "cy": coordinator.program.add("Cy Lund", instructor=False, cohort="b"),
-        "ida": coordinator.program.add("Ida Marsh", instructor=True, cohort="a"),
+        "ana": coordinator.program.add("Ana Diaz", instructor=False, cohort="a")[0],
+        "ben": coordinator.program.add("Ben Okafor", instructor=False, cohort="a")[0],
+        "cy": coordinator.program.add("Cy Lund", instructor=False, cohort="b")[0],
+        "ida": coordinator.program.add("Ida Marsh", instructor=True, cohort="a")[0],
     }
     yield Program(pg_server, pg_database, coordinator, people)
     coordinator.close()

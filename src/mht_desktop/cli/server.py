@@ -102,7 +102,8 @@ def _print_credentials(ctx: AppContext, kind: str, cohort: str, creds: Credentia
 
 def _add(args: argparse.Namespace, ctx: AppContext) -> int:
     kind = args.action.removeprefix("add-")
-    creds = ctx.program.add(args.name, instructor=kind == "instructor", cohort=args.cohort)
+    creds, _changes = ctx.program.add(args.name, instructor=kind == "instructor",
+                                      cohort=args.cohort)
     _print_credentials(ctx, kind, args.cohort, creds)
     return 0
 
@@ -129,7 +130,7 @@ def _remove(args: argparse.Namespace, ctx: AppContext) -> int:
         if input(f"Remove {what} for {args.name!r}? [y/N] ").strip().lower() not in ("y", "yes"):
             print("Nothing removed.")
             return 0
-    role = ctx.program.remove(args.name, keep_history=keep)
+    role, _changes = ctx.program.remove(args.name, keep_history=keep)
     print(f"Removed the login {role} of {args.name}; "
           + ("their history is kept." if keep else "their history was deleted."))
     return 0

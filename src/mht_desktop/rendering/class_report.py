@@ -11,7 +11,16 @@ from datetime import datetime
 from pathlib import Path
 
 from mht_desktop.core.readiness import percent
-from mht_desktop.rendering.pages import Builder, Cell, Paper, Part, Sheet, Table, write_pdf
+from mht_desktop.rendering.pages import (
+    Builder,
+    Cell,
+    Document,
+    Paper,
+    Part,
+    Sheet,
+    Table,
+    write_document_pdf,
+)
 from mht_desktop.rendering.pages import escape as _e
 from mht_desktop.services.progress_file import ClassSummary
 
@@ -81,6 +90,12 @@ def class_landscape(summary: ClassSummary) -> bool:
     return len(summary.trainees) > 5
 
 
+def class_document(summary: ClassSummary, *, generated: datetime | None = None) -> Document:
+    """The class summary as a document, for the print preview and the PDF."""
+    return Document(class_builder(summary, generated=generated), title="Class summary",
+                    footer="MHT Desktop class summary", landscape=class_landscape(summary))
+
+
 def write_class_pdf(summary: ClassSummary, path: Path, paper: Paper = Paper.LETTER, *,
                     generated: datetime | None = None) -> int:
     """The class summary as a PDF; returns the page count.
@@ -88,6 +103,4 @@ def write_class_pdf(summary: ClassSummary, path: Path, paper: Paper = Paper.LETT
     Raises:
         ReportWriteError: when the file cannot be written.
     """
-    return write_pdf(class_builder(summary, generated=generated), path, paper=paper,
-                     title="Class summary", footer="MHT Desktop class summary",
-                     landscape=class_landscape(summary))
+    return write_document_pdf(class_document(summary, generated=generated), path, paper)

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QCoreApplication,
+    QIODevice,
+    QMarginsF,
+    QRect,
+    QRectF,
+    QSizeF,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import (
     QFont,
     QImage,
@@ -289,13 +299,14 @@ def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDoc
 # -- painting ------------------------------------------------------------------------------
 
 def paint_document(build: Builder, device: QPagedPaintDevice, footer: str) -> int:
-    """Paint every page on ``device`` (a QPdfWriter or a print preview's QPrinter) with a
+    """Lay out and paint every page on ``device`` (a QPdfWriter or a printer) with a
     footer; returns the page count."""
-    return _paint_document(build, device, footer)
-
-
-def _paint_document(build: Builder, device: QPagedPaintDevice, footer: str) -> int:
     doc, body_height = layout_document(build, device)
+    return _paint_pages(doc, body_height, device, footer)
+
+
+def _paint_pages(doc: QTextDocument, body_height: float, device: QPagedPaintDevice,
+                 footer: str) -> int:
     pages = doc.pageCount()
     width = doc.pageSize().width()
     dpi = float(device.logicalDpiY())
@@ -321,6 +332,75 @@ def _paint_document(build: Builder, device: QPagedPaintDevice, footer: str) -> i
     finally:
         painter.end()
     return pages
+
+
+# -- laid out off the GUI thread -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Document:
+    """A report before it meets a page: its content, PDF title, footer and orientation."""
+
+    build: Builder
+    title: str
+    footer: str
+    landscape: bool = False
+
+
+@dataclass
+class LaidOutDocument:
+    """A document laid out for one paper and resolution, ready to paint.
+
+    Laying out is most of a report's cost (charts, tables kept whole), and QTextDocument and
+    QPdfWriter work in any thread, so :func:`lay_out` runs on a worker and the print preview
+    only paints. The layout measured its text against ``device``, which must live as long.
+    """
+
+    doc: QTextDocument
+    body_height: float
+    footer: str
+    paint_rect: QRect
+    resolution: int
+    device: QPdfWriter
+    buffer: QBuffer
+
+    @property
+    def pages(self) -> int:
+        """How many pages the document fills."""
+        return self.doc.pageCount()
+
+    def fits(self, device: QPagedPaintDevice) -> bool:
+        """Whether ``device`` has the resolution and page area this layout was made for."""
+        dpi = device.logicalDpiY()
+        return dpi == self.resolution and \
+            device.pageLayout().paintRectPixels(dpi) == self.paint_rect
+
+
+def lay_out(document: Document, paper: Paper, *, resolution: int = PDF_DPI) -> LaidOutDocument:
+    """Lay ``document`` out for ``paper`` at ``resolution`` (safe on a worker thread).
+
+    The document is handed to the application's main thread, where it is painted.
+    """
+    ensure_gui_app()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    device = QPdfWriter(buffer)  # measures like the PDF and the printer; never painted
+    device.setResolution(resolution)
+    device.setPageLayout(page_layout(paper, landscape=document.landscape))
+    doc, body_height = layout_document(document.build, device)
+    app = QCoreApplication.instance()
+    if app is not None:
+        # Objects belong to the thread that made them; the preview paints on the GUI thread
+        # and the worker may be gone by then.
+        for obj in (doc, device, buffer):
+            obj.moveToThread(app.thread())
+    return LaidOutDocument(doc, body_height, document.footer,
+                           device.pageLayout().paintRectPixels(resolution), resolution,
+                           device, buffer)
+
+
+def paint_laid_out(laid: LaidOutDocument, device: QPagedPaintDevice) -> int:
+    """Paint a laid-out document on ``device`` (see :meth:`LaidOutDocument.fits`)."""
+    return _paint_pages(laid.doc, laid.body_height, device, laid.footer)
 
 
 def page_layout(paper: Paper, *, landscape: bool = False) -> QPageLayout:
@@ -356,6 +436,16 @@ def write_pdf(build: Builder, path: Path, *, paper: Paper, title: str, footer: s
     if not path.exists() or path.stat().st_size == 0:
         raise ReportWriteError(f"Cannot write {path} (check that you may write there).")
     return pages
+
+
+def write_document_pdf(document: Document, path: Path, paper: Paper) -> int:
+    """Write ``document`` as a PDF on ``paper``; returns the page count (any thread).
+
+    Raises:
+        ReportWriteError: when the folder does not exist or the file cannot be written.
+    """
+    return write_pdf(document.build, path, paper=paper, title=document.title,
+                     footer=document.footer, landscape=document.landscape)
 
 
 def _private_file(path: Path) -> None:

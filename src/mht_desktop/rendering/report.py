@@ -28,12 +28,13 @@ from mht_desktop.rendering.charts import (
 )
 from mht_desktop.rendering.pages import (
     Builder,
+    Document,
     Paper,
     Part,
     Sheet,
     Table,
     paint_document,
-    write_pdf,
+    write_document_pdf,
 )
 from mht_desktop.rendering.pages import escape as _e
 from mht_desktop.services.stats import LearnerReport
@@ -41,8 +42,8 @@ from mht_desktop.services.stats import LearnerReport
 if TYPE_CHECKING:
     from mht_desktop.services.context import AppContext
 
-__all__ = ["Paper", "learner_builder", "learner_footer", "paint_learner_report",
-           "render_learner_report_for_bench", "write_learner_pdf"]
+__all__ = ["Paper", "learner_builder", "learner_document", "learner_footer",
+           "paint_learner_report", "render_learner_report_for_bench", "write_learner_pdf"]
 
 
 def _date_time(moment: datetime) -> str:
@@ -253,14 +254,19 @@ def learner_footer(report: LearnerReport) -> str:
             f"{report.generated_local:%Y-%m-%d}")
 
 
+def learner_document(report: LearnerReport) -> Document:
+    """The learner report as a document, for the print preview and the PDF."""
+    return Document(learner_builder(report), title=f"Progress report — {report.learner}",
+                    footer=learner_footer(report))
+
+
 def write_learner_pdf(report: LearnerReport, path: Path, paper: Paper = Paper.LETTER) -> int:
     """The learner report as a PDF; returns the page count.
 
     Raises:
         ReportWriteError: when the file cannot be written.
     """
-    return write_pdf(learner_builder(report), path, paper=paper,
-                     title=f"Progress report — {report.learner}", footer=learner_footer(report))
+    return write_document_pdf(learner_document(report), path, paper)
 
 
 def paint_learner_report(report: LearnerReport, device: QPagedPaintDevice) -> int:

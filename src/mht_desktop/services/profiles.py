@@ -68,10 +68,11 @@ class ProfileService:
             repo.delete(s, profile_id)
         return Changes(profiles=True, cards=True, reviews=True, quizzes=True, reading=True)
 
-    def mark_used(self, profile_id: int) -> None:
-        """Remember that this profile was opened last."""
+    def mark_used(self, profile_id: int) -> Changes:
+        """Remember that this profile was opened last (the picker lists it first)."""
         with self._db.session() as s:
             repo.touch(s, profile_id, self._clock.now())
+        return Changes(profiles=True)
 
     def settings(self, profile_id: int) -> LearnerSettings:
         """The learner's settings, defaults filled in."""

@@ -39,19 +39,27 @@ class ProgramService:
             repo.apply_security(s.connection())
         return BankService(self._db, self._clock).ensure_builtin_banks() | Changes(banks=True)
 
-    def add(self, name: str, *, instructor: bool, cohort: str = DEFAULT_COHORT) -> Credentials:
+    def add(self, name: str, *, instructor: bool,
+            cohort: str = DEFAULT_COHORT) -> tuple[Credentials, Changes]:
         """Give a person a login and a profile; their password is in the result, once."""
         cleaned = clean_profile_name(name)
         with self._db.session() as s:
-            return repo.add_member(s, cleaned, cohort=cohort.strip() or DEFAULT_COHORT,
-                                   instructor=instructor, now=self._clock.now())
+            credentials = repo.add_member(s, cleaned, cohort=cohort.strip() or DEFAULT_COHORT,
+                                          instructor=instructor, now=self._clock.now())
+        return credentials, Changes(profiles=True)
 
     def members(self) -> list[Member]:
         """Everyone on the server: instructors first, then trainees by cohort and name."""
         with self._db.session() as s:
             return repo.list_members(s)
 
-    def remove(self, name: str, *, keep_history: bool) -> str:
-        """Take away a person's login; keep their history (as a former member) or delete it."""
+    def remove(self, name: str, *, keep_history: bool) -> tuple[str, Changes]:
+        """Take away a person's login; keep their history (as a former member) or delete it.
+
+        Returns:
+            The login that was removed, and what changed.
+        """
         with self._db.session() as s:
-            return repo.remove_member(s, name, keep_history=keep_history)
+            role = repo.remove_member(s, name, keep_history=keep_history)
+        return role, Changes(profiles=True, reviews=not keep_history,
+                             quizzes=not keep_history)

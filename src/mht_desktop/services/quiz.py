@@ -43,6 +43,7 @@ from mht_desktop.services.quiz_types import (
     AnswerFeedback,
     AttemptSummary,
     AttemptView,
+    ClockSave,
     ItemUpdate,
     ItemView,
     QuizConfig,
@@ -170,7 +171,7 @@ class QuizService:
         if config.mode is QuizMode.MISSED:
             self._rt.missed[attempt_id] = MissedReview(list(ids))
         self._rt.clocks[attempt_id] = _Clock(0.0, now)
-        return self.view(attempt_id)
+        return replace(self.view(attempt_id), changes=Changes(quizzes=True))
 
     # -- viewing ---------------------------------------------------------------------------
     def view(self, attempt_id: int) -> AttemptView:
@@ -307,7 +308,7 @@ class QuizService:
                 raise QuizError("That quiz is already finished.")
             self._rt.clocks[attempt_id] = _Clock(attempt.elapsed_s, self._clock.now())
             repo.abandon_others(s, self.profile_id, attempt_id)
-        return self.view(attempt_id)
+        return replace(self.view(attempt_id), changes=Changes(quizzes=True))
 
     def pause(self, attempt_id: int) -> Changes:
         """Save the time used and stop the clock (quitting, switching learner)."""
@@ -318,21 +319,22 @@ class QuizService:
         self._rt.clocks.pop(attempt_id, None)
         return Changes(quizzes=True)
 
-    def save_clock(self, attempt_id: int) -> float | None:
+    def save_clock(self, attempt_id: int) -> ClockSave:
         """Persist the time used so far (called periodically by the window's exam clock).
 
         Returns:
-            The seconds left as stored, for the window's clock to take over; None when the
-            attempt is untimed or no longer running.
+            The seconds left as stored, for the window's clock to take over (None when the
+            attempt is untimed or no longer running), and what changed.
         """
         with self._db.session() as s:
             attempt = repo.attempt_row(s, attempt_id)
             if attempt.status != AttemptStatus.IN_PROGRESS.value:
-                return None
+                return ClockSave(None, Changes())
             attempt.elapsed_s = self._elapsed(attempt)
             if attempt.time_limit_s is None:
-                return None
-            return max(0.0, attempt.time_limit_s - attempt.elapsed_s)
+                return ClockSave(None, Changes(quizzes=True))
+            return ClockSave(max(0.0, attempt.time_limit_s - attempt.elapsed_s),
+                             Changes(quizzes=True))
 
     def check_time(self, attempt_id: int) -> Results | None:
         """Submit the exam automatically when its time is up; None while time remains."""
@@ -417,6 +419,7 @@ class QuizService:
                                   None, remaining_seconds(r.time_limit_s, r.elapsed_s))
 
 
-__all__ = ["AnswerFeedback", "AttemptSummary", "AttemptView", "ItemUpdate", "ItemView",
+__all__ = ["AnswerFeedback", "AttemptSummary", "AttemptView", "ClockSave", "ItemUpdate",
+           "ItemView",
            "QuestionType", "QuizConfig", "QuizError", "QuizService", "Results",
            "default_blueprint", "store_answer"]

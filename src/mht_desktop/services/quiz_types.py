@@ -76,6 +76,7 @@ class AttemptView:
     pass_mark: float
     partial_credit: bool
     timed_out: bool = False
+    changes: Changes = field(default_factory=Changes)  # starting or resuming: quizzes
 
     @property
     def remaining_s(self) -> float | None:
@@ -134,4 +135,17 @@ class ItemUpdate:
     """What a change to one question of an attempt did: the question as it is now."""
 
     item: ItemView
+    changes: Changes
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSave:
+    """The exam clock as stored by ``save_clock``, for the window's clock to take over.
+
+    Attributes:
+        remaining_s: Seconds left as stored; None when untimed or no longer running.
+        changes: What saving changed (the attempt's time used).
+    """
+
+    remaining_s: float | None
     changes: Changes

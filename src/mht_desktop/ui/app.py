@@ -22,7 +22,7 @@ from mht_desktop.core.profiles import Profile
 from mht_desktop.storage.paths import resolve_data_dir
 from mht_desktop.ui.imports import forget_imported_sources, import_and_forget_source
 from mht_desktop.ui.main_window import MainWindow
-from mht_desktop.ui.rich_text import show_message
+from mht_desktop.ui.rich_text import plain_label, show_message
 from mht_desktop.ui.task_runner import TaskRunner
 from mht_desktop.ui.window_frame import app_icon
 
@@ -51,7 +51,7 @@ def choose_profile(app_ctx: AppContext, profiles: Sequence[Profile], tasks: Task
     from mht_desktop.ui.profile_dialog import ProfilePicker, WelcomeDialog
 
     if not profiles:
-        welcome = WelcomeDialog(app_ctx, parent)
+        welcome = WelcomeDialog(app_ctx, tasks, parent)
         return welcome.created if welcome.exec() == QDialog.DialogCode.Accepted else None
     if len(profiles) == 1:
         return profiles[0]
@@ -233,10 +233,9 @@ class Startup(QObject):
 
     def _watch_outbox(self, app_ctx: AppContext) -> None:
         """Server mode: answers wait in an outbox while offline; say so, and keep sending."""
-        from PySide6.QtWidgets import QLabel
 
         app_ctx.attach_outbox(self.data_dir)
-        self.outbox_label = QLabel()
+        self.outbox_label = plain_label()
         self.outbox_label.setObjectName("outboxStatus")
         self.outbox_label.hide()
         self.window.statusBar().addPermanentWidget(self.outbox_label)

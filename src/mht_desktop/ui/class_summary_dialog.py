@@ -12,7 +12,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,22 +27,13 @@ from PySide6.QtWidgets import (
 
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.readiness import percent
-from mht_desktop.rendering.class_report import (
-    cell_color,
-    class_builder,
-    class_landscape,
-    write_class_pdf,
-)
-from mht_desktop.rendering.pages import Paper, paint_document
+from mht_desktop.rendering.class_report import cell_color, class_document
+from mht_desktop.rendering.pages import Paper, write_document_pdf
 from mht_desktop.services.progress_file import ClassSummary, ProgressFile, class_summary, read_many
-from mht_desktop.ui.report_preview import (
-    AskOpenPaths,
-    AskSavePath,
-    ReportPreviewDialog,
-    ask_open_paths,
-    ask_save_path,
-)
-from mht_desktop.ui.rich_text import plain_label, show_message
+from mht_desktop.ui.dialog_service import Dialogs
+from mht_desktop.ui.report_preview import ReportPreviewDialog
+from mht_desktop.ui.rich_text import plain_label
+from mht_desktop.ui.task_runner import TaskRunner
 
 PROGRESS_FILTER = "MHT Desktop progress files (*.json);;All files (*)"
 
@@ -51,14 +41,15 @@ PROGRESS_FILTER = "MHT Desktop progress files (*.json);;All files (*)"
 class ClassSummaryDialog(QDialog):
     """Several trainees' progress files as one topic × trainee readiness table."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, dialogs: Dialogs,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tasks = tasks
+        self.dialogs = dialogs
         self.setWindowTitle("Class summary")
         self.resize(980, 620)
         self.files: list[ProgressFile] = []
         self.errors: list[str] = []
-        self.ask_open: AskOpenPaths = ask_open_paths
-        self.ask_save: AskSavePath = ask_save_path
         self.preview: ReportPreviewDialog | None = None
         layout = QVBoxLayout(self)
         intro = QLabel("Open the progress files your trainees exported (Progress ▸ Export "
@@ -112,7 +103,8 @@ class ClassSummaryDialog(QDialog):
 
     def choose_files(self) -> None:
         """Ask for progress files and add them."""
-        self.add_paths(self.ask_open(self, "Add progress files", PROGRESS_FILTER))
+        self.add_paths([Path(p) for p in self.dialogs.ask_open_paths(
+            self, "Add progress files", "", PROGRESS_FILTER)])
 
     def add_paths(self, paths: list[Path]) -> None:
         """Read ``paths``; good files join the table, bad ones are listed with the reason."""
@@ -180,27 +172,21 @@ class ClassSummaryDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def export_pdf(self) -> None:
-        """Save the class summary as a PDF."""
-        path = self.ask_save(self, "Export class summary", "class-summary.pdf",
-                             "PDF files (*.pdf)")
-        if path is None:
+        """Save the class summary as a PDF (written on the task lane)."""
+        answer = self.dialogs.ask_save_path(self, "Export class summary", "class-summary.pdf",
+                                            "PDF files (*.pdf)")
+        if not answer:
             return
-        try:
-            write_class_pdf(self.summary, path.with_suffix(".pdf"), self.paper)
-        except MhtError as exc:
-            show_message(self, "MHT Desktop", str(exc))
+        document, path, paper = class_document(self.summary), Path(answer), self.paper
+        self.tasks.run(lambda: write_document_pdf(document, path.with_suffix(".pdf"), paper),
+                       on_error=lambda exc: self.dialogs.warn(self, "MHT Desktop", str(exc))
+                       if isinstance(exc, MhtError) else self.dialogs.error(self, exc),
+                       label="Saving the PDF…", parent=self)
 
     def open_preview(self) -> None:
         """Show the print preview of the class summary."""
-        summary = self.summary
-
-        def paint(printer: QPrinter) -> None:
-            paint_document(class_builder(summary), printer, "MHT Desktop class summary")
-
-        def export(path: Path, paper: Paper) -> None:
-            write_class_pdf(summary, path, paper)
-
-        self.preview = ReportPreviewDialog(paint, export, suggested_name="class-summary.pdf",
-                                           paper=self.paper,
-                                           landscape=class_landscape(summary), parent=self)
+        self.preview = ReportPreviewDialog(class_document(self.summary), tasks=self.tasks,
+                                           dialogs=self.dialogs,
+                                           suggested_name="class-summary.pdf",
+                                           paper=self.paper, parent=self)
         self.preview.open()

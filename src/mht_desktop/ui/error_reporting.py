@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from mht_desktop import __version__
 from mht_desktop.core.errors import MhtError
 from mht_desktop.storage.paths import default_log_dir
+from mht_desktop.ui.rich_text import RichLabel
 
 LOG_FILE = "mht-desktop.log"
 LOG_MAX_BYTES = 1_000_000
@@ -90,9 +90,9 @@ def report(exc: BaseException, parent: QWidget | None = None) -> None:
     if isinstance(exc, MhtError):
         log.info("Shown to the learner: %s", exc)
         if QApplication.instance() is not None:
-            from PySide6.QtWidgets import QMessageBox
+            from mht_desktop.ui.rich_text import show_message
 
-            QMessageBox.warning(parent, "MHT Desktop", str(exc))
+            show_message(parent, "MHT Desktop", str(exc))
         return
     details = details_of(exc)
     log.error("Unexpected error: %s", details)
@@ -116,7 +116,7 @@ class ErrorDialog(QDialog):
         self.details = (f"MHT Desktop {__version__} on Python {sys.version.split()[0]} "
                         f"({sys.platform})\n\n{details}")
         layout = QVBoxLayout(self)
-        head = QLabel(f"<b>Something went wrong that MHT Desktop did not expect.</b><br>"
+        head = RichLabel(f"<b>Something went wrong that MHT Desktop did not expect.</b><br>"
                       f"{html.escape(summary)}<br><br>Nothing you saved was lost: every answer is "
                       "stored the moment you give it. If it happens again, copy the details "
                       "below into a bug report.")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.changes import Changes
 from mht_desktop.scheduling.optimizer import MIN_REVIEWS
 from mht_desktop.services.memory_model import OptimizeReport, Retention
+from mht_desktop.ui.rich_text import RichLabel, escape, plain_label
 from mht_desktop.ui.views.base import ViewContext
 
 
@@ -58,8 +59,8 @@ class MemoryModelDialog(QDialog):
         grid = QGridLayout(true_box)
         self.true_labels: list[QLabel] = []
         for column, title in enumerate(("Last 7 days", "Last 30 days", "Last 365 days")):
-            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
-            label = QLabel("…")
+            grid.addWidget(RichLabel(f"<b>{escape(title)}</b>"), 0, column)
+            label = plain_label("…")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(label, 1, column)
             self.true_labels.append(label)
@@ -67,15 +68,15 @@ class MemoryModelDialog(QDialog):
 
         fit_box = QGroupBox("Parameters fitted to your reviews")
         fit_layout = QVBoxLayout(fit_box)
-        self.in_use_label = QLabel()
+        self.in_use_label = plain_label()
         self.in_use_label.setWordWrap(True)
         fit_layout.addWidget(self.in_use_label)
-        self.result_label = QLabel(
+        # Rich text for the bold review count; every other value in it is escaped.
+        self.result_label = RichLabel(escape(
             f"Optimize fits FSRS to your own review history (it needs at least {MIN_REVIEWS} "
-            "reviews) and compares the fit with the defaults on the same reviews.")
+            "reviews) and compares the fit with the defaults on the same reviews."))
         self.result_label.setWordWrap(True)
         self.result_label.setObjectName("optimizeResult")
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
         fit_layout.addWidget(self.result_label)
         # The comparison as a grid of labels (a rich-text table inside a label is measured
         # too short and loses its last row).
@@ -84,18 +85,18 @@ class MemoryModelDialog(QDialog):
         table.setContentsMargins(0, 0, 0, 0)
         self.cells: dict[tuple[str, str], QLabel] = {}
         for column, heading in enumerate(("", "Log-loss", "RMSE (bins)"), start=0):
-            table.addWidget(QLabel(f"<b>{heading}</b>"), 0, column)
+            table.addWidget(RichLabel(f"<b>{escape(heading)}</b>"), 0, column)
         for row_index, name in enumerate(("Defaults", "Fitted"), start=1):
-            table.addWidget(QLabel(name), row_index, 0)
+            table.addWidget(plain_label(name), row_index, 0)
             for column, measure in enumerate(("log_loss", "rmse"), start=1):
-                cell = QLabel("—")
+                cell = plain_label("—")
                 cell.setAlignment(Qt.AlignmentFlag.AlignRight)
                 table.addWidget(cell, row_index, column)
                 self.cells[name, measure] = cell
         table.setColumnStretch(3, 1)
         fit_layout.addWidget(self.comparison)
         # The verdict on its own line, wrapped.
-        self.verdict_label = QLabel()
+        self.verdict_label = plain_label()
         self.verdict_label.setWordWrap(True)
         self.verdict_label.setObjectName("optimizeVerdict")
         fit_layout.addWidget(self.verdict_label)
@@ -140,7 +141,7 @@ class MemoryModelDialog(QDialog):
         """Fit on the task runner; the dialog stays responsive."""
         self.optimize_button.setEnabled(False)
         self.apply_button.setEnabled(False)
-        self.result_label.setText("Optimizing…")
+        self.result_label.setText(escape("Optimizing…"))
         self.verdict_label.clear()
         self.ctx.tasks.run(self.model.optimize, on_done=self._show_fit,
                            on_error=self._show_error, label="Optimizing FSRS…", parent=self)
@@ -150,12 +151,12 @@ class MemoryModelDialog(QDialog):
         self.optimize_button.setEnabled(True)
         fit = report.fit
         if fit is None:
-            self.result_label.setText(report.message)
+            self.result_label.setText(escape(report.message))
             self.adjustSize()
             return
         self.result_label.setText(
-            f"Fitted on <b>{fit.reviews:,}</b> reviews of {fit.cards:,} cards "
-            f"in {fit.seconds:.1f} s (at least {report.minimum} needed).")
+            f"Fitted on <b>{int(fit.reviews):,}</b> reviews of {int(fit.cards):,} cards "
+            f"in {float(fit.seconds):.1f} s (at least {int(report.minimum)} needed).")
         for name, evaluation in (("Defaults", fit.defaults), ("Fitted", fit.fitted)):
             self.cells[name, "log_loss"].setText(f"{evaluation.log_loss:.4f}")
             self.cells[name, "rmse"].setText(f"{evaluation.rmse_bins:.4f}")
@@ -203,4 +204,4 @@ class MemoryModelDialog(QDialog):
 
     def _show_error(self, exc: BaseException) -> None:
         self.optimize_button.setEnabled(True)
-        self.result_label.setText(f"Could not finish: {exc}")
+        self.result_label.setText(escape(f"Could not finish: {exc}"))

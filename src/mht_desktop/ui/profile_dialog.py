@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 class WelcomeDialog(QDialog):
     """First run: ask the learner's name and create their profile."""
 
-    def __init__(self, app_ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, app_ctx: AppContext, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app_ctx = app_ctx
+        self.tasks = tasks
         self.created: Profile | None = None
         self.setWindowTitle("Welcome to MHT Desktop")
         layout = QVBoxLayout(self)
@@ -55,12 +57,22 @@ class WelcomeDialog(QDialog):
         layout.addWidget(buttons)
 
     def _create(self) -> None:
-        try:
-            self.created, _ = self.app_ctx.profiles.create(self.name_edit.text())
-        except MhtError as exc:
-            show_message(self, "MHT Desktop", str(exc))
-            return
-        self.accept()
+        """Create the learner on the database lane; the dialog closes when it is stored."""
+        name, profiles = self.name_edit.text(), self.app_ctx.profiles
+        self.start_button.setEnabled(False)  # one learner per press, however slow the disk
+
+        def created(result: tuple[Profile, object]) -> None:
+            self.created = result[0]
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.start_button.setEnabled(bool(self.name_edit.text().strip()))
+            if isinstance(exc, MhtError):
+                show_message(self, "MHT Desktop", str(exc))  # e.g. the name is taken
+            else:
+                self.tasks.default_error_handler(exc)
+
+        self.tasks.run(lambda: profiles.create(name), on_done=created, on_error=failed)
 
 
 class ProfilePicker(QDialog):

@@ -15,7 +15,6 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -38,8 +37,7 @@ from mht_desktop.core.periods import PeriodKind
 from mht_desktop.core.practice.progress import PracticeSummary
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.core.readiness import READINESS_TOOLTIP, Confidence, TopicReadiness, percent
-from mht_desktop.rendering.pages import Paper
-from mht_desktop.rendering.report import paint_learner_report, write_learner_pdf
+from mht_desktop.rendering.report import learner_document
 from mht_desktop.services import progress_file
 from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.services.stats import Dashboard, LearnerReport
@@ -366,10 +364,6 @@ class ProgressView(SectionView):
         path = self.ctx.dialogs.ask_save_path(parent, title, suggested, filters)
         return Path(path) if path else None
 
-    def ask_open(self, parent: QWidget, title: str, filters: str) -> list[Path]:
-        """Files to open, asked through the context's dialogs."""
-        return [Path(p) for p in self.ctx.dialogs.ask_open_paths(parent, title, "", filters)]
-
     def open_report(self) -> None:
         """Gather the report for the chosen period and show the print preview."""
         stats = self.ctx.app.stats(self.ctx.profile_id)
@@ -379,16 +373,9 @@ class ProgressView(SectionView):
                            parent=self)
 
     def _preview_report(self, report: LearnerReport) -> None:
-        def paint(printer: QPrinter) -> None:
-            paint_learner_report(report, printer)
-
-        def export(path: Path, paper: Paper) -> None:
-            write_learner_pdf(report, path, paper)
-
         self.report_dialog = ReportPreviewDialog(
-            paint, export, suggested_name=f"{_file_stem(report.learner)}-progress-report.pdf",
-            parent=self)
-        self.report_dialog.ask_save = self.ask_save
+            learner_document(report), tasks=self.ctx.tasks, dialogs=self.ctx.dialogs,
+            suggested_name=f"{_file_stem(report.learner)}-progress-report.pdf", parent=self)
         self.report_dialog.open()
 
     def export_progress(self) -> None:
@@ -414,8 +401,6 @@ class ProgressView(SectionView):
     def open_class_summary(self) -> None:
         """Open the class summary (progress files from several trainees)."""
         if self.class_dialog is None:
-            self.class_dialog = ClassSummaryDialog(self)
-            self.class_dialog.ask_save = self.ask_save
-            self.class_dialog.ask_open = self.ask_open
+            self.class_dialog = ClassSummaryDialog(self.ctx.tasks, self.ctx.dialogs, self)
         self.class_dialog.show()
         self.class_dialog.raise_()

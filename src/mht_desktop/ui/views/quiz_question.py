@@ -31,6 +31,14 @@ from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
 
 LETTERS = CHOICE_LETTERS
+# The navigator's looks, chosen by each button's properties (see paint_navigator).
+NAVIGATOR_STYLE = """
+QPushButton[nav="true"] { background: transparent; border: 2px solid #888;
+                          font-weight: normal; }
+QPushButton[nav="true"][state="answered"] { background: #8ab4f8; }
+QPushButton[nav="true"][marked="true"] { border-color: #f29900; }
+QPushButton[nav="true"][current="true"] { font-weight: bold; }
+"""
 
 
 class QuestionPage(QWidget):
@@ -111,7 +119,10 @@ class QuestionPage(QWidget):
         outer.addWidget(self.side)
         self.choice_buttons: list[QAbstractButton] = []
         self.group = QButtonGroup(self)
-        self.nav_buttons: list[QPushButton] = []
+        self.nav_buttons: list[QPushButton] = []  # this attempt's, in order
+        self.nav_pool: list[QPushButton] = []     # every button made so far
+        self._nav_looks: list[tuple[bool, bool, bool] | None] = []
+        self._go: Callable[[int], None] = lambda _n: None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.key_pressed.emit(event)
@@ -153,35 +164,52 @@ class QuestionPage(QWidget):
 
     # -- navigator -------------------------------------------------------------------------
     def build_navigator(self, count: int, go: Callable[[int], None]) -> None:
-        """A numbered button per question, five to a row."""
+        """A numbered button per question, five to a row.
+
+        The buttons of the last attempt are reused, and their looks come from one style sheet
+        on the navigator keyed by button properties, so a 100-question exam opens without
+        styling 100 widgets one by one.
+        """
+        self._go = go
         grid = self.navigator_grid
-        while grid.count():
-            child = grid.takeAt(0)
-            if child is not None and child.widget() is not None:
-                child.widget().deleteLater()  # type: ignore[union-attr]
-        self.nav_buttons = []
-        for i in range(count):
+        if not self.navigator.styleSheet():
+            self.navigator.setStyleSheet(NAVIGATOR_STYLE)
+        while len(self.nav_pool) < count:
+            i = len(self.nav_pool)
             button = QPushButton(str(i + 1))
             button.setFixedSize(36, 28)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, n=i: go(n))
+            button.setProperty("nav", True)
+            button.clicked.connect(lambda _=False, n=i: self._go(n))
             grid.addWidget(button, i // 5, i % 5)
-            self.nav_buttons.append(button)
+            self.nav_pool.append(button)
+        self.nav_buttons = self.nav_pool[:count]
+        self._nav_looks = [None] * count
+        for i, button in enumerate(self.nav_pool):
+            button.setVisible(i < count)
 
     def paint_navigator(self, items: Iterable[ItemView], current: int) -> None:
-        """Answered, unanswered and marked, with the current question in bold."""
+        """Answered, unanswered and marked, with the current question in bold.
+
+        Only the buttons whose look changed are restyled: after an answer that is the
+        question answered and the one moved to, not the whole grid.
+        """
         for item, button in zip(items, self.nav_buttons, strict=False):
-            state = "answered" if item.answered else "unanswered"
-            text = f"{item.position + 1}{'⚑' if item.marked else ''}"
-            button.setText(text)
+            look = (item.answered, item.marked, item.position == current)
+            if self._nav_looks[item.position] == look:
+                continue
+            self._nav_looks[item.position] = look
+            answered, marked, is_current = look
+            state = "answered" if answered else "unanswered"
+            button.setText(f"{item.position + 1}{'⚑' if marked else ''}")
             button.setProperty("state", state)
-            weight = "bold" if item.position == current else "normal"
-            fill = "#8ab4f8" if item.answered else "transparent"
-            border = "#f29900" if item.marked else "#888"
-            button.setStyleSheet(f"background:{fill}; border:2px solid {border}; "
-                                 f"font-weight:{weight};")
+            button.setProperty("marked", marked)
+            button.setProperty("current", is_current)
             button.setToolTip(tooltip(f"Question {item.position + 1}: {state}"
-                                      f"{', marked for review' if item.marked else ''}"))
+                                      f"{', marked for review' if marked else ''}"))
+            style = button.style()
+            style.unpolish(button)  # properties feed the style sheet's selectors
+            style.polish(button)
 
 
 def feedback_html(item: ItemView, css: str) -> str:

@@ -22,6 +22,7 @@ from mht_desktop.services.quiz import (
     AnswerFeedback,
     AttemptSummary,
     AttemptView,
+    ClockSave,
     ItemUpdate,
     ItemView,
     QuizConfig,
@@ -417,7 +418,8 @@ class QuizView(SectionView):
             return
         attempt_id, service = self.attempt.id, self.service
         self.ctx.tasks.run(lambda: service.save_clock(attempt_id),
-                           on_done=self.clock.reconcile, on_error=self.show_error)
+                           on_done=lambda saved: self.clock.reconcile(saved.remaining_s),
+                           on_error=self.show_error)
 
     def _on_time_up(self) -> None:
         if self.attempt is None:
@@ -436,9 +438,9 @@ class QuizView(SectionView):
             self.ctx.tasks.run(lambda: service.save_clock(attempt_id),
                                on_done=self._restart_clock, on_error=self.show_error)
 
-    def _restart_clock(self, remaining: float | None) -> None:
-        if remaining is not None and self.attempt is not None:
-            self.clock.start(remaining)
+    def _restart_clock(self, saved: ClockSave) -> None:
+        if saved.remaining_s is not None and self.attempt is not None:
+            self.clock.start(saved.remaining_s)
 
     # -- finishing -------------------------------------------------------------------------
     def finish(self) -> None:
