@@ -115,8 +115,12 @@ def test_removed_people_cannot_log_in_and_their_history_stays_or_goes(
     ana = _study(program, "ana", clock)
     _study(program, "ben", clock)
     service = program.coordinator.program
-    assert service.remove("Ana Diaz", keep_history=True) == program.people["ana"].role
-    assert service.remove("ben okafor", keep_history=False) == program.people["ben"].role
+    role, kept = service.remove("Ana Diaz", keep_history=True)
+    assert role == program.people["ana"].role
+    assert kept.profiles and not kept.reviews  # the history stays
+    role, dropped = service.remove("ben okafor", keep_history=False)
+    assert role == program.people["ben"].role
+    assert dropped.profiles and dropped.reviews and dropped.quizzes
     for who in ("ana", "ben"):
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             psycopg.connect(**program.dsn(who))
