@@ -55,6 +55,8 @@ class Colours:
     tooltip_text: str
     right: str            # "correct" text
     wrong: str            # "wrong" text
+    mark: str = "#ffe08a"         # behind words a search found (the guide reader)
+    mark_text: str = "#1c1e21"    # those words
 
 
 LIGHT = Colours(
@@ -71,7 +73,7 @@ DARK = Colours(
     highlighted_text="#000000", link="#8ab8ff", placeholder="#a8abb0", muted="#b0b3b8",
     disabled_text="#7d8187", disabled_button="#26282b", control_border="#9aa0a6",
     focus="#8ab8ff", tooltip_base="#323438", tooltip_text="#e6e6e6", right="#6fcf8e",
-    wrong="#ff8a80")
+    wrong="#ff8a80", mark="#7a5c00", mark_text="#ffffff")
 
 # (foreground, background, minimum ratio, what it is): the pairs WCAG 2.2 AA asks about.
 CONTRAST_PAIRS: tuple[tuple[str, str, float, str], ...] = (
@@ -86,6 +88,7 @@ CONTRAST_PAIRS: tuple[tuple[str, str, float, str], ...] = (
     ("tooltip_text", "tooltip_base", 4.5, "tool tips"),
     ("right", "base", 4.5, "'correct' text"),
     ("wrong", "base", 4.5, "'wrong' text"),
+    ("mark_text", "mark", 4.5, "words a search found, marked in the guide"),
     ("control_border", "window", 3.0, "check box and radio outlines on the window"),
     ("control_border", "base", 3.0, "check box and radio outlines in lists"),
     ("focus", "window", 3.0, "focus ring on the window"),

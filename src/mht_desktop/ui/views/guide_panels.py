@@ -43,16 +43,17 @@ class SearchPanel(QWidget):
         self.results.itemActivated.connect(self._on_item)
         layout.addWidget(self.results, 1)
         self.hits: list[SearchHit] = []
+        self.query = ""                   # the search the hits are for
 
     def clear(self) -> None:
         """No search: an empty list and the prompt."""
-        self.hits = []
+        self.hits, self.query = [], ""
         self.results.clear()
         self.status.setText(SEARCH_PROMPT)
 
     def show_hits(self, query: str, hits: list[SearchHit]) -> None:
         """List ``hits`` for ``query``, best first."""
-        self.hits = hits
+        self.hits, self.query = hits, query
         self.results.clear()
         for i, hit in enumerate(hits):
             item = QListWidgetItem(f"{hit.where}\n{hit.snippet_text}")

@@ -34,6 +34,7 @@ class ReaderPosition:
         self.restoring = False           # True while scrolling on the learner's behalf
         self._pending_fraction: float | None = None
         self._pending_anchor: str | None = None
+        self._pending_match: int | None = None   # a searched word to keep in view
 
     @property
     def steering_to_anchor(self) -> bool:
@@ -47,7 +48,7 @@ class ReaderPosition:
 
     def restore_fraction(self, fraction: float) -> None:
         """Scroll to ``fraction`` of the chapter (and keep it there while layout grows)."""
-        self._pending_anchor = None
+        self._pending_anchor = self._pending_match = None
         self._pending_fraction = fraction
         self.apply_pending()
 
@@ -56,13 +57,24 @@ class ReaderPosition:
         if not anchor:
             self.restore_fraction(0.0)
             return
+        self._pending_fraction = self._pending_match = None
+        self._pending_anchor = anchor
+        self.apply_pending(headings)
+
+    def scroll_to_match(self, position: int, anchor: str, headings: Sequence[Heading]) -> None:
+        """Bring section ``anchor`` to the top, or lower if the text at ``position`` needs it.
+
+        The section's heading stays at the top when the match is on the first screen of it;
+        a match further down is shown a third of the way down the view.
+        """
         self._pending_fraction = None
         self._pending_anchor = anchor
+        self._pending_match = position
         self.apply_pending(headings)
 
     def forget_pending(self) -> None:
         """The learner scrolled: stop steering towards a remembered place."""
-        self._pending_fraction = self._pending_anchor = None
+        self._pending_fraction = self._pending_anchor = self._pending_match = None
 
     def apply_pending(self, headings: Sequence[Heading] = ()) -> None:
         """Scroll to the remembered place; re-run while the layout still grows."""
@@ -77,8 +89,38 @@ class ReaderPosition:
                     bar.setValue(int(top))
             elif self._pending_fraction is not None:
                 bar.setValue(round(self._pending_fraction * bar.maximum()))
+            elif self._pending_match is not None:
+                bar.setValue(0)  # a hit on the chapter itself: start from its top
+            if self._pending_match is not None:
+                self._show_position(self._pending_match)
         finally:
             self.restoring = False
+
+    def position_top(self, position: int) -> tuple[float, float]:
+        """Top and height of the line holding document ``position`` (scroll-bar units)."""
+        document = self.browser.document()
+        block = document.findBlock(position)
+        top = document.documentLayout().blockBoundingRect(block).top()
+        layout = block.layout()
+        line = layout.lineForTextPosition(position - block.position()) if layout else None
+        if line is None or not line.isValid():
+            return top, 0.0
+        return top + line.y(), line.height()
+
+    def _show_position(self, position: int) -> None:
+        bar = self.browser.verticalScrollBar()
+        top, height = self.position_top(position)
+        view = self.browser.viewport().height()
+        if top < bar.value() or top + height > bar.value() + view:
+            bar.setValue(int(top - view / 3))
+
+    def anchor_position(self, anchor: str, headings: Sequence[Heading]) -> int:
+        """The document position where section ``anchor`` begins (0 if unknown)."""
+        blocks = self._heading_blocks()
+        if not anchor or len(blocks) != len(headings):
+            return 0
+        return next((block.position() for heading, block in zip(headings, blocks, strict=True)
+                     if heading.anchor == anchor), 0)
 
     def _heading_blocks(self) -> list[QTextBlock]:
         blocks = []

@@ -9,7 +9,7 @@ service on the DB lane, like every other section.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStackedLayout,
@@ -42,20 +41,21 @@ from mht_desktop.services.guide import (
     ZOOM_MIN,
     ChapterPage,
     GuideService,
-    ItemPreview,
     ReadingSummary,
     TocEntry,
 )
 from mht_desktop.services.guide_html import guide_css
-from mht_desktop.services.guide_search import HitKind, SearchHit
+from mht_desktop.services.guide_search import SearchHit
 from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.ui.rich_text import plain_label, tooltip
 from mht_desktop.ui.sections import FLASHCARDS
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
-from mht_desktop.ui.views.guide_panels import BookmarksPanel, ContentsTree, SearchPanel
+from mht_desktop.ui.views.guide_bookmarks import GuideBookmarks
+from mht_desktop.ui.views.guide_panels import ContentsTree
 from mht_desktop.ui.views.guide_print import print_chapter, save_chapter_pdf
 from mht_desktop.ui.views.guide_reader import ReaderPosition, ReaderToolbar
+from mht_desktop.ui.views.guide_searching import GuideSearch
 from mht_desktop.ui.views.guide_widgets import GuideBrowser, PreviewDialog
 from mht_desktop.ui.widgets.empty_state import EmptyState
 
@@ -94,8 +94,9 @@ class GuideView(SectionView):
         self.page: ChapterPage | None = None
         self.toc_entries: list[TocEntry] = []
         self.zoom_step = 0
-        self.preview_dialog: PreviewDialog | None = None
         self._rendered_dark: bool | None = None
+        self.searcher = GuideSearch(self)
+        self.bookmarker = GuideBookmarks(self)
 
         self._stack = QStackedLayout(self)
         self.empty = EmptyState("No guide chapters found", "")
@@ -112,11 +113,7 @@ class GuideView(SectionView):
         side = QWidget()
         layout = QVBoxLayout(side)
         layout.setContentsMargins(6, 6, 0, 6)
-        self.search_box = QLineEdit()
-        self.search_box.setAccessibleName("Search the guide, questions and flashcards")
-        self.search_box.setPlaceholderText("Search the guide, questions and flashcards…")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.returnPressed.connect(self.run_search)
+        self.search_box = self.searcher.box
         layout.addWidget(self.search_box)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Contents, search results and bookmarks")
@@ -133,34 +130,18 @@ class GuideView(SectionView):
         return side
 
     def _build_search_tab(self) -> QWidget:
-        self.search_panel = SearchPanel()
-        self.search_panel.hit_chosen.connect(self.open_hit)
+        self.search_panel = self.searcher.panel
         self.results = self.search_panel.results
         self.search_status = self.search_panel.status
         return self.search_panel
 
     def _build_bookmarks_tab(self) -> QWidget:
-        panel = self.bookmarks_panel = BookmarksPanel()
-        panel.bookmark_opened.connect(
-            lambda bookmark: self.open_chapter(bookmark.chapter_id, bookmark.anchor))
-        panel.add_button.clicked.connect(self.add_bookmark_here)
-        panel.edit_button.clicked.connect(self.edit_selected_note)
-        panel.delete_button.clicked.connect(self.delete_selected_bookmark)
+        panel = self.bookmarks_panel = self.bookmarker.panel
         self.bookmarks = panel.list
         self.add_bookmark_button = panel.add_button
         self.edit_note_button = panel.edit_button
         self.delete_bookmark_button = panel.delete_button
         return panel
-
-    @property
-    def hits(self) -> list[SearchHit]:
-        """The hits of the last search, best first."""
-        return self.search_panel.hits
-
-    @property
-    def bookmark_list(self) -> list[Bookmark]:
-        """The learner's bookmarks as last loaded."""
-        return self.bookmarks_panel.bookmarks
 
     def _build_reader(self) -> QWidget:
         reader = QWidget()
@@ -204,7 +185,7 @@ class GuideView(SectionView):
         bar.next_button.clicked.connect(self.next_chapter)
         bar.zoom_out_button.clicked.connect(lambda: self.set_zoom(self.zoom_step - 1))
         bar.zoom_in_button.clicked.connect(lambda: self.set_zoom(self.zoom_step + 1))
-        bar.bookmark_button.clicked.connect(self.add_bookmark_here)
+        bar.bookmark_button.clicked.connect(self.bookmarker.add_here)
         bar.read_button.clicked.connect(self.mark_read)
         bar.print_menu.addAction("Print…", self.print_chapter)
         bar.print_menu.addAction("Export PDF…", self.export_pdf)
@@ -278,11 +259,20 @@ class GuideView(SectionView):
         return latest.chapter_id
 
     # -- opening chapters ------------------------------------------------------------------
-    def open_chapter(self, chapter_id: str, anchor: str = "") -> None:
-        """Show a chapter, at ``anchor`` or else where the learner left it."""
+    def open_chapter(self, chapter_id: str, anchor: str = "", *,
+                     words: Sequence[str] = ()) -> None:
+        """Show a chapter, at ``anchor`` or else where the learner left it.
+
+        Args:
+            chapter_id: The chapter.
+            anchor: The section to bring to the top ("" for the remembered place).
+            words: Searched-for words to highlight, the first of them in the section brought
+                into view (a search hit); other ways of opening a chapter clear them.
+        """
+        self.searcher.words = list(words)
         if (self.page is not None and self.page.chapter_id == chapter_id
                 and self._rendered_dark == self.ctx.dark):
-            self.scroll_to_anchor(anchor)
+            self._arrive(anchor)
             self.toc.select(chapter_id, anchor)
             return
         self.save_position()
@@ -302,12 +292,22 @@ class GuideView(SectionView):
             self.browser.setHtml(page.html)  # html-safe: rendered by the guide service
         finally:
             self.position.restoring = False
-        if anchor:
-            self.scroll_to_anchor(anchor)
+        if anchor or self.searcher.words:
+            self._arrive(anchor)
         else:
+            self.browser.setExtraSelections([])
             self._restore_fraction(page.position if fraction is None else fraction)
         self._update_controls()
         self.toc.select(page.chapter_id, anchor)
+
+    def _arrive(self, anchor: str) -> None:
+        """Scroll to ``anchor``; with searched words, mark them and show the first one."""
+        headings = self._headings()
+        match = self.searcher.highlight(self.position.anchor_position(anchor, headings))
+        if match is None:
+            self.scroll_to_anchor(anchor)
+        else:
+            self.position.scroll_to_match(match, anchor, headings)
 
     def _update_controls(self) -> None:
         page = self.page
@@ -341,6 +341,7 @@ class GuideView(SectionView):
 
     def _on_toc_item(self, chapter_id: str, anchor: str) -> None:
         if self.page is not None and self.page.chapter_id == chapter_id and not anchor:
+            self.searcher.clear_highlight()
             self._restore_fraction(0.0)  # the chapter's own row: back to its top
             return
         self.open_chapter(chapter_id, anchor)
@@ -446,81 +447,19 @@ class GuideView(SectionView):
         if link.kind is LinkKind.EXTERNAL:
             self.status(f"{link.url} — opens in your web browser", 3000)
 
-    # -- search ---------------------------------------------------------------------------
+    # -- search and bookmarks (guide_searching, guide_bookmarks) ----------------------------
+    @property
+    def preview_dialog(self) -> PreviewDialog | None:
+        """The question or flashcard opened from search last, if any."""
+        return self.searcher.preview_dialog
+
     def run_search(self) -> None:
         """Search for the words in the search box and list the hits."""
-        query = self.search_box.text().strip()
-        self.tabs.setCurrentIndex(1)
-        if not query:
-            self.search_panel.clear()
-            return
-        service = self.service
-        self.ctx.tasks.run(lambda: service.search(query),
-                           on_done=lambda hits: self.search_panel.show_hits(query, hits),
-                           on_error=self.show_error)
+        self.searcher.run()
 
     def open_hit(self, hit: SearchHit) -> None:
-        """Open a section hit in the reader; show a question or flashcard in a small dialog."""
-        if hit.kind is HitKind.SECTION:
-            self.open_chapter(hit.chapter_id, hit.anchor)
-            return
-        service = self.service
-        self.ctx.tasks.run(lambda: service.preview(hit), on_done=self._show_preview,
-                           on_error=self.show_error)
-
-    def _show_preview(self, preview: ItemPreview) -> None:
-        if self.preview_dialog is not None:
-            self.preview_dialog.close()
-        self.preview_dialog = PreviewDialog(preview, palette_css(self.ctx.dark),
-                                            self._on_link_clicked, self)
-        self.preview_dialog.show()
-
-    # -- bookmarks -------------------------------------------------------------------------
-    def add_bookmark_here(self) -> None:
-        """Bookmark the section being read, asking for an optional note."""
-        if self.page is None:
-            return
-        anchor = self.current_anchor()
-        heading = next((h for h in self.page.headings if h.anchor == anchor), None)
-        where = heading.title if heading else self.page.title
-        note = self.ctx.dialogs.ask_text(self, "Add bookmark",
-                                         f"Bookmark “{where}”.\nYour note (optional):", "")
-        if note is None:
-            return
-        chapter_id, service = self.page.chapter_id, self.service
-
-        def done(result: tuple[Bookmark, Changes]) -> None:
-            self.tabs.setCurrentIndex(2)
-            self.status("Bookmark added.", 3000)
-            self.ctx.bus.publish(result[1])
-
-        self.ctx.tasks.run(lambda: service.add_bookmark(chapter_id, anchor, note),
-                           on_done=done, on_error=self.show_error)
-
-    def edit_selected_note(self) -> None:
-        """Change the note of the selected bookmark."""
-        bookmark = self.bookmarks_panel.selected()
-        if bookmark is None:
-            return
-        note = self.ctx.dialogs.ask_text(self, "Edit note", f"Note for “{bookmark.title}”:",
-                                         bookmark.note)
-        if note is None:
-            return
-        service = self.service
-        self.ctx.tasks.run(lambda: service.edit_note(bookmark.id, note),
-                           on_done=lambda result: self.ctx.bus.publish(result[1]),
-                           on_error=self.show_error)
-
-    def delete_selected_bookmark(self) -> None:
-        """Delete the selected bookmark after confirmation."""
-        bookmark = self.bookmarks_panel.selected()
-        if bookmark is None or not self.ctx.dialogs.confirm(
-                self, "Delete bookmark",
-                f"Delete the bookmark “{bookmark.title}” and its note?"):
-            return
-        service = self.service
-        self.ctx.tasks.run(lambda: service.delete_bookmark(bookmark.id),
-                           on_done=self.ctx.bus.publish, on_error=self.show_error)
+        """Open a hit: its section in the reader, or a question or flashcard preview."""
+        self.searcher.open_hit(hit)
 
     # -- practice ---------------------------------------------------------------------------
     def practise_flashcards(self) -> None:
