@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from mht_desktop.rendering.pages import escape
 from mht_desktop.services.practice import PracticeReport
+from mht_desktop.ui.rich_text import RichLabel, escape
 
 
 class PracticeReportDialog(QDialog):
@@ -24,15 +22,14 @@ class PracticeReportDialog(QDialog):
         self.setWindowTitle("Practice file check")
         self.resize(720, 420)
         layout = QVBoxLayout(self)
-        name = escape(report.file)
         if report.imported:
-            head = (f"<b>{name}</b> was imported, with {len(report.warnings)} thing(s) to "
-                    "look at.")
+            head = (f"<b>{escape(report.file)}</b> was imported, with {len(report.warnings)} "
+                    "thing(s) to look at.")
         else:
-            head = (f"<b>{name}</b> has {len(report.errors)} error(s). Nothing was imported; "
-                    "fix the lines below and try again.")
-        label = QLabel(head)
-        label.setTextFormat(Qt.TextFormat.RichText)
+            head = (f"<b>{escape(report.file)}</b> has {len(report.errors)} error(s). Nothing "
+                    "was imported; fix the lines below and try again.")
+        label = RichLabel(head)  # html-safe: built above with escape()
+        label.setObjectName("reportHead")
         label.setWordWrap(True)
         layout.addWidget(label)
         details = QPlainTextEdit("\n".join(str(p) for p in report.problems) or "No problems.")

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser, QWidget
 from mht_desktop.core.escaping import escape_html
 from mht_desktop.rendering.safe_document import SafeTextDocument, refuse_resource
 
-__all__ = ["RichLabel", "SafeTextBrowser", "SafeTextDocument", "ask", "escape", "plain_label",
-           "show_message", "tooltip"]
+__all__ = ["RichLabel", "SafeTextBrowser", "SafeTextDocument", "ask", "escape", "open_message",
+           "plain_label", "show_message", "tooltip"]
 
 escape = escape_html
 
@@ -122,6 +122,19 @@ def show_message(parent: QWidget | None, title: str, text: str, *,
     if default != Button.NoButton:
         box.setDefaultButton(default)
     return Button(box.exec())
+
+
+def open_message(parent: QWidget, title: str, text: str, *,
+                 icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
+    """Open a window-modal message box with plain text and return at once (nothing waits).
+
+    For news about work already done (an export that left things out): the learner reads it
+    when they like, and no code path blocks on it.
+    """
+    box = QMessageBox(icon, title, text, Button.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.open()
+    return box
 
 
 def ask(parent: QWidget | None, title: str, text: str, *, default_yes: bool = False) -> bool:

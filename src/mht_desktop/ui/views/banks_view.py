@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QPushButton,
     QStackedLayout,
@@ -25,7 +24,7 @@ from mht_desktop.core.progress import CancelToken
 from mht_desktop.services.banks import BankReport, ExportResult
 from mht_desktop.storage.banks import BankSummary
 from mht_desktop.ui.dialogs import ReportDialog
-from mht_desktop.ui.rich_text import ask, tooltip
+from mht_desktop.ui.rich_text import open_message, plain_label, tooltip
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
 
@@ -64,8 +63,8 @@ class BanksView(SectionView):
             "this window.", "Import a question bank…", self.import_dialog)
         page = QWidget()
         layout = QVBoxLayout(page)
-        head = QLabel("Banks you can study from. Untick a bank to leave it out of flashcards "
-                      "and quizzes; your progress on it is kept.")
+        head = plain_label("Banks you can study from. Untick a bank to leave it out of "
+                           "flashcards and quizzes; your progress on it is kept.")
         head.setWordWrap(True)
         layout.addWidget(head)
         self.tree = QTreeWidget()
@@ -219,13 +218,10 @@ class BanksView(SectionView):
         if not result.left_out:
             return
         # Window-modal, not blocking: the export is done, this only tells what it lacks.
-        notice = QMessageBox(QMessageBox.Icon.Warning, "Export incomplete",
-                             f"Wrote {result.path.name}, but:\n\n"
-                             + "\n\n".join(f"• {note}." for note in result.left_out),
-                             QMessageBox.StandardButton.Ok, self)
-        notice.setTextFormat(Qt.TextFormat.PlainText)  # bank text never reaches rich text
-        self.export_notice = notice
-        notice.open()
+        self.export_notice = open_message(
+            self, "Export incomplete",
+            f"Wrote {result.path.name}, but:\n\n"
+            + "\n\n".join(f"• {note}." for note in result.left_out))
 
     def remove_selected(self) -> None:
         """Remove the selected bank after confirmation."""
@@ -233,10 +229,11 @@ class BanksView(SectionView):
         if bank_id is None:
             return
         title = next((b.title for b in self._banks if b.id == bank_id), bank_id)
-        if not ask(self, "Remove question bank",
-                   f"Remove “{title}”? Its questions and flashcards, and every learner's "
-                   "progress on them, will be deleted. A backup is taken first, so File ▸ "
-                   "Restore from backup can bring them back."):
+        if not self.ctx.dialogs.confirm(
+                self, "Remove question bank",
+                f"Remove “{title}”? Its questions and flashcards, and every learner's "
+                "progress on them, will be deleted. A backup is taken first, so File ▸ "
+                "Restore from backup can bring them back."):
             return
         self.ctx.tasks.run(lambda: self.ctx.app.banks.remove(bank_id),
                            on_done=self.ctx.bus.publish, on_error=self.show_error)
