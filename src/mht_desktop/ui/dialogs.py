@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mht_desktop.core.problem_groups import group_problems
 from mht_desktop.ui.rich_text import RichLabel, escape
 
 if TYPE_CHECKING:
@@ -53,12 +54,15 @@ class ReportDialog(QDialog):
         self.setWindowTitle("Question bank check")
         self.resize(720, 420)
         layout = QVBoxLayout(self)
+        # Errors and one-off warnings first; a note repeated for every question of a GIFT
+        # file ("no source") is one line with a count, so it cannot bury a real problem.
+        groups = group_problems(report.problems)
         if report.errors:
             head = (f"<b>{escape(report.file)}</b> has {len(report.errors)} error(s). Nothing was "
                     "imported; fix the lines below and try again.")
         elif report.warnings:
-            head = (f"<b>{escape(report.file)}</b> can be imported, but {len(report.warnings)} "
-                    "thing(s) will be skipped or need attention.")
+            head = (f"<b>{escape(report.file)}</b> can be imported, with "
+                    f"{len(report.warnings)} warning(s), listed below.")
         else:
             head = f"<b>{escape(report.file)}</b> is valid."
         if report.valid and report.bank is not None:
@@ -74,9 +78,10 @@ class ReportDialog(QDialog):
         label.setObjectName("reportHead")
         label.setWordWrap(True)
         layout.addWidget(label)
-        details = QPlainTextEdit("\n".join(str(p) for p in report.problems) or "No problems.")
+        details = QPlainTextEdit("\n".join(str(g) for g in groups) or "No problems.")
         details.setReadOnly(True)
         details.setObjectName("problems")
+        details.setAccessibleName("Problems found in the file")
         layout.addWidget(details)
         self.keep_history: QCheckBox | None = None
         if ask_to_import and report.valid and report.history_reviews:
