@@ -26,7 +26,8 @@ def write_chapters(folder: Path) -> Path:
         '+++\ntitle = "First steps"\norder = 1\ntopics = ["safety"]\n+++\n\n# First steps\n\n'
         "Read [the web page](https://example.org/page) or jump to "
         "[the deep section](02-second.md#deep-section).\n\n"
-        f"## Hand hygiene\n\nUse soap and water.\n\n{FILLER}\n\n## Wrapping up\n\nThe end.\n",
+        f"## Hand hygiene\n\nUse soap and water.\n\n{FILLER}\n\nGloves never replace washing.\n\n"
+        "## Wrapping up\n\nThe end.\n",
         encoding="utf-8")
     (folder / "02-second.md").write_text(
         '+++\ntitle = "Second chapter"\norder = 2\ntopics = ["privacy"]\n+++\n\n'
@@ -166,6 +167,45 @@ def test_search_opens_a_section_hit_and_shows_a_flashcard(view: GuideView,
     view.run_search()
     assert view.results.count() == 0
     assert view.search_status.text() == "No matches for “zebra crossing”."
+
+
+def _marked(view: GuideView) -> list[str]:
+    text = view.browser.document().toPlainText()
+    return [text[s.cursor.selectionStart():s.cursor.selectionEnd()]
+            for s in view.browser.extraSelections()]
+
+
+def _in_view(view: GuideView, word: str) -> bool:
+    cursor = view.browser.document().find(word)
+    rect = view.browser.cursorRect(cursor)
+    return rect.top() >= 0 and rect.bottom() <= view.browser.viewport().height()
+
+
+def test_opening_a_hit_marks_the_words_and_shows_the_first_one(view: GuideView,
+                                                               qtbot: QtBot) -> None:
+    # "Gloves" sits below 40 paragraphs of its section: the section's top would not show it.
+    view.open_chapter("02-second")
+    qtbot.keyClicks(view.search_box, "glove")
+    qtbot.keyClick(view.search_box, Qt.Key.Key_Return)
+    assert view.results.count() == 1
+    item = view.results.item(0)
+    qtbot.mouseClick(view.results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.results.visualItemRect(item).center())
+    assert view.page is not None and view.page.chapter_id == "01-first"
+    assert _marked(view) == ["Gloves"]  # the whole word, as the snippet marks it
+    qtbot.waitUntil(lambda: _in_view(view, "Gloves never replace"))
+    assert not _in_view(view, "Use soap and water")
+
+    # A hit near its heading keeps the heading at the top.
+    view.search_box.setText("treasure")
+    view.run_search()
+    view.open_hit(view.search_panel.hits[0])
+    assert _marked(view) == ["treasure"] and view.current_anchor() == "deep-section"
+    assert _in_view(view, "Hidden treasure")
+
+    # Opening a chapter another way clears the marks.
+    view.open_chapter("01-first")
+    assert _marked(view) == []
 
 
 def test_bookmarks_add_list_jump_edit_delete(view: GuideView, qtbot: QtBot,

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
+from tests.ui.conftest import WindowFactory
 
 from mht_desktop.services.context import AppContext
 from mht_desktop.ui.dialogs import ReportDialog
 from mht_desktop.ui.rich_text import RichLabel
-from tests.ui.conftest import WindowFactory
 
 QUESTIONS = [
     ("Which vital sign is counted in breaths per minute?",

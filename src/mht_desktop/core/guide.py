@@ -167,7 +167,8 @@ def markdown_to_plain(markdown: str) -> str:
             continue  # a table's |---|---| separator row
         stripped = re.sub(r"^(>\s*)+", "", stripped)
         stripped = re.sub(r"^#{1,6}\s+", "", stripped)
-        stripped = re.sub(r"^([-*+]|\d+[.)])\s+", "", stripped)
+        # A list item starts with a bullet, so a snippet does not run items together.
+        stripped = re.sub(r"^([-*+]|\d+[.)])\s+", "• ", stripped)
         stripped = stripped.strip("|").replace("|", " · ") if "|" in stripped else stripped
         out.append(strip_inline(stripped))
     return re.sub(r"\s+", " ", " ".join(out)).strip()

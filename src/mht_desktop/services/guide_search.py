@@ -76,23 +76,45 @@ class SearchHit:
 
 
 
+# How much a hit counts when ranking (times FTS5's bm25 score).
+SECTION_WEIGHT = 2.0       # the guide's own text, above a short flashcard repeating the words
+BOILERPLATE_WEIGHT = 0.3   # "Sources", "Key points", "Practise this chapter": in every chapter
+ITEM_WEIGHT = 1.0
+BOILERPLATE_CHAPTERS = 3   # a heading found in this many chapters is the guide's boilerplate
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
-    """One searchable unit: its hit (without a snippet), title and plain text."""
+    """One searchable unit: its hit (without a snippet), title, plain text and rank weight."""
 
     hit: SearchHit
     title: str
     body: str
+    weight: float = ITEM_WEIGHT
 
 
 def section_docs(chapters: Iterable[Chapter]) -> list[SearchDoc]:
+    """One document per section; the sections every chapter repeats rank low.
+
+    A short "Practise this chapter" list of topics otherwise outranks the section that
+    explains the word searched for, just for being short.
+    """
+    chapters = list(chapters)
+    sections = [(chapter, list(chapter.sections())) for chapter in chapters]
+    seen_in: dict[str, set[str]] = {}
+    for chapter, parts in sections:
+        for section in parts:
+            if section.level > 1:
+                seen_in.setdefault(section.title.casefold(), set()).add(chapter.id)
     docs = []
-    for chapter in chapters:
-        for section in chapter.sections():
+    for chapter, parts in sections:
+        for section in parts:
             where = chapter.title if section.level <= 1 else f"{chapter.title} › {section.title}"
             hit = SearchHit(HitKind.SECTION, section.title, "", where, chapter_id=chapter.id,
                             anchor=section.anchor)
-            docs.append(SearchDoc(hit, section.title, markdown_to_plain(section.markdown)))
+            repeated = len(seen_in.get(section.title.casefold(), ())) >= BOILERPLATE_CHAPTERS
+            docs.append(SearchDoc(hit, section.title, markdown_to_plain(section.markdown),
+                                  BOILERPLATE_WEIGHT if repeated else SECTION_WEIGHT))
     return docs
 
 
@@ -137,7 +159,8 @@ class SearchIndex:
     """Full-text search over guide sections, questions and flashcards.
 
     Guide sections count double when ranking: this is the guide's search, and a short
-    flashcard would otherwise outrank the chapter that explains it.
+    flashcard would otherwise outrank the chapter that explains it. The sections every
+    chapter repeats (see :func:`section_docs`) count less than anything else.
 
     Args:
         docs: What to search.
@@ -148,7 +171,7 @@ class SearchIndex:
     def __init__(self, docs: list[SearchDoc], *, use_fts: bool = True) -> None:
         self._docs = docs
         self._fts = FullTextIndex.build(
-            [(d.title, d.body, d.hit.kind is HitKind.SECTION) for d in docs]) if use_fts \
+            [(d.title, d.body, d.weight) for d in docs]) if use_fts \
             else None
 
     @property

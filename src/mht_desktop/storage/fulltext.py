@@ -14,11 +14,12 @@ from collections.abc import Sequence
 
 
 class FullTextIndex:
-    """Rows of (title, body, boosted) searchable by words, best first.
+    """Rows of (title, body, weight) searchable by words, best first.
 
-    ``boosted`` rows rank as if their score were doubled (the guide ranks its own sections
-    above a short flashcard that happens to repeat the words). Row ids are the rows'
-    positions in the sequence given to :meth:`build`.
+    The score is FTS5's bm25 with a word in the title counting four times one in the body,
+    times the row's ``weight``: the guide gives its own sections 2 (above a short flashcard
+    that happens to repeat the words) and the sections every chapter repeats ("Sources")
+    less than 1. Row ids are the rows' positions in the sequence given to :meth:`build`.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -26,18 +27,18 @@ class FullTextIndex:
         self._lock = threading.Lock()
 
     @classmethod
-    def build(cls, rows: Sequence[tuple[str, str, bool]]) -> FullTextIndex | None:
+    def build(cls, rows: Sequence[tuple[str, str, float]]) -> FullTextIndex | None:
         """Index ``rows``; None where this SQLite has no FTS5."""
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         try:
-            conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, section UNINDEXED, "
+            conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, weight UNINDEXED, "
                          "tokenize = 'porter unicode61 remove_diacritics 2')")
         except sqlite3.OperationalError:
             conn.close()
             return None
-        conn.executemany("INSERT INTO docs(rowid, title, body, section) VALUES (?, ?, ?, ?)",
-                         [(i, title, body, int(boosted))
-                          for i, (title, body, boosted) in enumerate(rows)])
+        conn.executemany("INSERT INTO docs(rowid, title, body, weight) VALUES (?, ?, ?, ?)",
+                         [(i, title, body, float(weight))
+                          for i, (title, body, weight) in enumerate(rows)])
         conn.commit()
         return cls(conn)
 
@@ -53,7 +54,7 @@ class FullTextIndex:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT rowid, snippet(docs, -1, ?, ?, '…', 18) FROM docs "
-                "WHERE docs MATCH ? ORDER BY bm25(docs, 4.0, 1.0, 0.0) * (1 + section) LIMIT ?",
+                "WHERE docs MATCH ? ORDER BY bm25(docs, 4.0, 1.0, 0.0) * weight LIMIT ?",
                 (mark_start, mark_end, expression, limit)).fetchall()
         return [(int(rowid), str(snippet)) for rowid, snippet in rows]
 
