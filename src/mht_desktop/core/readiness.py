@@ -292,27 +292,60 @@ def weakest_topics(topics: Iterable[TopicReadiness], limit: int = 5) -> list[Top
     return ranked[:limit]
 
 
-def next_steps(topic: TopicReadiness, *, pass_mark: float, missed: int = 0) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """One suggestion for a weak topic.
+
+    Attributes:
+        text: The suggestion in full, for this topic.
+        general: The same suggestion for any topic, so a report that suggests it for
+            several topics can say it once.
+        detail: What is particular to this topic ("3 missed questions"), or "".
+    """
+
+    text: str
+    general: str
+    detail: str = ""
+
+
+def topic_steps(topic: TopicReadiness, *, pass_mark: float, missed: int = 0) -> list[NextStep]:
     """Concrete suggestions for a weak topic, in the order worth doing them."""
     steps = []
     if missed:
-        steps.append(f"Review the {missed} question(s) you last answered wrong "
-                     "(Quiz ▸ Missed-question review) and read each rationale.")
+        review = "(Quiz ▸ Missed-question review) and read each rationale."
+        steps.append(NextStep(f"Review the {missed} question(s) you last answered wrong {review}",
+                              f"Review the questions you last answered wrong {review}",
+                              f"{missed} missed question(s) to review"))
     if topic.quiz_accuracy is None:
-        steps.append("Take a 10-question smart-practice quiz on this topic to measure it.")
+        text = "Take a 10-question smart-practice quiz on this topic to measure it."
+        steps.append(NextStep(text, text))
     elif topic.quiz_accuracy < pass_mark:
-        steps.append("Take a 10-question smart-practice quiz on this topic; aim for "
-                     f"{percent(pass_mark)} or better.")
+        text = ("Take a 10-question smart-practice quiz on this topic; aim for "
+                f"{percent(pass_mark)} or better.")
+        steps.append(NextStep(text, text))
     if topic.card_retention is None:
-        steps.append("Start this topic's flashcards to build recall.")
+        text = "Start this topic's flashcards to build recall."
+        steps.append(NextStep(text, text))
     elif topic.card_retention < 0.85:
-        steps.append("Clear this topic's due flashcards every day this week.")
+        text = "Clear this topic's due flashcards every day this week."
+        steps.append(NextStep(text, text))
     if topic.coverage < 1.0:
         needed = max(0, min(COVERAGE_TARGET, topic.questions or COVERAGE_TARGET)
                      - topic.distinct_answered)
         if needed:
-            steps.append(f"Answer {needed} more different question(s) for a reliable figure.")
-    return steps or ["Keep it fresh: one short quiz on this topic each week."]
+            steps.append(NextStep(
+                f"Answer {needed} more different question(s) for a reliable figure.",
+                "Answer more different questions until the figure is reliable.",
+                f"{needed} more different question(s) needed"))
+    if not steps:
+        text = "Keep it fresh: one short quiz on this topic each week."
+        steps.append(NextStep(text, text))
+    return steps
+
+
+def next_steps(topic: TopicReadiness, *, pass_mark: float, missed: int = 0) -> list[str]:
+    """Concrete suggestions for a weak topic, in the order worth doing them."""
+    return [step.text for step in topic_steps(topic, pass_mark=pass_mark, missed=missed)]
 
 
 # -- formatting ----------------------------------------------------------------------------

@@ -262,8 +262,40 @@ def _first_straddle(doc: QTextDocument, emitted: Emitted,
     return None
 
 
+def _lonely_row(doc: QTextDocument, emitted: Emitted,
+                page_height: float) -> tuple[Table, int] | None:
+    """Where to break a table so no page holds just one of its rows (orphan/widow control).
+
+    A table whose first page holds only its first row (at the foot of the page) moves to
+    the next page whole; one whose last page holds only its last row takes the row before
+    with it, so the header repeated on the new page always has two rows under it.
+    """
+    tables = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    for frame, (part, run) in zip(tables, emitted, strict=False):
+        if part is None or len(run) < 2:
+            continue
+        pages: list[list[int]] = []     # run positions, grouped by the page they start on
+        last_page = None
+        for j in range(len(run)):
+            top, _bottom = _cell_span(doc, frame, j + 1)
+            page = int(top // page_height)
+            if page != last_page:
+                pages.append([])
+                last_page = page
+            pages[-1].append(j)
+        if len(pages) < 2:
+            continue
+        first, last = pages[0], pages[-1]
+        if len(first) == 1 and run[0] not in part.breaks:
+            return part, run[0]
+        if len(last) == 1 and len(pages[-2]) >= 3 and run[last[0] - 1] not in part.breaks:
+            return part, run[last[0] - 1]
+    return None
+
+
 def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDocument, float]:
-    """Lay a document out for ``device``'s pages with no table row split across pages.
+    """Lay a document out for ``device``'s pages with no table row split across pages,
+    and no page holding a single row of a longer table.
 
     Returns:
         The document and the height of its page body in device pixels (the footer is below).
@@ -288,7 +320,8 @@ def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDoc
         for name, image in sheet.images.items():
             doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
         doc.pageCount()  # forces the full layout
-        found = _first_straddle(doc, emitted, body_height)
+        found = (_first_straddle(doc, emitted, body_height)
+                 or _lonely_row(doc, emitted, body_height))
         if found is None:
             break
         table, row = found

@@ -18,7 +18,7 @@ from PySide6.QtGui import QPagedPaintDevice
 from mht_desktop.core.activity import bin_series, countdown_text
 from mht_desktop.core.periods import PeriodKind
 from mht_desktop.core.practice.progress import practice_lines
-from mht_desktop.core.readiness import READINESS_TOOLTIP, TopicReadiness, next_steps, percent
+from mht_desktop.core.readiness import READINESS_TOOLTIP, TopicReadiness, percent, topic_steps
 from mht_desktop.rendering.charts import (
     activity_chart,
     bar_chart,
@@ -210,12 +210,27 @@ def _steps(report: LearnerReport, sheet: Sheet) -> list[Part]:
     if not chosen:
         return [heading + "<p>No weak topics: every topic with enough data is at or above "
                 f"the pass mark of {percent(d.pass_mark)}.</p>" + also]
-    rows = [[f"<b>{_e(topic.title)}</b><br>"
-             f'<span class="small muted">{_e(topic.explain())}</span>',
-             percent(topic.readiness),
-             "<br>".join(f"• {_e(step)}" for step in next_steps(
-                 topic, pass_mark=d.pass_mark, missed=missed(topic)))] for topic in chosen]
-    return [Table([("Topic", False), ("Readiness", True), ("Suggested next steps", False)],
+    steps = [topic_steps(topic, pass_mark=d.pass_mark, missed=missed(topic))
+             for topic in chosen]
+    # What every listed topic needs is said once above the table; each row then gives only
+    # what is particular to its topic (how many missed, how many more questions).
+    shared = [step.general for step in steps[0]
+              if len(chosen) > 1 and all(any(o.general == step.general for o in other)
+                                         for other in steps[1:])]
+    if shared:
+        heading += ("<p>For each topic below:</p>"
+                    + "".join(f"<p>&nbsp;&nbsp;• {_e(text)}</p>" for text in shared))
+    rows = []
+    for topic, own in zip(chosen, steps, strict=True):
+        details = [_e(step.detail) for step in own if step.general in shared and step.detail]
+        extra = [f"• {_e(step.text)}" for step in own if step.general not in shared]
+        lines = (["; ".join(details)] if details else []) + extra
+        rows.append([f"<b>{_e(topic.title)}</b><br>"
+                     f'<span class="small muted">{_e(topic.explain())}</span>',
+                     percent(topic.readiness),
+                     "<br>".join(lines) or "The steps above."])
+    column = "For this topic" if shared else "Suggested next steps"
+    return [Table([("Topic", False), ("Readiness", True), (column, False)],
                   rows, heading=heading), also]
 
 
