@@ -5,11 +5,18 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSettings,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -25,13 +32,14 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.services.study import StudyService
 from mht_desktop.services.text import markdown_to_html
 from mht_desktop.storage.card_browser import BrowseQuery, CardRowView, ReviewEntry
-from mht_desktop.ui.rich_text import SafeTextBrowser, ask, escape, tooltip
+from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
 from mht_desktop.ui.views.base import ViewContext
 
 COLUMNS = [("front", "Front"), ("topic", "Topic"), ("state", "State"), ("due", "Due"),
            ("lapses", "Lapses"), ("reps", "Reviews")]
 STATE_NAMES = {CardState.NEW: "New", CardState.LEARNING: "Learning",
                CardState.REVIEW: "Review", CardState.RELEARNING: "Relearning"}
+SORT_KEY = "card_browser/sort"   # "front asc": the column and order the learner chose last
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
@@ -87,6 +95,20 @@ class CardTableModel(QAbstractTableModel):
         return None
 
 
+def _ui_settings(ctx: ViewContext) -> QSettings:
+    from mht_desktop.ui.app import ui_settings  # app imports the window, which imports us
+
+    return ui_settings(ctx.app.data_dir)
+
+
+def _saved_sort(settings: QSettings) -> tuple[int, Qt.SortOrder]:
+    """The column and order to sort by: the learner's last choice, else Front A→Z."""
+    key, _, order = str(settings.value(SORT_KEY, "front asc")).partition(" ")
+    column = next((i for i, (name, _label) in enumerate(COLUMNS) if name == key), 0)
+    return column, (Qt.SortOrder.DescendingOrder if order == "desc"
+                    else Qt.SortOrder.AscendingOrder)
+
+
 class CardBrowser(QDialog):
     """A dialog to find cards and manage them."""
 
@@ -126,9 +148,15 @@ class CardBrowser(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        # Qt's default indicator is the first column, descending (Z→A): start A→Z, or as
+        # the learner last sorted.
+        self._settings = _ui_settings(ctx)
+        column, order = _saved_sort(self._settings)
+        header.setSortIndicator(column, order)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self.reload())
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.sortIndicatorChanged.connect(self._on_sort_changed)
         self.table.doubleClicked.connect(lambda *_: self.show_info())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -143,6 +171,12 @@ class CardBrowser(QDialog):
         for b in (self.info_button, self.suspend_button, self.reset_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        self.count_label = plain_label()
+        self.count_label.setObjectName("cardCount")
+        self.count_label.setAccessibleName("Cards shown")
+        buttons.addWidget(self.count_label)
+        buttons.addStretch(1)
+        self.total: int | None = None     # every card, counted when no filter is set
         buttons.addWidget(close)
         layout.addLayout(buttons)
         for signal in (self.search.textChanged, self.tag_edit.textChanged):
@@ -176,7 +210,30 @@ class CardBrowser(QDialog):
     def reload(self) -> None:
         """Run the query and show the rows."""
         query = self.query()
-        self.ctx.tasks.run(lambda: self.service.browse(query), on_done=self.model.set_rows)
+        self.ctx.tasks.run(lambda: self.service.browse(query),
+                           on_done=lambda rows: self._show_rows(query, rows))
+
+    def _show_rows(self, query: BrowseQuery, rows: list[CardRowView]) -> None:
+        self.model.set_rows(rows)
+        unfiltered = not (query.text or query.bank_id or query.topic_id or query.tag
+                          or query.state is not None or query.suspended is not None
+                          or query.due_before is not None or query.min_lapses)
+        if unfiltered and len(rows) < query.limit:
+            self.total = len(rows)
+        shown = len(rows)
+        if shown >= query.limit:
+            text = f"The first {shown:,} matching cards"
+        elif self.total is None or unfiltered:
+            text = f"{shown:,} card{'s' if shown != 1 else ''}"
+        else:
+            text = f"{shown:,} of {self.total:,} cards"
+        self.count_label.setText(text)
+
+    def _on_sort_changed(self, column: int, order: Qt.SortOrder) -> None:
+        key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else COLUMNS[0][0]
+        self._settings.setValue(SORT_KEY, f"{key} "
+                                f"{'desc' if order == Qt.SortOrder.DescendingOrder else 'asc'}")
+        self.reload()
 
     def selected(self) -> CardRowView | None:
         """The highlighted card."""
@@ -215,6 +272,9 @@ class CardBrowser(QDialog):
             f"<th>Next interval</th><th>Time</th></tr>{lines}</table>"  # html-safe: escaped
             + ("" if entries else "<p>Not reviewed yet.</p>"))
         box.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        box.addWidget(buttons)
         self.info_dialog = dialog
         dialog.open()
 
@@ -231,7 +291,8 @@ class CardBrowser(QDialog):
         row = self.selected()
         if row is None:
             return
-        if not ask(self, "Reset card", "Make this card new again? Its review history is kept."):
+        if not self.ctx.dialogs.confirm(
+                self, "Reset card", "Make this card new again? Its review history is kept."):
             return
         self.ctx.tasks.run(lambda: self.service.reset(row.card_id), on_done=self._after_change)
 

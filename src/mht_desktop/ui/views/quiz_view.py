@@ -124,9 +124,11 @@ class QuizView(SectionView):
 
     def abandon(self, attempt_id: int) -> None:
         """Give up an unfinished attempt after confirmation."""
+        pending = self.builder.pending
+        what = "exam" if pending is not None and pending.mode is QuizMode.EXAM else "quiz"
         if not self.ctx.dialogs.confirm(
-                self, "Abandon quiz", "Abandon the unfinished quiz? Its answers stay in your "
-                "history but it will not be scored."):
+                self, f"Abandon {what}", f"Abandon the unfinished {what}? Its answers stay in "
+                "your history but it will not be scored."):
             return
         self.ctx.tasks.run(lambda: self.service.abandon(attempt_id),
                            on_done=self.ctx.bus.publish, on_error=self.show_error)
