@@ -27,7 +27,12 @@ SHORTCUTS = [
                   ("Ctrl+I", "Import a question bank or a practice file"),
                   ("Ctrl+P", "Print a progress report"),
                   ("Ctrl+Z", "Undo"), ("Ctrl+= / Ctrl+-", "Larger / smaller text"),
-                  ("Ctrl+Q", "Quit")]),
+                  ("Ctrl+Q", "Quit"),
+                  ("Tab / Shift+Tab", "Move to the next / previous control (the section list "
+                                      "included)")]),
+    ("Guide", [("Alt+Left / Alt+Right", "Previous / next chapter"),
+               ("Enter (in the search box)", "Search the guide, questions and flashcards"),
+               ("Enter (on a hit, a chapter or a bookmark)", "Open it")]),
     ("Flashcards", [("Space or Enter", "Show the answer"), ("1 2 3 4", "Again, Hard, Good, Easy"),
                     ("Ctrl+Z", "Undo the last answer"), ("-", "Bury the card until tomorrow"),
                     ("@", "Suspend the card"), ("Ctrl+F", "Flag the card")]),

@@ -31,11 +31,12 @@ from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
 
 LETTERS = CHOICE_LETTERS
-# The navigator's looks, chosen by each button's properties (see paint_navigator).
+# The navigator's looks, chosen by each button's properties (see paint_navigator). Not by
+# colour alone: unanswered is a dashed outline, answered a solid filled box, marked has ⚑.
 NAVIGATOR_STYLE = """
-QPushButton[nav="true"] { background: transparent; border: 2px solid #888;
+QPushButton[nav="true"] { background: transparent; border: 2px dashed #888;
                           font-weight: normal; }
-QPushButton[nav="true"][state="answered"] { background: #8ab4f8; }
+QPushButton[nav="true"][state="answered"] { background: #8ab4f8; border-style: solid; }
 QPushButton[nav="true"][marked="true"] { border-color: #f29900; }
 QPushButton[nav="true"][current="true"] { font-weight: bold; }
 """
@@ -205,8 +206,11 @@ class QuestionPage(QWidget):
             button.setProperty("state", state)
             button.setProperty("marked", marked)
             button.setProperty("current", is_current)
-            button.setToolTip(tooltip(f"Question {item.position + 1}: {state}"
-                                      f"{', marked for review' if marked else ''}"))
+            described = (f"Question {item.position + 1}: {state}"
+                         f"{', marked for review' if marked else ''}"
+                         f"{', current' if is_current else ''}")
+            button.setAccessibleName(described)
+            button.setToolTip(tooltip(described))
             style = button.style()
             style.unpolish(button)  # properties feed the style sheet's selectors
             style.polish(button)
