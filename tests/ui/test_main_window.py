@@ -30,7 +30,8 @@ def test_visits_every_section(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> 
         assert window.stack.currentWidget() is view
         assert view.isVisible()
     assert [type(v).__name__ for v in window.views] == [
-        "GuideView", "FlashcardsView", "QuizView", "PracticeView", "ProgressView", "BanksView"]
+        "GuideView", "FlashcardsView", "QuizView", "PracticeView", "ProgressView", "BanksView",
+        "ClassView"]
     assert window.stack.count() == len(SECTIONS)
     assert window.windowTitle() == "MHT Desktop — Ana"
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]

@@ -18,6 +18,8 @@ class Profile:
     name: str
     created_at: datetime
     last_used_at: datetime | None = None
+    # On a program's server: an instructor's profile, which may open the class view.
+    is_instructor: bool = False
 
 
 def clean_profile_name(name: str) -> str:

@@ -53,7 +53,7 @@ def class_builder(summary: ClassSummary, *, pass_mark: float = DEFAULT_PASS_MARK
         parts: list[Part] = [
             "<h1>Class summary</h1>"
             f"<p class='muted'>MHT Desktop — readiness by topic for {len(summary.trainees)} "
-            f"trainee(s), from their progress files. Generated {when:%Y-%m-%d %H:%M}.</p>"
+            f"trainee(s), from {_e(summary.origin)}. Generated {when:%Y-%m-%d %H:%M}.</p>"
             f"<p class='small'>Cells show readiness (0–100%). Green: at or above "
             f"{percent(pass_mark)}; amber: up to 20 points below; red: lower; grey: no "
             "data.</p>"]
@@ -79,7 +79,7 @@ def class_builder(summary: ClassSummary, *, pass_mark: float = DEFAULT_PASS_MARK
                              _e(f.source)])
         parts.append(Table([("Trainee", False), ("Program", False), ("Period", False),
                             ("File made", False), ("Exams", True), ("Best exam", True),
-                            ("File", False)], trainees, heading="<h2>Trainees</h2>"))
+                            ("Source", False)], trainees, heading="<h2>Trainees</h2>"))
         return parts
 
     return build

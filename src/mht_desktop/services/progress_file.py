@@ -441,6 +441,7 @@ class ClassSummary:
     rows: tuple[ClassRow, ...]
     overall: tuple[float | None, ...]
     files: tuple[ProgressFile, ...]
+    origin: str = "their progress files"  # where the figures came from, as the PDF says it
 
 
 def trainee_labels(files: Sequence[ProgressFile]) -> list[str]:
@@ -450,8 +451,9 @@ def trainee_labels(files: Sequence[ProgressFile]) -> list[str]:
             else f.learner for f in files]
 
 
-def class_summary(files: Sequence[ProgressFile]) -> ClassSummary:
+def class_summary(files: Sequence[ProgressFile], *,
+                  origin: str = "their progress files") -> ClassSummary:
     """Build the class matrix (topics as rows, trainees as columns)."""
     rows = class_matrix([[(t.id, t.title, t.readiness) for t in f.topics] for f in files])
     return ClassSummary(tuple(trainee_labels(files)), tuple(rows),
-                        tuple(f.overall_readiness for f in files), tuple(files))
+                        tuple(f.overall_readiness for f in files), tuple(files), origin)

@@ -19,6 +19,7 @@ from mht_desktop.storage.models import (
     QuestionRow,
     QuizAttemptRow,
     ReviewLogRow,
+    TopicRow,
 )
 
 
@@ -101,3 +102,15 @@ def question_texts(session: Session, ids: list[int]) -> dict[int, tuple[str, str
     rows = session.execute(select(QuestionRow.id, QuestionRow.bank_id, QuestionRow.item_id,
                                   QuestionRow.stem).where(QuestionRow.id.in_(ids)))
     return {qid: (bank, item, stem) for qid, bank, item, stem in rows}
+
+
+def topic_titles(session: Session, ids: list[str]) -> dict[str, str]:
+    """How each topic in ``ids`` is named (the first bank's title where banks share a topic)."""
+    if not ids:
+        return {}
+    rows = session.execute(select(TopicRow.id, TopicRow.title).where(TopicRow.id.in_(ids))
+                           .order_by(TopicRow.bank_id))
+    titles: dict[str, str] = {}
+    for topic_id, title in rows:
+        titles.setdefault(topic_id, title)
+    return titles

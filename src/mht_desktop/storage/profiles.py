@@ -15,7 +15,7 @@ from mht_desktop.storage.models import ProfileRow
 
 def _to_profile(row: ProfileRow) -> Profile:
     return Profile(id=row.id, name=row.name, created_at=row.created_at,
-                   last_used_at=row.last_used_at)
+                   last_used_at=row.last_used_at, is_instructor=bool(row.is_instructor))
 
 
 def list_profiles(session: Session) -> list[Profile]:

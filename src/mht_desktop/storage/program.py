@@ -35,8 +35,9 @@ from mht_desktop.storage.models import ProfileRow, QuizAttemptRow, ReviewLogRow
 
 # Progress tables that carry the profile they belong to.
 PROFILE_TABLES = ("cards", "review_logs", "quiz_attempts", "question_flags", "reading_progress",
-                  "bookmarks")
-READ_ONLY_TABLES = ("banks", "topics", "questions", "flashcards", "alembic_version")
+                  "bookmarks", "practice_attempts")
+READ_ONLY_TABLES = ("banks", "topics", "questions", "flashcards", "practice_files",
+                    "alembic_version")
 MAX_ROLE_LENGTH = 63
 SCRAM_ITERATIONS = 4096
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Float,
     Integer,
@@ -165,9 +166,10 @@ _REVIEW_DAY_SQL = (
     "CASE WHEN days.i + :offset >= :counted_from THEN "
     "(SELECT count(*) || ' ' || coalesce(sum(r.duration_ms), 0) FROM review_logs AS r "
     " WHERE r.profile_id = :profile_id AND r.reviewed_at >= days.lo AND r.reviewed_at < days.hi)"
-    " ELSE (SELECT count(*) FROM (SELECT 1 FROM review_logs AS r "
+    # Text in both branches, and an alias on the inner query: PostgreSQL requires both.
+    " ELSE CAST((SELECT count(*) FROM (SELECT 1 FROM review_logs AS r "
     " WHERE r.profile_id = :profile_id AND r.reviewed_at >= days.lo AND r.reviewed_at < days.hi"
-    " LIMIT 1)) END")
+    " LIMIT 1) AS any_review) AS TEXT) END")
 
 
 def review_days(session: Session, profile_id: int, bounds: Sequence[datetime], *,
@@ -289,7 +291,9 @@ def card_topic_days(session: Session, profile_id: int, *, now: datetime,
         else_=None).label("hidden_day")
     reviewed = and_(live, CardRow.stability > 0, CardRow.last_review.is_not(None))
     elapsed = case((CardRow.last_review > now, 0),
-                   else_=(to_epoch_ms(now) - epoch_ms(CardRow.last_review)) // MS_PER_DAY)
+                   # BigInteger: milliseconds since 1970 overflow PostgreSQL's 32-bit INTEGER.
+                   else_=(literal(to_epoch_ms(now), BigInteger) - epoch_ms(CardRow.last_review))
+                   // MS_PER_DAY)
     retrievability = func.pow(1.0 + factor * cast(elapsed, Float) / CardRow.stability, decay)
     rows = session.execute(
         select(FlashcardRow.topic_id, hidden_day, func.count(), func.count().filter(live),

@@ -162,6 +162,9 @@ class MainWindow(ScreenFittedWindow):
         for action in self._data_actions:
             action.setEnabled(True)
         self.backup_schedule = BackupSchedule(self, self.tasks, app_ctx)
+        for row, entry in enumerate(SECTIONS_REGISTRY):  # the class view: instructors only
+            self.nav.item(row).setHidden(not entry.listed_for(
+                instructor_on_server=profile.is_instructor and app_ctx.db.is_server))
         self.show_profile()
         self.apply_look()
         self._show_section(self.nav.currentRow())

@@ -25,16 +25,23 @@ class Section:
         title: How the navigation list names it ("Quiz").
         module: The module under ``mht_desktop.ui.views`` that holds its view.
         view_class: The view's class name in that module.
+        instructors_only: Listed only for an instructor on a program's server (the class
+            view); elsewhere its item is hidden (the view explains itself if reached).
     """
 
     key: str
     title: str
     module: str
     view_class: str
+    instructors_only: bool = False
+
+    def listed_for(self, *, instructor_on_server: bool) -> bool:
+        """Whether the navigation lists this section for the person who opened the window."""
+        return instructor_on_server or not self.instructors_only
 
 
-GUIDE, FLASHCARDS, QUIZ, PRACTICE, PROGRESS, BANKS = (
-    "guide", "flashcards", "quiz", "practice", "progress", "banks")
+GUIDE, FLASHCARDS, QUIZ, PRACTICE, PROGRESS, BANKS, CLASS = (
+    "guide", "flashcards", "quiz", "practice", "progress", "banks", "class")
 
 SECTIONS_REGISTRY: tuple[Section, ...] = (
     Section(GUIDE, "Guide", "guide_view", "GuideView"),
@@ -43,6 +50,7 @@ SECTIONS_REGISTRY: tuple[Section, ...] = (
     Section(PRACTICE, "Practice", "practice_view", "PracticeView"),
     Section(PROGRESS, "Progress", "progress_view", "ProgressView"),
     Section(BANKS, "Question banks", "banks_view", "BanksView"),
+    Section(CLASS, "Class", "class_view", "ClassView", instructors_only=True),
 )
 
 
