@@ -39,6 +39,10 @@ class ConflictError(DatabaseError):
     """Another program made the same change at the same moment (a uniqueness clash)."""
 
 
+class ServerUnreachableError(DatabaseError):
+    """A program's server cannot be reached just now (network, server down): try later."""
+
+
 class ProfileError(MhtError):
     """A learner-profile operation cannot be done (name taken, not found…)."""
 

@@ -26,6 +26,9 @@ class LearnerSettings:
     instructor: str = ""
     # FSRS parameters fitted to this learner ("Optimize"); empty means FSRS's defaults.
     fsrs_parameters: tuple[float, ...] = ()
+    # A local profile that studies on a training program's server: its URL, never with a
+    # password (that stays in the OS keychain, or is asked at start).
+    server_url: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict (dates as ISO strings, tuples as lists)."""

@@ -36,6 +36,13 @@ class AppContext:
     clock: Clock = field(default_factory=SystemClock)
     # Server mode: answers are kept here until the server has them (see attach_outbox).
     outbox: Outbox | None = None
+    # Started offline (see open_offline): ``db`` is the local replica, this is the server.
+    server_db: Database | None = None
+
+    @property
+    def offline(self) -> bool:
+        """Whether the app studies from the offline replica (the server was unreachable)."""
+        return self.server_db is not None
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, *, clock: Clock | None = None) -> AppContext:
@@ -64,6 +71,23 @@ class AppContext:
         """
         return cls(db=Database.open_url(url, upgrade=upgrade), data_dir=None,
                    clock=clock or SystemClock())
+
+    @classmethod
+    def open_offline(cls, url: str, data_dir: Path, *,
+                     clock: Clock | None = None) -> AppContext:
+        """Study from the offline replica of ``url``'s login while its server is unreachable.
+
+        Flashcards are chosen from the schedules the server last had (services/replica.py);
+        answers go to the outbox, and from it to the server once it is back.
+
+        Raises:
+            ServerUnreachableError: there is no replica for this login yet (it is made the
+                first time the app connects).
+        """
+        from mht_desktop.services.replica import open_replica
+
+        return cls(db=open_replica(data_dir, url), data_dir=None, clock=clock or SystemClock(),
+                   server_db=Database.open_url_later(url))
 
     @classmethod
     def in_memory(cls, *, clock: Clock | None = None) -> AppContext:
@@ -111,7 +135,10 @@ class AppContext:
         """Quizzes for one learner (keep the instance: it runs the exam clock)."""
         from mht_desktop.services.quiz import QuizService
 
-        return QuizService(self.db, self.clock, profile_id, outbox=self.outbox)
+        # Offline, a quiz still needs the server (its attempt lives there); an exam already
+        # running when the server went away carries on into the outbox.
+        return QuizService(self.server_db or self.db, self.clock, profile_id,
+                           outbox=self.outbox)
 
     def guide(self, profile_id: int) -> GuideService:
         """The career guide for one learner (keep the instance: it caches pages and search)."""
@@ -135,9 +162,11 @@ class AppContext:
         from mht_desktop.services.outbox import Outbox
         from mht_desktop.storage.outbox import OutboxStore
 
-        login = self.db.engine.url.render_as_string(hide_password=True)
+        server = self.server_db or self.db
+        login = server.engine.url.render_as_string(hide_password=True)
         name = f"outbox-{hashlib.sha256(login.encode()).hexdigest()[:16]}.sqlite3"
-        self.outbox = Outbox(self.db, OutboxStore(folder / name), self.clock)
+        self.outbox = Outbox(server, OutboxStore(folder / name), self.clock,
+                             local=self.db if self.offline else None)
         return self.outbox
 
     def memory_model(self, profile_id: int) -> MemoryModelService:
@@ -156,4 +185,6 @@ class AppContext:
         """Release the database (and the outbox file)."""
         if self.outbox is not None:
             self.outbox.close()
+        if self.server_db is not None:
+            self.server_db.close()
         self.db.close()

@@ -9,6 +9,7 @@ is tried. The card's new schedule was computed from the state last read from the
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import asdict
 from datetime import datetime
@@ -18,11 +19,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from mht_desktop.core.cards import CardState, Rating, Schedule
 from mht_desktop.core.clock import Clock
-from mht_desktop.core.errors import NotFoundError
+from mht_desktop.core.errors import NotFoundError, ServerUnreachableError
 from mht_desktop.storage import cards as cards_repo
 from mht_desktop.storage.cards import SavedReview
 from mht_desktop.storage.database import Database
 from mht_desktop.storage.outbox import OutboxStore, Pending, review_stored
+
+# A failed send that took longer than this (a connect timeout, not a refusal) holds back
+# sending at each answer for RETRY_AFTER_SLOW_S.
+SLOW_FAILURE_S = 1.0
+RETRY_AFTER_SLOW_S = 30.0
 
 
 def _schedule_json(schedule: Schedule) -> dict[str, Any]:
@@ -44,11 +50,23 @@ def _schedule_from(data: dict[str, Any]) -> Schedule:
 class Outbox:
     """Sends answers to the server exactly once, keeping them locally until it has them."""
 
-    def __init__(self, db: Database, store: OutboxStore, clock: Clock) -> None:
+    def __init__(self, db: Database, store: OutboxStore, clock: Clock, *,
+                 local: Database | None = None) -> None:
+        """Send to ``db``; with ``local`` (the offline replica) keep each review there too.
+
+        Args:
+            db: The program's server.
+            store: The outbox file.
+            clock: The injected clock.
+            local: The replica the app studies from when it started offline: a review is
+                saved there at once (so the next card follows from it), then sent.
+        """
         self._db = db
         self._store = store
         self._clock = clock
-        self.online = True
+        self._local = local
+        self.online = local is None
+        self._slow_failure_at: float | None = None  # monotonic time of a slow failed send
 
     @property
     def waiting(self) -> int:
@@ -68,6 +86,18 @@ class Outbox:
             "card_id": card_id, "profile_id": profile_id, "after": _schedule_json(after),
             "rating": int(rating), "now": now.isoformat(), "duration_ms": duration_ms,
             "leech": leech})
+        if self._local is not None:
+            # Offline start: the replica is what the next card is chosen from. The outbox
+            # entry above is already committed, so a failure here loses nothing on the server.
+            with self._local.session() as s:
+                cards_repo.save_review(s, card_id=card_id, profile_id=profile_id, after=after,
+                                       rating=rating, now=now, duration_ms=duration_ms,
+                                       leech=leech, uid=uid)
+            if self._may_send_now():
+                self.flush()
+            return None  # undo would have two copies to take back: not offered offline
+        if not self._may_send_now():
+            return None
         saved = self.flush().get(uid)
         return saved if isinstance(saved, SavedReview) else None
 
@@ -80,6 +110,14 @@ class Outbox:
             "now": now.isoformat(), "time_spent_s": time_spent_s})
         return uid
 
+    def _may_send_now(self) -> bool:
+        # A server that refuses at once is tried at every answer; one whose connection hung
+        # (a dead Wi-Fi, the connect timeout) only every RETRY_AFTER_SLOW_S, so answering
+        # does not wait on it each time. flush() itself (the window's timer) always tries.
+        if self._slow_failure_at is None:
+            return True
+        return time.monotonic() - self._slow_failure_at >= RETRY_AFTER_SLOW_S
+
     def flush(self) -> dict[str, Any]:
         """Send everything waiting, oldest first, until done or the server is unreachable.
 
@@ -89,15 +127,20 @@ class Outbox:
         """
         stored: dict[str, Any] = {}
         for item in self._store.pending():
+            began = time.monotonic()
             try:
                 saved = self._send(item)
-            except DBAPIError as exc:
+            except (DBAPIError, ServerUnreachableError) as exc:
                 if isinstance(exc, IntegrityError) and "uid" in str(exc):
                     self._store.mark_sent(item.uid)  # sent at the same moment elsewhere
                     continue
                 self.online = False
+                failed_at = time.monotonic()
+                self._slow_failure_at = failed_at if failed_at - began > SLOW_FAILURE_S \
+                    else None
                 return stored
             self.online = True
+            self._slow_failure_at = None
             self._store.mark_sent(item.uid)
             if saved is not None:
                 stored[item.uid] = saved

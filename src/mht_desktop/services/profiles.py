@@ -79,6 +79,40 @@ class ProfileService:
         with self._db.session() as s:
             return LearnerSettings.from_json(repo.settings(s, profile_id))
 
+    def connect_to_server(self, profile_id: int, url: str) -> tuple[LearnerSettings, Changes]:
+        """Make this profile study on a program's server: picking it connects to ``url``.
+
+        The URL is checked and saved without any password in it. An empty URL makes the
+        profile study on this computer again.
+
+        Raises:
+            DatabaseError: the URL is not a PostgreSQL server URL.
+        """
+        saved = ""
+        if url.strip():
+            from mht_desktop.storage.server import hand_out_url, server_url
+
+            parsed = server_url(url)
+            saved = hand_out_url(parsed, parsed.username or "")
+        return self.update_settings(profile_id, server_url=saved)
+
+    def remember_server_login(self, name: str, url: str) -> Profile | None:
+        """After a start with ``--database-url``: a local profile ``name`` that connects there.
+
+        Next time the trainee just picks that profile. A local profile of that name that
+        studies on this computer is left alone (None is returned).
+        """
+        with self._db.session() as s:
+            existing = [p for p in repo.list_profiles(s) if p.name.lower() == name.lower()]
+        if existing:
+            profile = existing[0]
+            if not self.settings(profile.id).server_url:
+                return None
+        else:
+            profile, _ = self.create(name)
+        self.connect_to_server(profile.id, url)
+        return profile
+
     def update_settings(self, profile_id: int, **values: Any) -> tuple[LearnerSettings, Changes]:
         """Change some settings (keyword names as in :class:`LearnerSettings`)."""
         with self._db.session() as s:

@@ -219,6 +219,16 @@ class Database:
         return db
 
     @classmethod
+    def open_url_later(cls, url: str) -> Database:
+        """A program's server that is not reachable now: connect (and check) on first use.
+
+        For a trainee who starts offline: the outbox sends to it once it is back.
+        """
+        from mht_desktop.storage.server import make_server_engine, server_url
+
+        return cls(make_server_engine(server_url(url)), None)
+
+    @classmethod
     def in_memory(cls) -> Database:
         """A throwaway database (tests, benchmarks), built by the real migrations."""
         from sqlalchemy.pool import StaticPool
@@ -306,6 +316,11 @@ class Database:
                 yield session
         except (IntegrityError, OperationalError, SQLDatabaseError, sqlite3.DatabaseError) as exc:
             if self.is_server:
+                from mht_desktop.storage.server import explain_server_error, is_unreachable
+
+                if isinstance(exc, OperationalError) and is_unreachable(exc):
+                    # Said in words, and typed, so callers can fall back on the outbox.
+                    raise explain_server_error(self.engine.url, exc) from exc
                 raise
             raise _explain(self.path, exc, saving=True) from exc
 

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
-from mht_desktop.core.errors import DatabaseError
+from mht_desktop.core.errors import DatabaseError, ServerUnreachableError
 
 DRIVER = "postgresql+psycopg"
 CONNECT_TIMEOUT_S = 5
@@ -101,6 +101,16 @@ def make_server_engine(url: URL) -> Engine:
                          connect_args=connect_args)
 
 
+def is_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the server could not be reached (rather than refused or failed)."""
+    text = str(exc).lower()
+    return any(s in text for s in ("could not connect", "connection refused",
+                                   "could not translate", "timeout", "timed out",
+                                   "no such file", "server closed", "terminating connection",
+                                   "connection is closed", "name or service not known",
+                                   "connection is bad", "consuming input failed"))
+
+
 def explain_server_error(url: URL, exc: BaseException) -> DatabaseError:
     """A message a person can act on for a failure to reach or use the server."""
     where = safe_url(url)
@@ -121,10 +131,7 @@ def explain_server_error(url: URL, exc: BaseException) -> DatabaseError:
         return DatabaseError(f"Cannot make a secure (TLS) connection to {where}: {exc}. The "
                              "server must offer TLS, or the URL must say sslmode=disable for a "
                              "trusted private network.")
-    if any(s in text for s in ("could not connect", "connection refused", "could not translate",
-                               "timeout", "timed out", "no such file", "server closed",
-                               "terminating connection", "connection is closed",
-                               "name or service not known")):
-        return DatabaseError(f"Cannot reach the server at {where}. Check the address, the port and "
-                             "your network.")
+    if is_unreachable(exc):
+        return ServerUnreachableError(f"Cannot reach the server at {where}. Check the address, "
+                                      "the port and your network.")
     return DatabaseError(f"The server at {where} failed: {exc}")

@@ -76,7 +76,9 @@ def _open_data(data_dir: Path,
                database_url: str | None = None) -> tuple[AppContext, list[Profile]]:
     """On the worker lane: import the data layer, open the database, list the learners.
 
-    With a ``database_url`` the data is the training program's server instead of the folder.
+    With a ``database_url`` the data is the training program's server instead of the folder;
+    when the server cannot be reached, the copy made at the last connect (if any), so the
+    trainee studies offline.
     """
     import_data_layer()
     from mht_desktop.services.context import AppContext
@@ -84,10 +86,18 @@ def _open_data(data_dir: Path,
     if database_url is None:
         app_ctx = AppContext.open(data_dir)
     else:
+        from mht_desktop.core.errors import ServerUnreachableError
         from mht_desktop.services.credentials import complete_url
+        from mht_desktop.services.replica import has_replica
 
         # The keychain is asked here, on the lane; PasswordNeeded sends the window to ask.
-        app_ctx = AppContext.open_url(complete_url(database_url)[0])
+        url = complete_url(database_url)[0]
+        try:
+            app_ctx = AppContext.open_url(url)
+        except ServerUnreachableError:
+            if not has_replica(data_dir, url):
+                raise
+            app_ctx = AppContext.open_offline(url, data_dir)
     try:
         if app_ctx.db.is_server:  # a trainee or instructor opens their own profile only
             own = app_ctx.profiles.own()
@@ -217,6 +227,26 @@ class Startup(QObject):
         if profile is None:
             self.cancelled.emit()
             return
+        if self.database_url is None:  # a profile saved with a server URL connects to it
+            self.tasks.run(lambda: app_ctx.profiles.settings(profile.id).server_url,
+                           on_done=lambda url: self._connect_or_attach(app_ctx, profile, url))
+            return
+        self._attach(app_ctx, profile)
+
+    def _connect_or_attach(self, app_ctx: AppContext, profile: Profile, url: str) -> None:
+        if not url:
+            self._attach(app_ctx, profile)
+            return
+        self.database_url, self.profile_name, self.app_ctx = url, None, None
+        data_dir = self.data_dir
+
+        def connect() -> tuple[AppContext, list[Profile]]:
+            app_ctx.close()  # the local file: this profile's progress is on the server
+            return _open_data(data_dir, url)
+
+        self.tasks.run(connect, on_done=self._opened, on_error=self._open_failed)
+
+    def _attach(self, app_ctx: AppContext, profile: Profile) -> None:
         self.tasks.run(lambda: app_ctx.profiles.mark_used(profile.id))
         self.window.attach(app_ctx, profile)
         window = self.window
@@ -225,11 +255,39 @@ class Startup(QObject):
         if self.database_url is None:  # on a program's server the coordinator loads the banks
             self.tasks.run(app_ctx.banks.ensure_builtin_banks, on_done=window.publish,
                            on_error=lambda exc: window.statusBar().showMessage(str(exc), 15000))
-        if app_ctx.db.is_server:
+        if app_ctx.db.is_server or app_ctx.offline:
             self._watch_outbox(app_ctx)
+        if app_ctx.db.is_server:
+            self._after_connect(app_ctx, profile)
         # The lane is serial, so this runs after the section's first load and the check of
         # the shipped banks: the window is then showing the learner's data.
         self.tasks.run(lambda: None, on_done=lambda _: self.ready.emit())
+
+    def _after_connect(self, app_ctx: AppContext, profile: Profile) -> None:
+        """On the lane: send what waits, refresh the offline copy, remember this login."""
+        data_dir, url = self.data_dir, self.database_url
+        assert url is not None
+
+        def sync() -> None:
+            from mht_desktop.services.context import AppContext
+            from mht_desktop.services.replica import refresh_replica
+
+            own = app_ctx.profiles.own()
+            if own is None or own.id != profile.id:
+                return  # the coordinator looking at someone's profile: nothing to keep
+            outbox = app_ctx.outbox
+            if outbox is not None and outbox.waiting:
+                outbox.flush()
+            if outbox is None or not outbox.waiting:  # never over answers not yet sent
+                refresh_replica(app_ctx.db, data_dir, url, profile.id, app_ctx.clock)
+            local = AppContext.open(data_dir)
+            try:  # next time, picking this profile connects (the password is not saved)
+                local.profiles.remember_server_login(profile.name, url)
+            finally:
+                local.close()
+
+        self.tasks.run(sync, on_error=lambda exc: self.window.statusBar().showMessage(
+            f"Could not keep an offline copy: {exc}", 15000))
 
     def _watch_outbox(self, app_ctx: AppContext) -> None:
         """Server mode: answers wait in an outbox while offline; say so, and keep sending."""
@@ -254,13 +312,17 @@ class Startup(QObject):
                 noun = "answer" if waiting == 1 else "answers"
                 state_text = "offline" if not online else "sending"
                 self.outbox_label.setText(f"{state_text} — {waiting} {noun} waiting")
-            self.outbox_label.setVisible(bool(waiting))
+            elif app_ctx.offline:  # started without the server: say what is studied from
+                self.outbox_label.setText("connected again — every answer sent" if online
+                                          else "offline — studying from this computer's copy")
+            self.outbox_label.setVisible(bool(waiting) or app_ctx.offline)
 
         self.outbox_timer = QTimer(self)
         self.outbox_timer.setInterval(OUTBOX_POLL_MS)
         self.outbox_timer.timeout.connect(
             lambda: self.tasks.run(send, on_done=show, on_error=lambda _exc: None))
         self.outbox_timer.start()
+        self.tasks.run(send, on_done=show, on_error=lambda _exc: None)  # at once, not in 5 s
 
     def close(self) -> None:
         """Wait for queued work, then release the database."""
