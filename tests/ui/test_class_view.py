@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from tests.program.conftest import Program, program  # noqa: F401  (the fixture)
 from tests.program.test_class_view import _answer_all
@@ -35,12 +36,13 @@ def lane() -> Iterator[TaskRunner]:
 
 
 def _window(qtbot: QtBot, app: AppContext, tmp_path: Path, lane: TaskRunner,
-            dialogs: ScriptedDialogs) -> MainWindow:
+            dialogs: ScriptedDialogs, *, section: int = 0) -> MainWindow:
     profile = app.profiles.own() if app.db.is_server else None
     if profile is None:
         profile = app.profiles.list()[0] if app.profiles.list() else \
             app.profiles.create("Ana")[0]
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue("window/section", section)  # the section the window opens on
     window = MainWindow(app, profile, tasks=lane, settings=settings, dialogs=dialogs)
     qtbot.addWidget(window)
     window.show()
@@ -56,7 +58,7 @@ def _class_view(window: MainWindow, qtbot: QtBot) -> ClassView:
 
 def test_an_instructor_sees_the_cohort_live_and_prints_the_class_report(
         program: Program, clock: FixedClock, qtbot: QtBot, tmp_path: Path,  # noqa: F811
-        lane: TaskRunner, dialogs: ScriptedDialogs) -> None:
+        lane: TaskRunner, dialogs: ScriptedDialogs, qtmodeltester: ModelTester) -> None:
     _answer_all(program, "ana", clock, right=True)
     ida = program.open_as("ida", clock)
     try:
@@ -65,16 +67,17 @@ def test_an_instructor_sees_the_cohort_live_and_prints_the_class_report(
         assert not window.nav.item(row).isHidden()  # listed for an instructor on a server
         view = _class_view(window, qtbot)
         assert view.content.isVisible()
-        names = [view.roster_table.item(r, 0).text()
-                 for r in range(view.roster_table.rowCount())]
+        names = [view.roster_model.text(r, 0) for r in range(view.roster_model.rowCount())]
         assert names == ["Ana Diaz", "Ben Okafor"]  # Cy is cohort b: not Ida's
         assert view.idle_label.text() == "Not studied this week: Ben Okafor"
         assert view.active_tile.value_label.text() == "1"
-        assert view.items_table.rowCount() == 3
-        assert view.items_table.item(0, 2).text() == "1"  # one answer each so far
-        headers = [view.roster_table.horizontalHeaderItem(c).text()
-                   for c in range(view.roster_table.columnCount())]
+        assert view.items_model.rowCount() == 3
+        assert view.items_model.text(0, 2) == "1"  # one answer each so far
+        headers = [c.title for c in view.roster_model.columns()]
         assert headers[4:] == ["Privacy", "Safety"]  # topics by their titles
+        assert view.roster_model.text(0, 4) == "100%"  # Ana: every privacy answer right
+        for model in (view.roster_model, view.topics_model, view.items_model):
+            qtmodeltester.check(model)
 
         # Live: Ben answers on his laptop; the next refresh (the timer's) shows it.
         _answer_all(program, "ben", clock, right=False)
@@ -82,10 +85,12 @@ def test_an_instructor_sees_the_cohort_live_and_prints_the_class_report(
         qtbot.waitUntil(lambda: not view.loading and view.figures is not None
                         and len(view.figures.not_studied) == 0, timeout=WAIT_MS)
         assert view.idle_label.text() == "Everyone studied this week."
-        assert {view.items_table.item(r, 2).text()
-                for r in range(view.items_table.rowCount())} == {"2"}
-        assert {view.items_table.item(r, 3).text()
-                for r in range(view.items_table.rowCount())} == {"50%"}
+        rows = range(view.items_model.rowCount())
+        assert {view.items_model.text(r, 2) for r in rows} == {"2"}
+        assert {view.items_model.text(r, 3) for r in rows} == {"50%"}
+        # Sorting by a column sorts the figures, not their text: Ben (0%) before Ana.
+        view.roster_table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+        assert [view.roster_model.text(r, 0) for r in range(2)] == ["Ben Okafor", "Ana Diaz"]
 
         # The class report comes from the server, drawn by the class summary's own code.
         qtbot.mouseClick(view.pdf_button, Qt.MouseButton.LeftButton)
@@ -108,8 +113,8 @@ def test_the_class_view_says_so_when_the_server_goes_away(
         program: Program, clock: FixedClock, qtbot: QtBot, tmp_path: Path,  # noqa: F811
         lane: TaskRunner, dialogs: ScriptedDialogs) -> None:
     ida = program.open_as("ida", clock)
-    try:
-        window = _window(qtbot, ida, tmp_path, lane, dialogs)
+    try:  # opened on the Class section, so no other section reads while the server is away
+        window = _window(qtbot, ida, tmp_path, lane, dialogs, section=section_index(CLASS))
         view = _class_view(window, qtbot)
         assert view.figures is not None and view.content.isVisible()
         program.server.stop("immediate")

@@ -110,8 +110,8 @@ class MainWindow(ScreenFittedWindow):
         self.nav.setAccessibleName("Sections")
         self.nav.setIconSize(QSize(20, 20))
         self.stack = CurrentPageStack()
-        for name in SECTIONS:
-            QListWidgetItem(name, self.nav)
+        for entry in SECTIONS_REGISTRY:  # instructors' sections wait for attach() to show
+            QListWidgetItem(entry.title, self.nav).setHidden(entry.instructors_only)
             self.stack.addWidget(LoadingPage())
         self.nav.currentRowChanged.connect(self._show_section)
         central = QWidget()

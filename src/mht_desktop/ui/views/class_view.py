@@ -13,19 +13,16 @@ instead of stale figures passed off as live.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedLayout,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,72 +30,59 @@ from PySide6.QtWidgets import (
 
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.errors import DatabaseError
-from mht_desktop.core.readiness import percent
-from mht_desktop.rendering.class_report import cell_color, class_document
+from mht_desktop.rendering.class_report import class_document
 from mht_desktop.ui.report_preview import ReportPreviewDialog
 from mht_desktop.ui.rich_text import plain_label
 from mht_desktop.ui.sections import PROGRESS
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.views.progress_view import StatTile
 from mht_desktop.ui.widgets.empty_state import EmptyState
+from mht_desktop.ui.widgets.figure_table import Column, FigureTableModel, figure_table, fit_columns
 
 if TYPE_CHECKING:
     from mht_desktop.services.cohort import ClassView as ClassFigures
+    from mht_desktop.services.cohort import RosterEntry
     from mht_desktop.services.progress_file import ClassSummary
 
 # How often the figures are read again while the section is on screen ("live").
 LIVE_REFRESH_MS = 60_000
 NOT_SERVER, NOT_INSTRUCTOR = "not-server", "not-instructor"
-_DARK_TEXT = "#1c1e21"  # the cell colours are light in both themes
 
 
-class _Cell(QTableWidgetItem):
-    """A table cell that sorts by a value of its own (a share, a count), not by its text."""
-
-    def __init__(self, text: str, key: Any = None) -> None:
-        super().__init__(text)
-        self.key = text.lower() if key is None else key
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        if isinstance(other, _Cell):
-            mine, theirs = self.key, other.key
-            if mine is None or theirs is None:  # "no data" sorts before every figure
-                return mine is None and theirs is not None
-            try:
-                return bool(mine < theirs)
-            except TypeError:
-                return str(mine) < str(theirs)
-        return super().__lt__(other)
-
-
-def _share_cell(value: float | None) -> _Cell:
-    item = _Cell(percent(value), value)
-    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    item.setBackground(QBrush(QColor(cell_color(value))))
-    item.setForeground(QBrush(QColor(_DARK_TEXT)))
-    return item
-
-
-def _number_cell(value: float | None, text: str) -> _Cell:
-    item = _Cell(text, value)
-    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
+def _topic_share(topic: str, entry: RosterEntry) -> float | None:
+    return entry.by_topic.get(topic)
 
 
 def _when(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "never"
 
 
-def _table(headers: list[str], sort_column: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    # Sortable by any column; first by the column that answers the table's question.
-    table.horizontalHeader().setSortIndicator(sort_column, Qt.SortOrder.AscendingOrder)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    return table
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
+
+
+ROSTER_COLUMNS = (
+    Column("Trainee", lambda r: r.name, width=170),
+    Column("Last active", lambda r: r.last_active.timestamp() if r.last_active else None,
+           text=lambda r: _when(r.last_active), width=140),
+    Column("Reviews (7 d)", lambda r: r.reviews_7d),
+    Column("Answers (7 d)", lambda r: r.answers_7d),
+)
+TOPIC_COLUMNS = (
+    Column("Topic", lambda t: t[0]),
+    Column("Cohort share correct", lambda t: t[1], share=True, width=170),
+)
+ITEM_COLUMNS = (
+    Column("Question", lambda i: " ".join(i.stem.split()), tooltip=lambda i: i.stem),
+    Column("Bank / item", lambda i: f"{i.bank_id} / {i.item_id}", width=150),
+    Column("Answers", lambda i: i.stats.answers),
+    Column("Difficulty (share correct)", lambda i: i.stats.facility, share=True),
+    Column("Discrimination", lambda i: i.stats.discrimination,
+           text=lambda i: _signed(i.stats.discrimination)),
+    Column("Upper − lower 27 %", lambda i: i.stats.upper_lower,
+           text=lambda i: _signed(i.stats.upper_lower)),
+    Column("Look again", lambda i: "; ".join(i.stats.flags), width=230),
+)
 
 
 class ClassView(SectionView):
@@ -165,11 +149,13 @@ class ClassView(SectionView):
         self.idle_label.setWordWrap(True)
         layout.addWidget(self.idle_label)
         self.tabs = QTabWidget()
-        self.roster_table = _table(["Trainee", "Last active", "Reviews (7 d)",
-                                    "Answers (7 d)"], 0)
-        self.topics_table = _table(["Topic", "Cohort share correct"], 1)
-        self.items_table = _table(["Question", "Bank", "Answers", "Difficulty (share correct)",
-                                   "Discrimination", "Upper − lower 27 %", "Look again"], 3)
+        self.roster_model = FigureTableModel(ROSTER_COLUMNS, self)
+        self.topics_model = FigureTableModel(TOPIC_COLUMNS, self)
+        self.items_model = FigureTableModel(ITEM_COLUMNS, self)
+        # Sorted first by the column that answers each table's question.
+        self.roster_table = figure_table(self.roster_model, 0)
+        self.topics_table = figure_table(self.topics_model, 1)
+        self.items_table = figure_table(self.items_model, 3)
         self.items_table.setToolTip(
             "Difficulty: the share of trainees' latest answers that were right. "
             "Discrimination: the point-biserial correlation with the rest of each trainee's "
@@ -179,9 +165,6 @@ class ClassView(SectionView):
         self.tabs.addTab(self.topics_table, "Weakest topics")
         self.tabs.addTab(self.items_table, "Question statistics")
         layout.addWidget(self.tabs, 1)
-        rule = QFrame()
-        rule.setFrameShape(QFrame.Shape.HLine)
-        layout.addWidget(rule)
         return content
 
     # -- loading -------------------------------------------------------------------------
@@ -293,68 +276,35 @@ class ClassView(SectionView):
         self.items_tile.set(str(len(figures.items)), "questions answered by the cohort")
         self.idle_label.setText("Not studied this week: " + ", ".join(figures.not_studied)
                                 if figures.not_studied else "Everyone studied this week.")
-        self._fill_roster(figures)
-        self._fill_topics(figures)
-        self._fill_items(figures)
+        self.setUpdatesEnabled(False)  # one repaint for the lot, not one per cell
+        try:
+            self._fill_roster(figures)
+            self._fill_topics(figures)
+            self._fill_items(figures)
+        finally:
+            self.setUpdatesEnabled(True)
 
     def _fill_roster(self, figures: ClassFigures) -> None:
         topics = sorted({t for r in figures.roster for t in r.by_topic}, key=figures.title)
-        table = self.roster_table
-        table.setSortingEnabled(False)
-        table.clear()
-        table.setColumnCount(4 + len(topics))
-        table.setHorizontalHeaderLabels(["Trainee", "Last active", "Reviews (7 d)",
-                                         "Answers (7 d)", *map(figures.title, topics)])
-        table.setRowCount(len(figures.roster))
-        for row, entry in enumerate(figures.roster):
-            table.setItem(row, 0, _Cell(entry.name))
-            table.setItem(row, 1, _Cell(_when(entry.last_active),
-                                        entry.last_active.timestamp()
-                                        if entry.last_active else None))
-            table.setItem(row, 2, _number_cell(entry.reviews_7d, str(entry.reviews_7d)))
-            table.setItem(row, 3, _number_cell(entry.answers_7d, str(entry.answers_7d)))
-            for column, topic in enumerate(topics, start=4):
-                table.setItem(row, column, _share_cell(entry.by_topic.get(topic)))
-        table.setSortingEnabled(True)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        by_topic = [Column(figures.title(t), partial(_topic_share, t), share=True, width=120)
+                    for t in topics]
+        self.roster_model.set_rows(figures.roster, [*ROSTER_COLUMNS, *by_topic])
+        self._resort(self.roster_table)
 
     def _fill_topics(self, figures: ClassFigures) -> None:
-        table = self.topics_table
-        table.setSortingEnabled(False)
-        table.setRowCount(len(figures.weakest_topics))
-        for row, (topic, share) in enumerate(figures.weakest_topics):
-            table.setItem(row, 0, _Cell(figures.title(topic)))
-            table.setItem(row, 1, _share_cell(share))
-        table.setSortingEnabled(True)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.topics_model.set_rows([(figures.title(t), share)
+                                    for t, share in figures.weakest_topics])
+        self._resort(self.topics_table)
 
     def _fill_items(self, figures: ClassFigures) -> None:
-        table = self.items_table
-        table.setSortingEnabled(False)
-        table.setRowCount(len(figures.items))
-        for row, item in enumerate(figures.items):
-            st = item.stats
-            stem = _Cell(" ".join(item.stem.split()))
-            stem.setToolTip(item.stem)  # a QTableWidgetItem tooltip is plain text
-            table.setItem(row, 0, stem)
-            table.setItem(row, 1, _Cell(f"{item.bank_id} / {item.item_id}"))
-            table.setItem(row, 2, _number_cell(st.answers, str(st.answers)))
-            table.setItem(row, 3, _share_cell(st.facility))
-            table.setItem(row, 4, _number_cell(
-                st.discrimination, "—" if st.discrimination is None
-                else f"{st.discrimination:+.2f}"))
-            table.setItem(row, 5, _number_cell(
-                st.upper_lower, "—" if st.upper_lower is None else f"{st.upper_lower:+.2f}"))
-            flag = _Cell("; ".join(st.flags))
-            if st.flags:
-                flag.setForeground(QBrush(QColor("#d93025")))
-            table.setItem(row, 6, flag)
-        table.setSortingEnabled(True)
+        self.items_model.set_rows(figures.items)
+        self._resort(self.items_table)
+
+    @staticmethod
+    def _resort(table: QTableView) -> None:
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        fit_columns(table)
 
     # -- the class report ----------------------------------------------------------------
     def open_class_report(self) -> None:
