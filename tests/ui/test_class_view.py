@@ -159,3 +159,35 @@ def test_a_trainee_and_a_learner_on_their_own_file_are_not_shown_the_class(
     assert local.nav.item(row).isHidden()
     view = _class_view(local, qtbot)
     assert view.empty.title_label.text() == "The class view is for a training program's server"
+
+
+def test_an_instructor_who_started_offline_sees_the_class_once_the_server_is_back(
+        program: Program, clock: FixedClock, qtbot: QtBot, tmp_path: Path,  # noqa: F811
+        lane: TaskRunner, dialogs: ScriptedDialogs) -> None:
+    from mht_desktop.services.replica import refresh_replica
+
+    url, data = program.url("ida"), tmp_path / "laptop"
+    online = program.open_as("ida", clock)
+    try:
+        me = online.profiles.own()
+        assert me is not None
+        refresh_replica(online.db, data, url, me.id, clock)
+    finally:
+        online.close()
+    program.server.stop("immediate")
+    try:
+        ida = AppContext.open_offline(url, data, clock=clock)
+        window = _window(qtbot, ida, tmp_path, lane, dialogs, section=section_index(CLASS))
+        assert not window.nav.item(section_index(CLASS)).isHidden()
+        view = _class_view(window, qtbot)
+        assert view.empty.title_label.text() == "Cannot reach the program's server"
+    finally:
+        program.server.start()
+    try:
+        view.live_timer.timeout.emit()
+        qtbot.waitUntil(lambda: not view.loading and view.figures is not None, timeout=WAIT_MS)
+        assert view.roster_model.rowCount() == 2 and dialogs.asked == []
+    finally:
+        window.close()
+        lane.wait()
+        ida.close()

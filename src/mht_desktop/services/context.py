@@ -116,7 +116,8 @@ class AppContext:
         """The class view's figures (an instructor's cohort on a program's server)."""
         from mht_desktop.services.cohort import CohortService
 
-        return CohortService(self.db, self.clock)
+        # Started offline: still the server's figures, as soon as it can be reached.
+        return CohortService(self.server_db or self.db, self.clock)
 
     @property
     def program(self) -> ProgramService:

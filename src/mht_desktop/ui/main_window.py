@@ -164,7 +164,8 @@ class MainWindow(ScreenFittedWindow):
         self.backup_schedule = BackupSchedule(self, self.tasks, app_ctx)
         for row, entry in enumerate(SECTIONS_REGISTRY):  # the class view: instructors only
             self.nav.item(row).setHidden(not entry.listed_for(
-                instructor_on_server=profile.is_instructor and app_ctx.db.is_server))
+                instructor_on_server=profile.is_instructor
+                and (app_ctx.db.is_server or app_ctx.offline)))
         self.show_profile()
         self.apply_look()
         self._show_section(self.nav.currentRow())

@@ -181,7 +181,7 @@ class ClassView(SectionView):
         app, profile_id = self.ctx.app, self.ctx.profile_id
 
         def load() -> ClassFigures | str:
-            if not app.db.is_server:
+            if not app.db.is_server and not app.offline:
                 return NOT_SERVER
             figures = app.cohort.instructors_view(profile_id)
             return NOT_INSTRUCTOR if figures is None else figures
@@ -194,7 +194,7 @@ class ClassView(SectionView):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)
-        if self.ctx.app.db.is_server:
+        if self.ctx.app.db.is_server or self.ctx.app.offline:
             self.live_timer.start()
 
     def hideEvent(self, event: object) -> None:
@@ -207,10 +207,8 @@ class ClassView(SectionView):
         if result == NOT_SERVER:
             self._show_empty(
                 "The class view is for a training program's server",
-                "Here each profile studies on this computer, so there is no class to show. "
-                "An instructor whose program runs a server sees their cohort here, live. "
-                "To see trainees from the progress files they send you, use Progress ▸ "
-                "Class summary….", "Open Progress")
+                "This profile studies on this computer. For trainees' progress files, use "
+                "Progress ▸ Class summary….", "Open Progress")
             return
         if result == NOT_INSTRUCTOR:
             self._show_empty("The class view is for instructors",
