@@ -213,8 +213,10 @@ class Startup(QObject):
 
         def restored(result: tuple[str, tuple[AppContext, list[Profile]]]) -> None:
             said, opened = result
+            # Said once the window shows the learner's data, so start-up's own "Working…"
+            # does not cover it.
+            self.ready.connect(lambda: self.window.statusBar().showMessage(said, 30000))
             self._opened(opened)
-            self.window.statusBar().showMessage(said, 30000)
 
         self.tasks.run(restore_and_open, on_done=restored, on_error=self._give_up)
 
