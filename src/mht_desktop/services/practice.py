@@ -1,4 +1,4 @@
-"""Practice use cases: the catalogue, file checks and imports, drills, notes, disclosure.
+"""Practice use cases: the catalogue, imports, drills, notes, disclosure, progress.
 
 Why one service: the window and the command line need the same rules — a file is checked
 whole before anything is stored, a drill's path is committed at every choice, a checked
@@ -12,13 +12,12 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import Clock
-from mht_desktop.core.errors import MhtError, NotFoundError, Problem, Severity
+from mht_desktop.core.errors import NotFoundError, Problem
 from mht_desktop.core.practice.disclosure import (
     Action,
     DisclosureCase,
@@ -37,7 +36,6 @@ from mht_desktop.core.practice.drills import (
 )
 from mht_desktop.core.practice.note_checker import (
     Flag,
-    Lexicon,
     NoteContext,
     NoteFormat,
     check_note,
@@ -48,69 +46,27 @@ from mht_desktop.core.practice.progress import (
     PracticeSummary,
     summarize,
 )
-from mht_desktop.core.practice.validation import (
-    validate_case,
-    validate_scenario,
-    validate_vignette,
-)
 from mht_desktop.core.practice.vignettes import Vignette
-from mht_desktop.formats.base import DecodeError, decode_text
-from mht_desktop.formats.checker_lexicon import read_lexicon
-from mht_desktop.formats.practice_files import (
-    ParsedPractice,
-    PracticeItem,
-    PracticeKind,
-    detect_kind,
-    read_practice,
+from mht_desktop.formats.practice_files import ParsedPractice, PracticeItem
+from mht_desktop.services.practice_content import (
+    PracticeFileError,
+    PracticeReport,
+    check_practice_text,
+    is_practice_file,
+    read_practice_path,
+    shipped_items,
+    shipped_lexicon,
+    split_items,
 )
 from mht_desktop.services.resources import practice_dir
 from mht_desktop.storage import practice as repo
 from mht_desktop.storage.database import Database
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+# The file checks moved to practice_content; these names stay importable from here.
+__all__ = ["Catalogue", "DrillState", "NoteCheck", "PracticeFileError", "PracticeReport",
+           "PracticeService", "check_practice_text", "is_practice_file", "shipped_lexicon"]
+
 T = TypeVar("T", Scenario, Vignette, DisclosureCase)
-_SHIPPED_FOLDERS = {PracticeKind.SCENARIO: "scenarios", PracticeKind.VIGNETTE: "vignettes",
-                    PracticeKind.CASE: "cases"}
-
-
-class PracticeFileError(MhtError):
-    """A practice file cannot be imported; nothing from it was stored."""
-
-
-@dataclass(frozen=True, slots=True)
-class PracticeReport:
-    """What checking (and, when it ran, importing) one practice file found."""
-
-    file: str
-    kind: PracticeKind | None
-    items: tuple[PracticeItem, ...]
-    problems: tuple[Problem, ...]
-    imported: bool = False
-    replaced: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems that block the import."""
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems the user may accept."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
-
-    @property
-    def valid(self) -> bool:
-        """Whether the file can be imported."""
-        return self.kind is not None and bool(self.items) and not self.errors
-
-    def to_json(self) -> dict[str, object]:
-        """The shape ``practice validate --json`` prints."""
-        return {"file": self.file, "kind": self.kind.value if self.kind else None,
-                "valid": self.valid, "items": [i.id for i in self.items],
-                "errors": [{"line": p.line, "item": p.item_id, "message": p.message}
-                           for p in self.errors],
-                "warnings": [{"line": p.line, "item": p.item_id, "message": p.message}
-                             for p in self.warnings]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,102 +120,6 @@ class NoteCheck:
         return not self.flags
 
 
-@cache
-def _lexicon(folder: Path) -> Lexicon:
-    return read_lexicon(folder)
-
-
-def shipped_lexicon() -> Lexicon:
-    """The note checker's lexicon shipped in ``resources/practice/checker`` (read once)."""
-    return _lexicon(practice_dir() / "checker")
-
-
-def check_practice_text(text: str, *, file: str, lexicon: Lexicon | None = None,
-                        strict: bool = False) -> ParsedPractice:
-    """Parse and validate a practice file's text (no database involved)."""
-    parsed = read_practice(text, file=file)
-    if parsed.kind is None or parsed.errors:
-        return parsed
-    problems = parsed.problems
-    for item in parsed.items:
-        if isinstance(item, Scenario):
-            problems += validate_scenario(item, file=file, strict=strict)
-        elif isinstance(item, Vignette):
-            problems += validate_vignette(item, file=file, strict=strict)
-            _check_exemplar(item, lexicon or shipped_lexicon(), file, strict, problems)
-        else:
-            problems += validate_case(item, file=file, strict=strict)
-    for item_id, count in Counter(i.id for i in parsed.items).items():
-        if count > 1:
-            problems.append(Problem(file, None, f"id {item_id!r} is used {count} times",
-                                    item_id=item_id))
-    problems.sort(key=lambda p: (p.severity is not Severity.ERROR, p.line or 0))
-    return parsed
-
-
-def _check_exemplar(v: Vignette, lexicon: Lexicon, file: str, strict: bool,
-                    problems: list[Problem]) -> None:
-    flags = check_note(v.exemplar, v.format, lexicon, v.context)
-    if flags:
-        shown = "; ".join(str(f) for f in flags[:3])
-        problems.append(Problem(file, v.line, f"vignette {v.id!r}: the exemplar note is "
-                                f"flagged by the checker ({shown})",
-                                Severity.ERROR if strict else Severity.WARNING, v.id))
-
-
-@cache
-def _shipped(folder: Path) -> tuple[tuple[Scenario, ...], tuple[Vignette, ...],
-                                    tuple[DisclosureCase, ...]]:
-    items: list[PracticeItem] = []
-    for sub in _SHIPPED_FOLDERS.values():
-        for path in sorted((folder / sub).glob("*.toml")):
-            parsed = check_practice_text(path.read_text(encoding="utf-8"), file=path.name)
-            if not parsed.errors:  # tests/content keeps the shipped files clean
-                items.extend(parsed.items)
-    return _split(items)
-
-
-def _split(items: list[PracticeItem]) -> tuple[tuple[Scenario, ...], tuple[Vignette, ...],
-                                                tuple[DisclosureCase, ...]]:
-    return (tuple(i for i in items if isinstance(i, Scenario)),
-            tuple(i for i in items if isinstance(i, Vignette)),
-            tuple(i for i in items if isinstance(i, DisclosureCase)))
-
-
-def _read_path(path: Path) -> tuple[str | None, Problem | None]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, Problem(path.name, None, f"too big for a practice file ({size:,} "
-                                                  "bytes)")
-        return decode_text(path.read_bytes(), file=path.name), None
-    except FileNotFoundError:
-        return None, Problem(str(path), None, "file not found")
-    except IsADirectoryError:
-        return None, Problem(str(path), None, "is a folder, not a file")
-    except DecodeError as exc:
-        return None, exc.problem
-    except OSError as exc:
-        return None, Problem(str(path), None, f"cannot read: {exc.strerror}")
-
-
-def is_practice_file(path: Path) -> bool:
-    """Whether ``path`` looks like a scenario, vignette or case file (reads its start only).
-
-    File › Import and drag-and-drop use this to send a file to the right section.
-    """
-    if path.name.endswith((".scenario.toml", ".vignettes.toml", ".cases.toml")):
-        return True
-    if path.suffix.lower() != ".toml":
-        return False
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return detect_kind(head) is not None
-
-
 class PracticeService:
     """Practice for one learner (or, with ``profile_id`` None, file checks only).
 
@@ -287,7 +147,7 @@ class PracticeService:
     # -- files -----------------------------------------------------------------------------
     def validate_file(self, path: Path, *, strict: bool = False) -> PracticeReport:
         """Parse and check a practice file, including id clashes with stored items."""
-        text, problem = _read_path(path)
+        text, problem = read_practice_path(path)
         if text is None:
             assert problem is not None
             return PracticeReport(str(path), None, (), (problem,))
@@ -329,7 +189,7 @@ class PracticeService:
         report = self.validate_file(path)
         if not report.valid or report.kind is None:
             return report, Changes()
-        text, _ = _read_path(path)
+        text, _ = read_practice_path(path)
         assert text is not None
         with self._db.session() as s:
             replaced = repo.save_file(
@@ -358,7 +218,7 @@ class PracticeService:
     # -- the catalogue -----------------------------------------------------------------------
     def catalogue(self) -> Catalogue:
         """Shipped and imported exercises."""
-        scenarios, vignettes, cases = _shipped(practice_dir())
+        scenarios, vignettes, cases = shipped_items(practice_dir())
         items: list[PracticeItem] = [*scenarios, *vignettes, *cases]
         imported: set[str] = set()
         with self._db.session() as s:
@@ -369,7 +229,7 @@ class PracticeService:
                 continue  # checked on import; a newer rule may refuse it, so skip, not fail
             imported.update(item.id for item in parsed.items)
             items.extend(parsed.items)
-        scenarios, vignettes, cases = _split(items)
+        scenarios, vignettes, cases = split_items(items)
         return Catalogue(scenarios, vignettes, cases, frozenset(imported))
 
     def scenario(self, scenario_id: str) -> Scenario:
