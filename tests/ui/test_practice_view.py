@@ -191,3 +191,48 @@ def test_on_the_real_lane_and_an_import_refused_then_accepted(
     assert view.drill.state is not None and view.drill.state.debrief is not None
     assert view.drill.state.debrief.ending.kind is EndingKind.RESOLVED
     window.tasks.wait()
+
+
+def _longest_choice_node(ctx: AppContext) -> tuple[str, list[Qt.Key]]:
+    """The shipped scenario and the key path to the node whose choices are longest."""
+    from mht_desktop.core.practice.drills import best_path
+
+    best: tuple[int, str, list[Qt.Key]] = (0, "", [])
+    for scenario in ctx.practice(None).catalogue().scenarios:
+        keys: list[Qt.Key] = []
+        for step in [None, *best_path(scenario)]:
+            node = scenario.node(step.next_id if step else scenario.start)
+            if step is not None:
+                keys.append(Qt.Key(Qt.Key.Key_1 + step.choice_index))
+            if node.ending is None:
+                size = max(len(c.text) for c in node.choices)
+                if size > best[0]:
+                    best = (size, scenario.id, list(keys))
+    return best[1], best[2]
+
+
+def test_long_choices_wrap_inside_a_small_window_at_large_text(
+        qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    window = make_window(qtbot, ctx, tmp_path)
+    window.set_text_scale(1.5)
+    window.resize(1024, 700)
+    view = window.practice
+    scenario_id, keys = _longest_choice_node(ctx)
+    open_by_keyboard(qtbot, view, scenario_id)
+    play(qtbot, view, keys)
+    qtbot.wait(10)
+    drill = view.drill
+    longest = max((b for b in drill.choice_buttons if b.isVisible()),
+                  key=lambda b: len(b.text()))
+    assert len(longest.text()) > 90  # long enough that one line could not hold it
+    line = longest.fontMetrics().height()
+    # The text wraps onto several lines inside the button instead of widening it …
+    assert longest.label.wordWrap() and longest.height() >= 2 * line
+    assert longest.label.geometry().right() <= longest.width()
+    scroll = drill.play_scroll
+    assert not scroll.horizontalScrollBar().isVisible()  # nothing runs off to the right
+    assert longest.mapTo(window, longest.rect().topRight()).x() <= window.width()
+    # … and the section fits beside the sidebar on a small screen.
+    assert window.nav.width() + view.minimumSizeHint().width() <= 1024
+    # The keyboard still chooses, and the button is still a button.
+    assert longest.accessibleName().startswith("Choice ")

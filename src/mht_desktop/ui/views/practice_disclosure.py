@@ -7,7 +7,7 @@ and whose rule decides — with ✓ and ✗ in the text, so colour is never the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -27,8 +27,7 @@ from mht_desktop.core.practice.disclosure import (
     Expect,
     RecordField,
 )
-from mht_desktop.rendering.pages import escape
-from mht_desktop.ui.rich_text import SafeTextBrowser
+from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label
 from mht_desktop.ui.views.base import ViewContext
 
 _EXPECT_WORDS = {Expect.SHARE: "share", Expect.WITHHOLD: "do not share",
@@ -36,8 +35,7 @@ _EXPECT_WORDS = {Expect.SHARE: "share", Expect.WITHHOLD: "do not share",
 
 
 def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = plain_label(text)
     label.setWordWrap(True)
     return label
 
@@ -146,24 +144,23 @@ class DisclosurePanel(QWidget):
         for box in (*self.field_boxes.values(), *self.action_boxes.values()):
             box.setEnabled(False)
         self.submit_button.setEnabled(False)
-        self.feedback.setHtml(result_html(result))
+        self.feedback.setHtml(result_html(result))  # html-safe: result_html escapes
         self.feedback.setFocus()
         self.submitted.emit(result)
 
 
 def result_html(result: DisclosureResult) -> str:
     """Per-field and per-action feedback as HTML (file text escaped)."""
-    score = round(result.score * 100)
     head = ("✓ Every decision was right." if result.perfect else
             f"✗ {sum(not v.correct for v in result.verdicts)} decision(s) to rethink.")
-    parts = [f"<h3>{score}% — {head}</h3><ul>"]
+    parts = [f"<h3>{round(result.score * 100)}% — {escape(head)}</h3><ul>"]
     for v in result.verdicts:
         mark = "✓" if v.correct else "✗"
         did = "shared" if v.chosen else "not shared"
         if v in result.actions:
             did = "done" if v.chosen else "not done"
-        parts.append(f"<li><b>{mark} {escape(v.what)}</b> — you: {did}; right call: "
-                     f"{_EXPECT_WORDS[v.expect]}. {escape(v.why)} "
+        parts.append(f"<li><b>{escape(mark)} {escape(v.what)}</b> — you: {escape(did)}; "
+                     f"right call: {escape(_EXPECT_WORDS[v.expect])}. {escape(v.why)} "
                      f"<span class='muted'>[{escape(v.rule.code)}, "
                      f"{escape(v.rule.authority.value)}]</span></li>")
     parts.append(f"</ul><p>{escape(result.case.debrief)}</p><p class='muted'>Sources: "

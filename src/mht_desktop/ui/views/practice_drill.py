@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QStackedLayout,
     QVBoxLayout,
@@ -27,10 +28,10 @@ from PySide6.QtWidgets import (
 
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.practice.drills import Debrief, EndingKind, Level, Rating, Scenario
-from mht_desktop.rendering.pages import escape
 from mht_desktop.services.practice import DrillState
-from mht_desktop.ui.rich_text import SafeTextBrowser
+from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
 from mht_desktop.ui.views.base import ViewContext
+from mht_desktop.ui.widgets.wrap_button import WrappingButton
 
 MAX_CHOICES = 4
 DEFAULT_SECONDS = 20
@@ -39,8 +40,9 @@ _METER_LEVELS = (Level.CALM, Level.ANXIOUS, Level.DEFENSIVE, Level.ACTING_OUT,
 _RATING_WORDS = {Rating.BEST: "Best choice", Rating.OK: "Acceptable", Rating.POOR: "Poor choice"}
 
 
-def _plain(label: QLabel) -> QLabel:
-    label.setTextFormat(Qt.TextFormat.PlainText)
+def _plain(text: str = "") -> QLabel:
+    """A word-wrapping label that shows file text as typed."""
+    label = plain_label(text)
     label.setWordWrap(True)
     return label
 
@@ -53,12 +55,13 @@ class EscalationMeter(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
         self.cells: dict[Level, QLabel] = {}
         for level in _METER_LEVELS:
-            cell = QLabel(level.label)
+            cell = plain_label(level.label)
             cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
             cell.setFrameShape(QFrame.Shape.StyledPanel)
-            cell.setMinimumWidth(96)
+            cell.setWordWrap(True)  # "Tension reduction" takes two lines on a narrow screen
             layout.addWidget(cell, 1)
             self.cells[level] = cell
         self.level: Level | None = None
@@ -82,7 +85,7 @@ class EscalationMeter(QFrame):
         position = _METER_LEVELS.index(level) + 1
         text = f"Escalation: {level.label}, step {position} of {len(_METER_LEVELS)}"
         self.setAccessibleName(text)
-        self.setToolTip(f"{text}. {level.approach}")
+        self.setToolTip(tooltip(f"{text}. {level.approach}"))
 
 
 class DrillPanel(QWidget):
@@ -102,17 +105,15 @@ class DrillPanel(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         outer = QVBoxLayout(self)
-        self.title_label = QLabel()
+        self.title_label = _plain()
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title_label.setFont(font)
-        outer.addWidget(_plain(self.title_label))
-        self.person_label = _plain(QLabel())
-        outer.addWidget(self.person_label)
+        outer.addWidget(self.title_label)
         help_box = QGroupBox("When to call for help")
         help_layout = QVBoxLayout(help_box)
-        self.help_label = _plain(QLabel())
+        self.help_label = _plain()
         help_layout.addWidget(self.help_label)
         outer.addWidget(help_box)
 
@@ -134,31 +135,37 @@ class DrillPanel(QWidget):
         self.pages.addWidget(debrief_page)
 
     def _build_play_page(self) -> QWidget:
+        # The play page scrolls: with large text on a small screen the person's words and four
+        # wrapped choices can need more height than there is, and squeezing them would cut
+        # the choices short. The help box above stays on screen.
         page = QWidget()
         layout = QVBoxLayout(page)
+        self.person_label = _plain()
+        self.person_label.setAccessibleName("Who and where")
+        layout.addWidget(self.person_label)
         self.meter = EscalationMeter()
         layout.addWidget(self.meter)
-        self.approach_label = _plain(QLabel())
+        self.approach_label = _plain()
         self.approach_label.setEnabled(False)  # muted
         layout.addWidget(self.approach_label)
-        self.says_label = _plain(QLabel())
+        self.says_label = _plain()
         font = self.says_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.says_label.setFont(font)
         self.says_label.setAccessibleName("What the person says")
         layout.addWidget(self.says_label)
-        self.does_label = _plain(QLabel())
+        self.does_label = _plain()
         self.does_label.setAccessibleName("What the person does")
         layout.addWidget(self.does_label)
-        self.feedback_label = _plain(QLabel())
+        self.feedback_label = _plain()
         self.feedback_label.setAccessibleName("Feedback on your last choice")
         self.feedback_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.feedback_label.setVisible(False)
         layout.addWidget(self.feedback_label)
-        self.choice_buttons: list[QPushButton] = []
+        # Choices are long sentences: they wrap inside the button instead of widening it.
+        self.choice_buttons: list[WrappingButton] = []
         for i in range(MAX_CHOICES):
-            button = QPushButton()
-            button.setStyleSheet("QPushButton { text-align: left; padding: 6px 10px; }")
+            button = WrappingButton()
             button.clicked.connect(lambda _=False, n=i: self.choose(n))
             layout.addWidget(button)
             self.choice_buttons.append(button)
@@ -171,18 +178,23 @@ class DrillPanel(QWidget):
         self.seconds_box.setValue(DEFAULT_SECONDS)
         self.seconds_box.setSuffix(" s")
         self.seconds_box.setAccessibleName("Seconds allowed for each choice")
-        self.countdown_label = _plain(QLabel())
+        self.countdown_label = _plain()
         self.countdown_label.setAccessibleName("Time left")
         timer_row.addWidget(self.timer_box)
         timer_row.addWidget(self.seconds_box)
         timer_row.addWidget(self.countdown_label, 1)
         layout.addLayout(timer_row)
-        hint = _plain(QLabel("Press 1–4 to choose. With the timer on, no answer in time counts "
-                             "as hesitating."))
+        hint = _plain("Press 1–4 to choose. With the timer on, no answer in time counts "
+                      "as hesitating.")
         hint.setEnabled(False)
         layout.addWidget(hint)
         layout.addStretch(1)
-        return page
+        self.play_scroll = QScrollArea()
+        self.play_scroll.setWidgetResizable(True)
+        self.play_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.play_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1–4 stay the panel's
+        self.play_scroll.setWidget(page)
+        return self.play_scroll
 
     # -- playing ---------------------------------------------------------------------------
     def open(self, scenario: Scenario) -> None:
@@ -227,6 +239,7 @@ class DrillPanel(QWidget):
             self.finished.emit(state.debrief)
             return
         self.pages.setCurrentIndex(0)
+        self.play_scroll.verticalScrollBar().setValue(0)
         node = state.node
         self.meter.set_level(node.level)
         self.approach_label.setText(f"Approach at this level: {node.level.approach}")
@@ -274,6 +287,11 @@ class DrillPanel(QWidget):
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_4 and self.pages.currentIndex() == 0:
             self.choose(key - Qt.Key.Key_1)
             return
+        if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown) and self.pages.currentIndex() == 0:
+            bar = self.play_scroll.verticalScrollBar()
+            step = bar.pageStep() if key == Qt.Key.Key_PageDown else -bar.pageStep()
+            bar.setValue(bar.value() + step)
+            return
         super().keyPressEvent(event)
 
     # -- the timer -------------------------------------------------------------------------
@@ -306,7 +324,7 @@ class DrillPanel(QWidget):
     # -- the debrief -----------------------------------------------------------------------
     def _show_debrief(self, d: Debrief) -> None:
         self.pages.setCurrentIndex(1)
-        self.debrief_view.setHtml(debrief_html(d))
+        self.debrief_view.setHtml(debrief_html(d))  # html-safe: debrief_html escapes
         self.again_button.setFocus()
 
 
@@ -315,12 +333,11 @@ def debrief_html(d: Debrief) -> str:
     e = d.ending
     verdict = {Rating.BEST: "the best outcome", Rating.OK: "a safe but not ideal outcome",
                Rating.POOR: "a poor outcome"}[e.rating]
-    parts = [f"<h2>{escape(e.kind.label)} — {verdict}</h2><p>{escape(e.summary)}</p>"]
+    parts = [f"<h2>{escape(e.kind.label)} — {escape(verdict)}</h2><p>{escape(e.summary)}</p>"]
     if e.kind is EndingKind.RESTRAINT and e.requirements:
         parts.append("<h3>What the rules now require</h3><ul>"
                      + "".join(f"<li>{escape(r)}</li>" for r in e.requirements) + "</ul>")
-    score = round(d.score * 100)
-    parts.append(f"<p><b>{score}%</b> of your choices were the best one "
+    parts.append(f"<p><b>{round(d.score * 100)}%</b> of your choices were the best one "
                  f"({sum(line.was_best for line in d.lines)} of {len(d.lines)}).")
     if d.hands_on_early:
         parts.append(" You went hands-on before the person was a danger to anyone: that is "
@@ -332,7 +349,8 @@ def debrief_html(d: Debrief) -> str:
         mark = "✓ best" if line.was_best else f"✗ {_RATING_WORDS[line.chosen.rating].lower()}"
         timed = " (time ran out)" if line.timed_out else ""
         parts.append(f"<li><i>{escape(line.node.level.label)}:</i> “{escape(line.node.says)}”"
-                     f"<br><b>You:</b> {escape(line.chosen.text)}{timed} — <b>{mark}</b>. "
+                     f"<br><b>You:</b> {escape(line.chosen.text)}{escape(timed)} — "
+                     f"<b>{escape(mark)}</b>. "
                      f"{escape(line.chosen.technique)}. {escape(line.chosen.feedback)} "
                      f"<span class='muted'>[{escape(line.chosen.source)}]</span>")
         if not line.was_best and line.best is not None:

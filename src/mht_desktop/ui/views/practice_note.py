@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.practice.note_checker import Flag, NoteFormat
 from mht_desktop.core.practice.vignettes import Vignette
-from mht_desktop.rendering.pages import escape
 from mht_desktop.services.practice import NoteCheck
-from mht_desktop.ui.rich_text import SafeTextBrowser
+from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label
 from mht_desktop.ui.views.base import ViewContext
 
 FLAG_ROLE = Qt.ItemDataRole.UserRole
@@ -59,12 +58,12 @@ class NotePanel(QWidget):
         self.vignette: Vignette | None = None
         self.last: NoteCheck | None = None
         outer = QVBoxLayout(self)
-        self.title_label = QLabel()
+        self.title_label = plain_label()
+        self.title_label.setWordWrap(True)
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title_label.setFont(font)
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         outer.addWidget(self.title_label)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -83,6 +82,11 @@ class NotePanel(QWidget):
         for fmt in NoteFormat:
             self.format_box.addItem(fmt.label, fmt)
         self.format_box.setAccessibleName("Note format")
+        # The format names are long; let the box shrink on a small screen (the list still
+        # shows them whole).
+        self.format_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.format_box.setMinimumContentsLength(12)
         format_label.setBuddy(self.format_box)
         row.addWidget(format_label)
         row.addWidget(self.format_box, 1)
@@ -109,7 +113,7 @@ class NotePanel(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         flags_box = QGroupBox("Flags")
         flags_layout = QVBoxLayout(flags_box)
-        self.summary_label = QLabel("Write the note, then check it.")
+        self.summary_label = plain_label("Write the note, then check it.")
         self.summary_label.setWordWrap(True)
         flags_layout.addWidget(self.summary_label)
         self.flag_list = QListWidget()
@@ -119,7 +123,7 @@ class NotePanel(QWidget):
         self.flag_list.itemActivated.connect(lambda *_: self.editor.setFocus())
         flags_layout.addWidget(self.flag_list)
         bottom_layout.addWidget(flags_box, 1)
-        compare_box = QGroupBox("Side by side: your note and the exemplar")
+        compare_box = QGroupBox("Your note beside the exemplar")
         compare_layout = QHBoxLayout(compare_box)
         self.yours_view = QPlainTextEdit()
         self.yours_view.setReadOnly(True)
@@ -151,12 +155,7 @@ class NotePanel(QWidget):
                 "format and unmarked late entries.</p>")
         else:
             self.title_label.setText(vignette.title)
-            late = (f"<p><b>It is now {escape(vignette.written_at)}.</b></p>"
-                    if vignette.written_at else "")
-            self.observation.setHtml(
-                f"<h3>What happened</h3><p>{escape(vignette.observation).replace(chr(10), '<br>')}"
-                f"</p>{late}<h3>Your task</h3><p>{escape(vignette.prompt)}</p>"
-                f"<p class='muted'>Sources: {escape('; '.join(vignette.sources))}</p>")
+            self.observation.setHtml(vignette_html(vignette))  # html-safe: escapes
             self.format_box.setCurrentIndex(self.format_box.findData(vignette.format))
         self.editor.setFocus()
 
@@ -219,3 +218,13 @@ class NotePanel(QWidget):
             cursor.movePosition(QTextCursor.MoveOperation.Right,
                                 QTextCursor.MoveMode.KeepAnchor, len(flag.text))
         self.editor.setTextCursor(cursor)
+
+
+def vignette_html(vignette: Vignette) -> str:
+    """What happened, the time it is now (for a late entry), the task and the sources."""
+    observation = escape(vignette.observation).replace("\n", "<br>")
+    return (f"<h3>What happened</h3><p>{observation}</p>"  # html-safe: escaped above
+            + (f"<p><b>It is now {escape(vignette.written_at)}.</b></p>"
+               if vignette.written_at else "")
+            + f"<h3>Your task</h3><p>{escape(vignette.prompt)}</p>"
+            f"<p class='muted'>Sources: {escape('; '.join(vignette.sources))}</p>")

@@ -31,6 +31,7 @@ from mht_desktop.core.practice.drills import Scenario
 from mht_desktop.core.practice.progress import ExerciseKind
 from mht_desktop.core.practice.vignettes import Vignette
 from mht_desktop.services.practice import Catalogue, PracticeReport
+from mht_desktop.ui.rich_text import tooltip
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.views.practice_disclosure import DisclosurePanel
 from mht_desktop.ui.views.practice_drill import DrillPanel
@@ -94,7 +95,7 @@ class PracticeView(SectionView):
             self.pages.addWidget(page)
         split.addWidget(self.pages)
         split.setStretchFactor(1, 1)
-        split.setSizes([290, 800])
+        split.setSizes([250, 800])  # the exercise gets the room on a small screen
         outer.addWidget(split)
 
     def watches(self, changes: Changes) -> bool:
@@ -130,7 +131,7 @@ class PracticeView(SectionView):
                 where = _subtitle(item)
                 child = QTreeWidgetItem([f"{item.title}{mark}"])
                 done = f" — done {times} time(s)" if times else ""
-                child.setToolTip(0, f"{where}{done}")
+                child.setToolTip(0, tooltip(f"{where}{done}"))
                 child.setData(0, ITEM_ROLE, (kind.value, item.id))
                 group.addChild(child)
                 if keep == (kind.value, item.id):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from mht_desktop.core.practice.progress import PracticeSummary, practice_lines
+from mht_desktop.ui.rich_text import plain_label
 
 
 class PracticeSummaryBox(QGroupBox):
@@ -14,12 +14,11 @@ class PracticeSummaryBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Practice", parent)
         layout = QVBoxLayout(self)
-        self.drills_label = QLabel()
-        self.notes_label = QLabel()
-        self.cases_label = QLabel()
-        self.trend_label = QLabel()
+        self.drills_label = plain_label()
+        self.notes_label = plain_label()
+        self.cases_label = plain_label()
+        self.trend_label = plain_label()
         for label in (self.drills_label, self.notes_label, self.cases_label, self.trend_label):
-            label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             layout.addWidget(label)
         self.trend_label.setEnabled(False)  # muted
