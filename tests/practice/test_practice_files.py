@@ -162,3 +162,17 @@ def test_case_field_expectations_and_names_are_checked() -> None:
     errors = _errors(text)
     assert any("'field' is 'meds'; use one of: presence" in e for e in errors)
     assert any("'expect' must be do, avoid or either for an action" in e for e in errors)
+
+
+def test_review_due_is_read_and_must_follow_reviewed() -> None:
+    fine = check_practice_text(SCENARIO.replace("reviewed = 2026-12-01",
+                                                "reviewed = 2026-12-01\nreview_due = 2027-12-01"),
+                               file="due.scenario.toml")
+    assert not fine.errors and str(fine.items[0].review_due) == "2027-12-01"
+    early = check_practice_text(SCENARIO.replace("reviewed = 2026-12-01",
+                                                 "reviewed = 2026-12-01\nreview_due = 2026-01-01"),
+                                file="early.scenario.toml")
+    assert [p.message for p in early.errors] == [
+        "'test-scenario': review_due (2026-01-01) must come after reviewed (2026-12-01)"]
+    missing = check_practice_text(SCENARIO, file="none.scenario.toml", strict=True)
+    assert any("no review_due date" in p.message for p in missing.errors)

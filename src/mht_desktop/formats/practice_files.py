@@ -305,7 +305,7 @@ def _scenario(data: dict[str, Any], lines: _Lines, file: str,
         person=head.text("person"), situation=head.text("situation"),
         call_for_help=head.text("call_for_help"), start=head.text("start"),
         nodes=tuple(nodes), sources=head.strings("sources"), reviewed=head.day("reviewed"),
-        file=file, line=head_line)
+        review_due=head.day("review_due"), file=file, line=head_line)
 
 
 def _vignette(raw: Any, index: int, lines: _Lines, file: str,
@@ -321,7 +321,7 @@ def _vignette(raw: Any, index: int, lines: _Lines, file: str,
         format=v.choice("format", NoteFormat) or NoteFormat.NARRATIVE,
         observation=v.text("observation"), prompt=v.text("prompt"), exemplar=v.text("exemplar"),
         quotes=v.strings("quotes"), written_at=written_at, sources=v.strings("sources"),
-        reviewed=v.day("reviewed"), file=file, line=at)
+        reviewed=v.day("reviewed"), review_due=v.day("review_due"), file=file, line=at)
 
 
 def _rule(table: _Table) -> RuleRef:
@@ -361,4 +361,5 @@ def _case(raw: Any, index: int, lines: _Lines, file: str,
         requester=c.choice("requester", Requester) or Requester.FAMILY,
         request=c.text("request"), context=c.text("context", required=False),
         fields=tuple(fields), actions=tuple(actions), debrief=c.text("debrief"),
-        sources=c.strings("sources"), reviewed=c.day("reviewed"), file=file, line=at)
+        sources=c.strings("sources"), reviewed=c.day("reviewed"), review_due=c.day("review_due"),
+        file=file, line=at)

@@ -143,6 +143,8 @@ class DisclosureCase:
         debrief: The whole answer in a paragraph.
         sources: The brief's sections.
         reviewed: When it was last checked.
+        review_due: When its content is next due to be checked (the bank format's
+            ``review_due``; content past it is flagged by the currency report).
     """
 
     id: str
@@ -155,6 +157,7 @@ class DisclosureCase:
     debrief: str
     sources: tuple[str, ...] = ()
     reviewed: date | None = None
+    review_due: date | None = None
     file: str = ""
     line: int | None = None
 

@@ -196,6 +196,8 @@ class Scenario:
         nodes: Every node, in file order.
         sources: The brief's sections this scenario rests on.
         reviewed: When its content was last checked.
+        review_due: When its content is next due to be checked (the bank format's
+            ``review_due``; content past it is flagged by the currency report).
         file: The file it came from.
         line: Where its table starts.
     """
@@ -210,6 +212,7 @@ class Scenario:
     nodes: tuple[Node, ...]
     sources: tuple[str, ...] = ()
     reviewed: date | None = None
+    review_due: date | None = None
     file: str = ""
     line: int | None = None
     _by_id: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)

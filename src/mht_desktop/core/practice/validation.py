@@ -11,6 +11,7 @@ rule that allows it (B6, B7/AJ2).
 from __future__ import annotations
 
 from collections import Counter, deque
+from datetime import date
 
 from mht_desktop.core.banks import ID_PATTERN
 from mht_desktop.core.errors import Problem, Severity
@@ -81,7 +82,18 @@ def validate_scenario(s: Scenario, *, file: str, strict: bool = False) -> list[P
         sink.content(s.line, f"scenario {s.id!r} names no sources", s.id)
     if strict and s.reviewed is None:
         sink.error(s.line, f"scenario {s.id!r} has no reviewed date", s.id)
+    if strict and s.review_due is None:
+        sink.error(s.line, f"scenario {s.id!r} has no review_due date (when its rules are "
+                   "next to be checked)", s.id)
+    _check_review_dates(sink, s.id, s.line, s.reviewed, s.review_due)
     return sink.problems
+
+
+def _check_review_dates(sink: _Sink, item_id: str, line: int | None, reviewed: date | None,
+                        review_due: date | None) -> None:
+    if reviewed is not None and review_due is not None and review_due <= reviewed:
+        sink.error(line, f"{item_id!r}: review_due ({review_due:%Y-%m-%d}) must come after "
+                   f"reviewed ({reviewed:%Y-%m-%d})", item_id)
 
 
 def _check_node(sink: _Sink, s: Scenario, node: Node, least: int) -> None:
@@ -170,6 +182,7 @@ def validate_vignette(v: Vignette, *, file: str, strict: bool = False) -> list[P
         sink.content(v.line, f"vignette {v.id!r} names no sources", v.id)
     if strict and v.reviewed is None:
         sink.error(v.line, f"vignette {v.id!r} has no reviewed date", v.id)
+    _check_review_dates(sink, v.id, v.line, v.reviewed, v.review_due)
     return sink.problems
 
 
@@ -206,4 +219,5 @@ def validate_case(c: DisclosureCase, *, file: str, strict: bool = False) -> list
         sink.content(c.line, f"case {c.id!r} names no sources", c.id)
     if strict and c.reviewed is None:
         sink.error(c.line, f"case {c.id!r} has no reviewed date", c.id)
+    _check_review_dates(sink, c.id, c.line, c.reviewed, c.review_due)
     return sink.problems

@@ -27,6 +27,8 @@ class Vignette:
         written_at: For a late entry, the time it is being written.
         sources: The brief's sections.
         reviewed: When it was last checked.
+        review_due: When its content is next due to be checked (the bank format's
+            ``review_due``; content past it is flagged by the currency report).
     """
 
     id: str
@@ -39,6 +41,7 @@ class Vignette:
     written_at: str | None = None
     sources: tuple[str, ...] = ()
     reviewed: date | None = None
+    review_due: date | None = None
     file: str = ""
     line: int | None = None
 
