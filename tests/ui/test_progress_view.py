@@ -197,3 +197,76 @@ def test_file_menu_actions_reach_the_progress_view(qtbot: QtBot, make_window: Wi
     assert window.progress.report_dialog is not None
     qtbot.addWidget(window.progress.report_dialog)
     window.progress.report_dialog.close()
+
+
+def test_class_summary_shows_each_trainees_practice(qtbot: QtBot, make_window: WindowFactory,
+                                                     dialogs: ScriptedDialogs,
+                                                     history: Learner, tmp_path: Path) -> None:
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    from mht_desktop.core.practice.disclosure import Action
+    from mht_desktop.core.practice.drills import best_path
+    from mht_desktop.core.practice.note_checker import NoteFormat
+
+    practice = history.ctx.practice(history.profile_id)
+    scenario = practice.scenario("ed-nine-hour-wait")
+    state, _ = practice.start_drill(scenario.id)
+    for step in best_path(scenario):  # the best ending
+        state, _ = practice.choose(state.attempt_id, step.node_id, step.choice_index)
+    assert state.debrief is not None and state.debrief.followed_best_path
+    state, _ = practice.start_drill(scenario.id)
+    state, _ = practice.choose(state.attempt_id, "leaving", 1)  # "You're on a hold"
+    state, _ = practice.choose(state.attempt_id, "arguing", 1)  # blocks the doors
+    state, _ = practice.choose(state.attempt_id, "pushing", 2)  # a lone tackle
+    assert state.debrief is not None and state.debrief.ending.kind.value == "harm"
+    practice.check_note("Pt was hostile and manipulative.", NoteFormat.NARRATIVE)
+    practice.check_note("14:30 Patient said “I want to go home.” Walked to his room and sat on "
+                        "the bed.\n- A. Tech, MHT", NoteFormat.NARRATIVE)
+    practice.submit_disclosure("mother-on-the-phone", set(),
+                               {Action.TAKE_MESSAGE, Action.REFER_NURSE})
+
+    view = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id)).progress
+    ana = tmp_path / "ana.json"
+    dialogs.answer_save_path(str(ana))
+    view.export_progress()
+    old = json.loads(ana.read_text(encoding="utf-8"))  # a version 1 file has no practice
+    old.pop("practice")
+    old["version"] = 1
+    old["learner"]["name"] = "Ben"
+    ben = tmp_path / "ben.json"
+    ben.write_text(json.dumps(old), encoding="utf-8")
+    view.open_class_summary()
+    dialog = view.class_dialog
+    assert dialog is not None
+    dialogs.answer_open_paths([str(ana), str(ben)])
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    bar = dialog.tabs.tabBar()
+    bar.setFocus()
+    qtbot.keyClick(bar, Qt.Key.Key_Right)  # the Practice tab, by keyboard
+    assert dialog.tabs.currentWidget() is dialog.practice_table
+    table = dialog.practice_table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, len(headers))]
+            for r in range(table.rowCount())}
+    cells = dict(zip(headers[1:], rows["Ana"], strict=True))
+    assert cells["Drills"] == "2" and cells["Resolved by talking"] == "1"
+    assert cells["Best path"] == "1"
+    assert cells["Notes checked"] == "2" and cells["Notes with no flags"] == "1"
+    assert cells["Disclosure cases"] == "1"
+    assert rows["Ben"] == ["—"] * (len(headers) - 1)
+
+    out = tmp_path / "class.pdf"
+    dialogs.answer_save_path(str(out))
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    # Narrow columns wrap their headings mid-word, so compare with the spaces taken out.
+    text = "".join("".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+                   for page in PdfReader(out).pages)
+    for heading in ("Practice", "Resolvedbytalking", "Disclosurecases",
+                    "Ana21150%211.511100%"):
+        assert heading in text, heading
+    table.selectRow(1)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    assert [f.learner for f in dialog.files] == ["Ana"]
+    dialog.close()

@@ -1,4 +1,4 @@
-"""The class summary PDF: a topic × trainee readiness matrix from several progress files.
+"""The class summary PDF: topic × trainee readiness, and each trainee's practice results.
 
 Why a separate document: an instructor reviews a whole cohort at once and wants to see, on
 one sheet, which topics the class as a whole — and which trainees — still need work. Wide
@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from mht_desktop.core.practice.progress import CLASS_PRACTICE_HEADINGS, class_practice_cells
 from mht_desktop.core.readiness import percent
 from mht_desktop.rendering.pages import (
     Builder,
@@ -80,6 +81,13 @@ def class_builder(summary: ClassSummary, *, pass_mark: float = DEFAULT_PASS_MARK
         parts.append(Table([("Trainee", False), ("Program", False), ("Period", False),
                             ("File made", False), ("Exams", True), ("Best exam", True),
                             ("Source", False)], trainees, heading="<h2>Trainees</h2>"))
+        practice = [[_e(label), *(_e(v) for v in class_practice_cells(f.practice))]
+                    for label, f in zip(summary.trainees, summary.files, strict=True)]
+        parts.append(Table([("Trainee", False), *((h, True) for h in CLASS_PRACTICE_HEADINGS)],
+                           practice, heading="<h2>Practice</h2><p class='small'>De-escalation "
+                           "drills, documentation notes checked for objectivity, and "
+                           "disclosure decisions, from each trainee's progress file (— : the "
+                           "file is older than the Practice section).</p>"))
         return parts
 
     return build

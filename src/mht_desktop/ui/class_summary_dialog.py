@@ -1,5 +1,5 @@
 """Class summary: an instructor opens trainees' progress files and sees topic × trainee
-readiness, then prints it or saves it as a PDF.
+readiness and each trainee's practice results, then prints them or saves them as a PDF.
 
 Why a dialog beside the Progress view: it works on files handed in by trainees, not on this
 computer's profiles, so it never touches the database; bad files are listed with the reason
@@ -21,11 +21,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from mht_desktop.core.errors import MhtError
+from mht_desktop.core.practice.progress import CLASS_PRACTICE_HEADINGS, class_practice_cells
 from mht_desktop.core.readiness import percent
 from mht_desktop.rendering.class_report import cell_color, class_document
 from mht_desktop.rendering.pages import Paper, write_document_pdf
@@ -61,7 +63,7 @@ class ClassSummaryDialog(QDialog):
         self.add_button = QPushButton("Add progress files…")
         self.add_button.clicked.connect(self.choose_files)
         self.remove_button = QPushButton("Remove trainee")
-        self.remove_button.setToolTip("Remove the selected trainee's column")
+        self.remove_button.setToolTip("Remove the selected trainee")
         self.remove_button.clicked.connect(self.remove_selected)
         self.paper_box = QComboBox()
         for choice in Paper:
@@ -87,7 +89,16 @@ class ClassSummaryDialog(QDialog):
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectColumns)
-        layout.addWidget(self.table, 1)
+        self.table.setAccessibleName("Readiness by topic and trainee")
+        # Practice is per trainee, not per topic, so it gets its own table: a row per trainee.
+        self.practice_table = QTableWidget()
+        self.practice_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.practice_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.practice_table.setAccessibleName("Practice results by trainee")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "&Readiness by topic")
+        self.tabs.addTab(self.practice_table, "&Practice")
+        layout.addWidget(self.tabs, 1)
         self._show()
 
     @property
@@ -115,15 +126,37 @@ class ClassSummaryDialog(QDialog):
         self._show()
 
     def remove_selected(self) -> None:
-        """Drop the selected trainee (column)."""
-        columns = sorted({i.column() for i in self.table.selectedIndexes()}, reverse=True)
-        for column in columns:
-            if 1 <= column <= len(self.files):
-                del self.files[column - 1]
+        """Drop the selected trainee (a column of readiness, or a row of practice)."""
+        if self.tabs.currentWidget() is self.practice_table:
+            chosen = {i.row() for i in self.practice_table.selectedIndexes()}
+        else:
+            chosen = {i.column() - 1 for i in self.table.selectedIndexes()}
+        for index in sorted(chosen, reverse=True):
+            if 0 <= index < len(self.files):
+                del self.files[index]
         self._show()
 
     def _show(self) -> None:
         self._fill_table()
+        self._fill_practice()
+
+    def _fill_practice(self) -> None:
+        summary = self.summary
+        table = self.practice_table
+        table.clear()
+        table.setColumnCount(len(CLASS_PRACTICE_HEADINGS) + 1)
+        table.setRowCount(len(summary.trainees))
+        table.setHorizontalHeaderLabels(["Trainee", *CLASS_PRACTICE_HEADINGS])
+        for r, (label, f) in enumerate(zip(summary.trainees, summary.files, strict=True)):
+            table.setItem(r, 0, QTableWidgetItem(label))
+            for c, text in enumerate(class_practice_cells(f.practice), start=1):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, table.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def _fill_table(self) -> None:
         if self.errors:

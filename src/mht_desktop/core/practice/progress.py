@@ -177,3 +177,25 @@ def practice_lines(summary: PracticeSummary) -> tuple[str, str, str]:
              + (f" — {_percent(c.mean_score)} of decisions right; errors by rule: {errors}"
                 if c.cases and errors else ""))
     return drills, notes, cases
+
+
+# The class summary's practice table: one row per trainee, the same columns in the dialog and
+# the class PDF (a version 1 progress file has no practice, so its row is all dashes).
+CLASS_PRACTICE_HEADINGS = ("Drills", "Resolved by talking", "Best path", "Best choices",
+                           "Notes checked", "Notes with no flags", "Flags per note",
+                           "Disclosure cases", "Every decision right", "Decisions right")
+
+
+def class_practice_cells(summary: PracticeSummary | None) -> tuple[str, ...]:
+    """A trainee's practice figures under :data:`CLASS_PRACTICE_HEADINGS`.
+
+    Args:
+        summary: The trainee's practice, or None when their file predates practice.
+    """
+    if summary is None:
+        return ("—",) * len(CLASS_PRACTICE_HEADINGS)
+    d, n, c = summary.drills, summary.notes, summary.disclosure
+    per = f"{n.flags_per_note:.1f}" if n.flags_per_note is not None else "—"
+    return (str(d.completed), str(d.by_ending.get(EndingKind.RESOLVED.value, 0)),
+            str(d.best_path), _percent(d.mean_score), str(n.checked), str(n.clean), per,
+            str(c.cases), str(c.perfect), _percent(c.mean_score))
