@@ -101,3 +101,50 @@ def test_every_case_names_whose_rule_decides() -> None:
         fields = {k.field for k in case.fields}
         assert fields & {RecordField.PSYCHOTHERAPY_NOTES, RecordField.SUD_RECORDS,
                          RecordField.PRESENCE, RecordField.MEDICATIONS}, case.id
+
+
+# Issue 18's minimums for what ships. The vignettes and cases are written in parallel (h18c);
+# until they land these two are expected to fail (strict: remove the mark once they pass).
+MIN_SCENARIOS, MIN_VIGNETTES, MIN_CASES = 14, 16, 16
+_PARALLEL = pytest.mark.xfail(strict=True, reason="the vignettes and cases from h18c have not "
+                              "landed yet")
+
+
+def test_at_least_fourteen_scenarios_ship_across_every_setting() -> None:
+    from mht_desktop.core.practice.drills import Setting
+    from mht_desktop.core.practice.validation import MIN_ENDINGS, MIN_NODES
+
+    scenarios = [s for s in _items(SCENARIOS) if isinstance(s, Scenario)]
+    assert len(scenarios) >= MIN_SCENARIOS
+    assert {s.setting for s in scenarios} == set(Setting)
+    small = [s.id for s in scenarios
+             if len(s.nodes) < MIN_NODES or len(s.endings) < MIN_ENDINGS]
+    assert small == []
+
+
+@_PARALLEL
+def test_at_least_sixteen_vignettes_ship() -> None:
+    assert len(_items(VIGNETTES)) >= MIN_VIGNETTES
+
+
+@_PARALLEL
+def test_at_least_sixteen_disclosure_cases_ship() -> None:
+    assert len(_items(CASES)) >= MIN_CASES
+
+
+def test_every_dangerous_moment_offers_the_team_first() -> None:
+    """At acting out the best choice calls for help, and no hands-on choice is made alone."""
+    from mht_desktop.core.practice.drills import Level, Rating
+
+    for scenario in _items(SCENARIOS):
+        assert isinstance(scenario, Scenario)
+        assert scenario.review_due is not None and scenario.reviewed is not None
+        assert scenario.review_due > scenario.reviewed, scenario.id
+        for node in scenario.nodes:
+            if node.level is not Level.ACTING_OUT or node.ending is not None:
+                continue
+            best = [c for c in node.choices if c.rating is Rating.BEST]
+            assert best and all(c.calls_help for c in best), (scenario.id, node.id)
+            for choice in node.choices:
+                if choice.hands_on and choice.rating is not Rating.POOR:
+                    assert choice.calls_help, (scenario.id, node.id, choice.text)
