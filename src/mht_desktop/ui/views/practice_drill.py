@@ -3,15 +3,16 @@
 Why it looks like this: on the unit a technician reads the person, picks a response and sees
 what it does, often under time pressure. So the person's words and behaviour sit at the top,
 the escalation meter names the level in words and marks it by position (never by colour
-alone), the choices are numbered buttons that the keys 1–4 press, and an optional timer
-makes hesitation count. "When to call for help" is always on screen. Every choice is stored
+alone), the choices are numbered buttons that the keys 1–4 press (their text wraps), and an
+optional timer makes hesitation count; who the person is and what happened sit below, read
+once. "When to call for help" is always on screen. Every choice is stored
 on the database lane as it is made.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -106,10 +107,6 @@ class DrillPanel(QWidget):
 
         outer = QVBoxLayout(self)
         self.title_label = _plain()
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title_label.setFont(font)
         outer.addWidget(self.title_label)
         help_box = QGroupBox("When to call for help")
         help_layout = QVBoxLayout(help_box)
@@ -140,18 +137,12 @@ class DrillPanel(QWidget):
         # the choices short. The help box above stays on screen.
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.person_label = _plain()
-        self.person_label.setAccessibleName("Who and where")
-        layout.addWidget(self.person_label)
         self.meter = EscalationMeter()
         layout.addWidget(self.meter)
         self.approach_label = _plain()
         self.approach_label.setEnabled(False)  # muted
         layout.addWidget(self.approach_label)
         self.says_label = _plain()
-        font = self.says_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.says_label.setFont(font)
         self.says_label.setAccessibleName("What the person says")
         layout.addWidget(self.says_label)
         self.does_label = _plain()
@@ -188,7 +179,16 @@ class DrillPanel(QWidget):
                       "as hesitating.")
         hint.setEnabled(False)
         layout.addWidget(hint)
+        # Who the person is and what happened: read once, so below the moment that changes
+        # (on a small screen the words, the meter and the choices come first).
+        context = QGroupBox("Who and where")
+        context_layout = QVBoxLayout(context)
+        self.person_label = _plain()
+        self.person_label.setAccessibleName("Who and where")
+        context_layout.addWidget(self.person_label)
+        layout.addWidget(context)
         layout.addStretch(1)
+        self._emphasise()
         self.play_scroll = QScrollArea()
         self.play_scroll.setWidgetResizable(True)
         self.play_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -281,6 +281,20 @@ class DrillPanel(QWidget):
         self.ctx.tasks.run(lambda: service.choose(attempt, node_id, index, seconds=seconds,
                                                   timed_out=timed_out),
                            on_done=self._on_step, on_error=self._on_error)
+
+    def _emphasise(self) -> None:
+        # Sized from the panel's own font each time it changes, so View › Larger text grows
+        # the title and the person's words with everything else (a font set once would not).
+        for label, scale, bold in ((self.title_label, 1.3, True), (self.says_label, 1.15, False)):
+            font = QFont(self.font())
+            font.setPointSizeF(font.pointSizeF() * scale)
+            font.setBold(bold)
+            label.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._emphasise()
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

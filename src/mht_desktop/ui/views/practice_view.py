@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
@@ -74,9 +75,11 @@ class PracticeView(SectionView):
         self.tree.setAccessibleName("Exercises")
         self.tree.itemActivated.connect(self._on_tree_item_activated)
         left_layout.addWidget(self.tree, 1)
-        self.import_button = QPushButton("Import practice file…")
+        # Short, so the list can stay narrow with large text; the tooltip says the rest.
+        self.import_button = QPushButton("Import…")
         self.import_button.setAccessibleName("Import practice file")
-        self.import_button.setToolTip("Add an instructor's scenario, vignette or case file")
+        self.import_button.setToolTip("Import a practice file: an instructor's scenario, "
+                                      "vignette or case file")
         self.import_button.clicked.connect(self.import_dialog)
         left_layout.addWidget(self.import_button)
         split.addWidget(left)
@@ -93,10 +96,22 @@ class PracticeView(SectionView):
         self.disclosure = DisclosurePanel(ctx)
         for page in (self.intro, self.drill, self.note, self.disclosure):
             self.pages.addWidget(page)
+        self.pages.currentChanged.connect(self._on_pages_current_changed)
+        self._on_pages_current_changed(0)
         split.addWidget(self.pages)
         split.setStretchFactor(1, 1)
-        split.setSizes([250, 800])  # the exercise gets the room on a small screen
+        split.setSizes([210, 800])  # the exercise gets the room on a small screen
         outer.addWidget(split)
+
+    def _on_pages_current_changed(self, index: int) -> None:
+        # A stack is as wide as its widest page; only the page on screen should count, so a
+        # drill is not squeezed by the note editor's minimum width.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            page = self.pages.widget(i)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
+        self.pages.updateGeometry()
 
     def watches(self, changes: Changes) -> bool:
         return changes.practice or changes.profiles
