@@ -6,9 +6,13 @@ runner so timing never matters.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from tests.practice.conftest import SCENARIO
 
@@ -193,6 +197,14 @@ def test_on_the_real_lane_and_an_import_refused_then_accepted(
     window.tasks.wait()
 
 
+@pytest.fixture
+def keep_app_font(qapp: QApplication) -> Iterator[None]:
+    """Text size is the application's font: give it back so later tests see the default."""
+    font = QFont(qapp.font())
+    yield
+    qapp.setFont(font)
+
+
 def _longest_choice_node(ctx: AppContext) -> tuple[str, list[Qt.Key]]:
     """The shipped scenario and the key path to the node whose choices are longest."""
     from mht_desktop.core.practice.drills import best_path
@@ -212,7 +224,7 @@ def _longest_choice_node(ctx: AppContext) -> tuple[str, list[Qt.Key]]:
 
 
 def test_long_choices_wrap_inside_a_small_window_at_large_text(
-        qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+        qtbot: QtBot, ctx: AppContext, tmp_path: Path, keep_app_font: None) -> None:
     window = make_window(qtbot, ctx, tmp_path)
     window.set_text_scale(1.5)
     window.resize(1024, 700)
@@ -245,9 +257,11 @@ def test_long_choices_wrap_inside_a_small_window_at_large_text(
 
 
 def test_the_drill_title_and_words_grow_with_larger_text(qtbot: QtBot, ctx: AppContext,
-                                                        tmp_path: Path) -> None:
+                                                        tmp_path: Path,
+                                                        keep_app_font: None) -> None:
     window = make_window(qtbot, ctx, tmp_path)
     window.set_text_scale(1.0)
+    qtbot.wait(10)
     open_by_keyboard(qtbot, window.practice, DRILL)
     drill = window.practice.drill
     before = drill.title_label.font().pointSizeF(), drill.says_label.font().pointSizeF()
