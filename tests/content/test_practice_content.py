@@ -103,11 +103,8 @@ def test_every_case_names_whose_rule_decides() -> None:
                          RecordField.PRESENCE, RecordField.MEDICATIONS}, case.id
 
 
-# Issue 18's minimums for what ships. The vignettes and cases are written in parallel (h18c);
-# until they land these two are expected to fail (strict: remove the mark once they pass).
+# Issue 18's minimums for what ships.
 MIN_SCENARIOS, MIN_VIGNETTES, MIN_CASES = 14, 16, 16
-_PARALLEL = pytest.mark.xfail(strict=True, reason="the vignettes and cases from h18c have not "
-                              "landed yet")
 
 
 def test_at_least_fourteen_scenarios_ship_across_every_setting() -> None:
@@ -122,12 +119,10 @@ def test_at_least_fourteen_scenarios_ship_across_every_setting() -> None:
     assert small == []
 
 
-@_PARALLEL
 def test_at_least_sixteen_vignettes_ship() -> None:
     assert len(_items(VIGNETTES)) >= MIN_VIGNETTES
 
 
-@_PARALLEL
 def test_at_least_sixteen_disclosure_cases_ship() -> None:
     assert len(_items(CASES)) >= MIN_CASES
 

@@ -246,7 +246,7 @@ def test_long_choices_wrap_inside_a_small_window_at_large_text(
     assert longest.mapTo(window, longest.rect().topRight()).x() <= window.width()
     # … and the section fits beside the sidebar in the window a first start opens on a
     # 1024-pixel screen (94 % of it), with every exercise page.
-    from mht_desktop.ui.main_window import SCREEN_SHARE
+    from mht_desktop.ui.window_frame import SCREEN_SHARE
 
     room = int(1024 * SCREEN_SHARE) - window.nav.width()
     for page in (view.intro, view.note, view.disclosure, view.drill):
