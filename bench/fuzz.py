@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     cases = sum(int(n) for n in re.findall(r"(\d+) passing, \d+ failing", output))
     summaries = [line.strip(" =") for line in output.splitlines()
                  if re.search(r"\b\d+ (passed|failed)\b", line)]
-    verdict = summaries[-1] if summaries else "(no pytest summary)"
+    verdict = summaries[-1] if summaries else (
+        "no failure" if done.returncode == 0 else f"pytest exited {done.returncode}")
     print(f"fuzz: {cases:,} cases in {seconds:.0f} s ({cases / seconds:.0f}/s): {verdict}")
     if done.returncode:
         print(output)
