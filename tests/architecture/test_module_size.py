@@ -20,7 +20,6 @@ SOURCE = Path(mht_desktop.__file__).parent
 # Over the limit today, each with the engineer splitting it this round. Remove an entry when
 # the module is split; never add one.
 OVER_LIMIT = {
-    "services/practice.py",      # h18
     "ui/views/flashcards_view.py",  # h16a
     "ui/views/quiz_view.py",     # h16a
 }
