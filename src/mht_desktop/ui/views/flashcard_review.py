@@ -1,11 +1,11 @@
-"""The flashcard review screen's parts: the review page, the session tally, the exam dialog.
+"""The flashcard review screen's parts: the review page, the session tally and summary, the
+exam dialog.
 
 The flashcards view drives them; what they show was read on the DB lane.
 """
 
 from __future__ import annotations
 
-import html
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +28,7 @@ from mht_desktop.core.banks import review_note
 from mht_desktop.core.cards import Outcomes, Rating, StudyCard, format_interval
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.text import inline_markdown, markdown_to_html
-from mht_desktop.ui.rich_text import SafeTextBrowser
+from mht_desktop.ui.rich_text import RichLabel, SafeTextBrowser, escape, plain_label
 
 RATING_LABELS = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good",
                  Rating.EASY: "Easy"}
@@ -56,11 +56,11 @@ class ReviewPage(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.deck_label = QLabel()
-        self.counts_label = QLabel()
-        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.deck_label = plain_label()
+        self.deck_label.setWordWrap(True)
+        self.counts_label = RichLabel()
         self.end_button = QPushButton("End session")
-        top.addWidget(self.deck_label)
+        top.addWidget(self.deck_label, 1)
         top.addStretch(1)
         top.addWidget(self.counts_label)
         top.addWidget(self.end_button)
@@ -92,6 +92,41 @@ class ReviewPage(QWidget):
             tools.addWidget(b)
         tools.addStretch(1)
         layout.addLayout(tools)
+
+
+class SummaryPage(QWidget):
+    """The end of a session: how many cards, how long, how many recalled."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.title_label = QLabel("Session complete")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.text_label = plain_label()
+        self.text_label.setWordWrap(True)
+        for label in (self.title_label, self.text_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        self.back_button = QPushButton("Back to decks  (Enter)")
+        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_stats(self, stats: SessionStats) -> None:
+        """Say how the session went (or that nothing was due)."""
+        minutes, seconds = divmod(int(time.monotonic() - stats.started), 60)
+        if stats.answered:
+            self.title_label.setText("Session complete")
+            self.text_label.setText(
+                f"You answered {stats.answered} card(s) in {minutes} min {seconds:02d} s. "
+                f"Recalled: {round(stats.accuracy * 100)}% (answers other than Again).")
+        else:
+            self.title_label.setText("Nothing due right now")
+            self.text_label.setText("You are up to date with this deck. Come back later, "
+                                    "or cram the deck to practise anyway.")
 
 
 class ExamDateDialog(QDialog):
@@ -141,7 +176,7 @@ def card_html(card: StudyCard, css: str, *, back: bool, today: date | None = Non
     With ``today`` given, a card past its review date carries a quiet "last checked" note.
     """
     css += " .front { font-size: 16pt; } .back { font-size: 14pt; }"
-    parts = [f"<html><head><style>{css}</style></head><body>",
+    parts = [f"<html><head><style>{css}</style></head><body>",  # html-safe: our own CSS
              f"<div class='front'>{markdown_to_html(card.front)}</div>"]
     if back:
         parts.append("<hr>")
@@ -153,7 +188,7 @@ def card_html(card: StudyCard, css: str, *, back: bool, today: date | None = Non
                          "rewording it in your own notes.</p>")
     note = review_note(card.reviewed, card.review_due, today) if today is not None else None
     if note:  # past its review date: still shown, with a quiet word of caution
-        parts.append(f"<p class='muted'><small>{html.escape(note)}</small></p>")
+        parts.append(f"<p class='muted'><small>{escape(note)}</small></p>")
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -12,15 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QMessageBox,
-    QPushButton,
     QStackedLayout,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,14 +21,16 @@ from mht_desktop.core.cards import Deck, Flag, Outcomes, Rating, StudyCard, leec
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.study import AnswerResult, DeckOverview, QueueState
-from mht_desktop.ui.rich_text import plain_label, show_message
+from mht_desktop.ui.rich_text import show_message
 from mht_desktop.ui.sections import BANKS
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
+from mht_desktop.ui.views.flashcard_decks import DeckPage
 from mht_desktop.ui.views.flashcard_review import (
     ExamDateDialog,
     ReviewPage,
     SessionStats,
+    SummaryPage,
     button_texts,
     card_html,
 )
@@ -67,10 +62,19 @@ class FlashcardsView(SectionView):
             "tick a bank there to include it in study.", "Go to Question banks",
             self._go_to_banks)
         self._stack.addWidget(self.empty)
-        self._build_deck_page()
+        self.decks = DeckPage()
+        self._wire_decks()
+        self._stack.addWidget(self.decks)
         self.review = ReviewPage()
         self._stack.addWidget(self.review)
-        self._build_summary_page()
+        self.summary = SummaryPage()
+        self.summary.back_button.clicked.connect(self.show_decks)
+        self._stack.addWidget(self.summary)
+        # The pages by the names the rest of the window (and the tests) use.
+        self.deck_page, self.summary_page = self.decks, self.summary
+        self.deck_tree = self.decks.tree
+        self.study_all_button = self.decks.study_all_button
+        self.summary_label = self.summary.text_label
         self._wire_review()
         self.card: StudyCard | None = None
         self.deck = Deck()
@@ -82,74 +86,18 @@ class FlashcardsView(SectionView):
         self.outcomes: Outcomes | None = None
         self._settings = LearnerSettings()
 
-    # -- pages ---------------------------------------------------------------------------
-    def _build_deck_page(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.plan_label = plain_label()
-        self.plan_label.setWordWrap(True)
-        self.plan_label.setObjectName("examPlan")
-        layout.addWidget(self.plan_label)
-        self.limits_label = plain_label()
-        layout.addWidget(self.limits_label)
-        self.deck_tree = QTreeWidget()
-        self.deck_tree.setAccessibleName("Decks")
-        self.deck_tree.setAccessibleDescription("Choose a deck and press Enter to study it")
-        self.deck_tree.setHeaderLabels(["Deck", "New", "Learning", "Due"])
-        self.deck_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.deck_tree.itemDoubleClicked.connect(lambda *_: self.study_selected())
-        # Enter or Space on the highlighted deck starts studying it, as a double-click does.
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            shortcut = QShortcut(QKeySequence(key), self.deck_tree)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+    # -- wiring ----------------------------------------------------------------------------
+    def _wire_decks(self) -> None:
+        d = self.decks
+        d.tree.itemDoubleClicked.connect(lambda *_: self.study_selected())
+        for shortcut in d.start_keys:
             shortcut.activated.connect(self.study_selected)
-        layout.addWidget(self.deck_tree, 1)
-        buttons = QHBoxLayout()
-        self.study_all_button = QPushButton("Study all due")
-        self.study_all_button.setDefault(True)
-        self.study_all_button.clicked.connect(lambda: self.start(Deck()))
-        self.study_deck_button = QPushButton("Study this deck")
-        self.study_deck_button.clicked.connect(self.study_selected)
-        self.cram_button = QPushButton("Cram this deck")
-        self.cram_button.setToolTip("Practise every card of the deck without changing any "
-                                    "schedule (for the night before an exam).")
-        self.cram_button.clicked.connect(self.cram_selected)
-        self.browse_button = QPushButton("Browse cards…")
-        self.browse_button.clicked.connect(self.open_browser)
-        self.exam_button = QPushButton("Exam date and limits…")
-        self.exam_button.clicked.connect(self.edit_exam_date)
-        self.memory_button = QPushButton("Retention and Optimize…")
-        self.memory_button.setToolTip("Desired retention, your true retention, and FSRS "
-                                      "fitted to your own reviews.")
-        self.memory_button.clicked.connect(self.edit_memory_model)
-        for b in (self.study_all_button, self.study_deck_button, self.cram_button,
-                  self.browse_button, self.exam_button, self.memory_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.deck_page = page
-        self._stack.addWidget(page)
-
-    def _build_summary_page(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        self.summary_title = QLabel("Session complete")
-        font = self.summary_title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.summary_title.setFont(font)
-        self.summary_label = plain_label()
-        self.summary_label.setWordWrap(True)
-        for label in (self.summary_title, self.summary_label):
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(label)
-        self.back_button = QPushButton("Back to decks  (Enter)")
-        self.back_button.clicked.connect(self.show_decks)
-        layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-        self.summary_page = page
-        self._stack.addWidget(page)
+        d.study_all_button.clicked.connect(lambda: self.start(Deck()))
+        d.study_deck_button.clicked.connect(self.study_selected)
+        d.cram_button.clicked.connect(self.cram_selected)
+        d.browse_button.clicked.connect(self.open_browser)
+        d.exam_button.clicked.connect(self.edit_exam_date)
+        d.memory_button.clicked.connect(self.edit_memory_model)
 
     def _wire_review(self) -> None:
         r = self.review
@@ -191,44 +139,14 @@ class FlashcardsView(SectionView):
                            on_error=self.show_error)
 
     def _show_overview(self, overview: DeckOverview) -> None:
-        self.deck_tree.clear()
-        current: QTreeWidgetItem | None = None
-        for deck in overview.decks:
-            item = QTreeWidgetItem([deck.title, str(deck.new), str(deck.learning),
-                                    str(deck.due)])
-            item.setData(0, Qt.ItemDataRole.UserRole, Deck(deck.bank_id, deck.topic_id))
-            for col in (1, 2, 3):
-                item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight)
-            if deck.topic_id is None:
-                self.deck_tree.addTopLevelItem(item)
-                current = item
-            elif current is not None:
-                current.addChild(item)
-        if overview.plan is not None:
-            self.plan_label.setText(overview.plan.message())
-            self.plan_label.show()
-        else:
-            self.plan_label.setText("Tip: set your exam date (Exam date and limits…) and we "
-                                    "will tell you whether you are on track.")
-        settings = self._settings = overview.settings or LearnerSettings()
-        self.limits_label.setText(
-            f"Today you can still see {overview.new_limit_left} new card(s) "
-            f"(limit {settings.new_per_day}) and {overview.review_limit_left} review(s) "
-            f"(limit {settings.reviews_per_day}).")
+        self._settings = self.decks.show_overview(overview)
         has_cards = any(d.total for d in overview.decks)
-        self._stack.setCurrentWidget(self.deck_page if has_cards else self.empty)
-        first = self.deck_tree.topLevelItem(0)
-        if has_cards and first is not None and self.deck_tree.currentItem() is None:
-            self.deck_tree.setCurrentItem(first)
+        self._stack.setCurrentWidget(self.decks if has_cards else self.empty)
         if has_cards and self.isVisible():
             self.deck_tree.setFocus()  # so Enter starts studying right after Ctrl+2
 
     def _selected_deck(self) -> Deck:
-        item = self.deck_tree.currentItem()
-        if item is None:
-            return Deck()
-        deck = item.data(0, Qt.ItemDataRole.UserRole)
-        return deck if isinstance(deck, Deck) else Deck()
+        return self.decks.selected_deck()
 
     def study_selected(self) -> None:
         """Study the highlighted deck."""
@@ -299,10 +217,8 @@ class FlashcardsView(SectionView):
         self._show_card(self.cram_queue[0], None)
 
     def _deck_title(self, deck: Deck) -> str:
-        item = self.deck_tree.currentItem()
-        if deck.bank_id is None or item is None:
-            return "All decks"
-        return item.text(0)
+        title = self.decks.selected_title()
+        return title if deck.bank_id is not None and title else "All decks"
 
     def _load_next(self, *, new_session: bool = False) -> None:
         if self.cram_queue is not None:
@@ -347,8 +263,8 @@ class FlashcardsView(SectionView):
                 f"<span style='color:#188038'>Due {queue.review:d}</span>")
         else:
             r.counts_label.setText(f"{len(self.cram_queue or [])} left")
-        r.card_view.setHtml(card_html(card, palette_css(self.ctx.dark), back=False,
-                                      today=self._today()))
+        r.card_view.setHtml(card_html(card, palette_css(self.ctx.dark),  # html-safe: escaped
+                                      back=False, today=self._today()))
         r.show_button.show()
         r.answer_row.hide()
         r.undo_button.setEnabled(self.undo_label is not None)
@@ -373,8 +289,8 @@ class FlashcardsView(SectionView):
             return
         self.revealed = True
         r = self.review
-        r.card_view.setHtml(card_html(self.card, palette_css(self.ctx.dark), back=True,
-                                         today=self._today()))
+        r.card_view.setHtml(card_html(self.card, palette_css(self.ctx.dark),  # html-safe
+                                      back=True, today=self._today()))
         r.show_button.hide()
         # The intervals were computed with the card, on the lane; answering commits them.
         texts = button_texts(self.outcomes if self.cram_queue is None else None)
@@ -503,21 +419,11 @@ class FlashcardsView(SectionView):
 
     def finish_session(self) -> None:
         """Show the end-of-session summary."""
-        stats = self.stats
-        minutes, seconds = divmod(int(time.monotonic() - stats.started), 60)
-        if stats.answered:
-            self.summary_title.setText("Session complete")
-            self.summary_label.setText(
-                f"You answered {stats.answered} card(s) in {minutes} min {seconds:02d} s. "
-                f"Recalled: {round(stats.accuracy * 100)}% (answers other than Again).")
-        else:
-            self.summary_title.setText("Nothing due right now")
-            self.summary_label.setText("You are up to date with this deck. Come back later, "
-                                       "or cram the deck to practise anyway.")
+        self.summary.show_stats(self.stats)
         self.card = None
         self.cram_queue = None
         self._stack.setCurrentWidget(self.summary_page)
-        self.back_button.setFocus()
+        self.summary.back_button.setFocus()
 
     # -- browser -------------------------------------------------------------------------
     def open_browser(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mht_desktop.core.banks import CHOICE_LETTERS, QuestionType
+from mht_desktop.core.banks import CHOICE_LETTERS, Question, QuestionType
 from mht_desktop.services.quiz import ItemView
 from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
@@ -45,7 +45,14 @@ QPushButton[nav="true"][current="true"] { font-weight: bold; }
 class QuestionPage(QWidget):
     """One question at a time, driven by mouse or keyboard alone."""
 
-    key_pressed = Signal(QKeyEvent)
+    # What a key asks for; the quiz view decides what it does with the attempt.
+    choice_key = Signal(int)       # 1–9 or A–H: the choice shown at that place
+    enter_pressed = Signal()
+    space_pressed = Signal()       # toggle the highlighted choice
+    step_requested = Signal(int)   # → / N: +1, ← / P: −1 (another question)
+    highlight_step = Signal(int)   # ↓ +1, ↑ −1 (another choice)
+    strike_pressed = Signal()      # X
+    mark_pressed = Signal()        # F: mark for review (exam) or flag
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -126,8 +133,37 @@ class QuestionPage(QWidget):
         self._go: Callable[[int], None] = lambda _n: None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        self.key_pressed.emit(event)
+        key = event.key()
+        text = event.text().upper()
+        if key == Qt.Key.Key_F:  # the sixth choice is still "6"
+            self.mark_pressed.emit()
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            self.choice_key.emit(key - Qt.Key.Key_1)
+        elif len(text) == 1 and text in LETTERS[:8]:  # I–Z would shadow N, P, X…
+            self.choice_key.emit(LETTERS.index(text))
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enter_pressed.emit()
+        elif key == Qt.Key.Key_Space:
+            self.space_pressed.emit()
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_N, Qt.Key.Key_Left, Qt.Key.Key_P):
+            self.step_requested.emit(1 if key in (Qt.Key.Key_Right, Qt.Key.Key_N) else -1)
+        elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            self.highlight_step.emit(1 if key == Qt.Key.Key_Down else -1)
+        elif key == Qt.Key.Key_X:
+            self.strike_pressed.emit()
+        else:
+            super().keyPressEvent(event)
 
+    def show_question(self, question: Question, css: str, note: str | None) -> None:
+        """The stem (with a quiet "last checked" note when past its review date) and hint."""
+        css += " body { font-size: 13pt; }"
+        checked = f"<p class='muted'><small>{escape(note)}</small></p>" if note else ""
+        # Our CSS, Markdown rendered with HTML escaped, and the note escaped above.
+        self.stem_view.setHtml(
+            f"<style>{css}</style>{markdown_to_html(question.stem)}{checked}")  # html-safe
+        multiple = question.type is QuestionType.MULTIPLE
+        self.hint_label.setText("Select all that apply (Space or 1–8 toggles), then Enter."
+                                if multiple else "Choose one answer (1–8 or A–H).")
 
     # -- choices ---------------------------------------------------------------------------
     def build_choices(self, item: ItemView, choose: Callable[[int], None]) -> None:

@@ -39,14 +39,17 @@ class ResultsPage(QWidget):
 def results_html(results: Results, *, dark: bool) -> str:
     """The results page: score, verdict, topics, and every question reviewed."""
     attempt = results.attempt
-    verdict = "right'>Passed" if results.passed else "wrong'>Not passed yet"
     minutes, seconds = divmod(int(attempt.elapsed_s), 60)
-    timed_out = " (time ran out: the exam submitted itself)" if results.timed_out else ""
-    parts = [f"<style>{palette_css(dark)}</style>",
-             f"<h2>{round(results.score * 100)}% — <span class='{verdict}</span></h2>",
-             f"<p>{results.earned:g} of {results.total} points · pass mark "
-             f"{round(attempt.pass_mark * 100)}% · time {minutes} min {seconds:02d} s"
-             f"{timed_out} · {results.unanswered} unanswered</p>",
+    # Questions name their topic by id; the learner sees the topic's name.
+    titles = {topic.topic: topic.title for topic in results.by_topic}
+    parts = [f"<style>{palette_css(dark)}</style>",  # html-safe: our own CSS
+             f"<h2>{round(results.score * 100)}% — "
+             + ("<span class=right>Passed</span></h2>" if results.passed
+                else "<span class=wrong>Not passed yet</span></h2>"),
+             f"<p>{results.earned:g} of {results.total:d} points · pass mark "
+             f"{round(attempt.pass_mark * 100)}% · time {int(minutes)} min {int(seconds):02d} s"
+             f"{' (time ran out: the exam submitted itself)' if results.timed_out else ''}"
+             f" · {results.unanswered:d} unanswered</p>",
              "<h3>By topic</h3><table><tr><th>Topic</th><th>Score</th><th>Questions</th></tr>"]
     for topic in results.by_topic:
         parts.append(f"<tr><td>{escape(topic.title)}</td>"
@@ -65,7 +68,8 @@ def results_html(results: Results, *, dark: bool) -> str:
         parts.append(
             f"<p>{mark} <b>{item.position + 1}.</b> {inline_markdown(q.stem)}<br>"  # html-safe
             f"Your answer: {chosen}<br>Correct: {right}<br>"
-            f"<span class='muted'>Time: {item.time_spent_s:.0f} s · Topic: {escape(q.topic)}</span>"
+            f"<span class='muted'>Time: {item.time_spent_s:.0f} s · "
+            f"Topic: {escape(titles.get(q.topic, q.topic))}</span>"
             f"</p><blockquote>{markdown_to_html(q.rationale)}"
             f"<span class='muted'>Source: {escape(q.source)}</span></blockquote>")
     return "".join(parts)

@@ -7,7 +7,6 @@ This view holds the attempt being taken and runs every service call on the DB la
 
 from __future__ import annotations
 
-import html
 import time
 from dataclasses import replace
 
@@ -28,13 +27,12 @@ from mht_desktop.services.quiz import (
     QuizConfig,
     Results,
 )
-from mht_desktop.services.text import markdown_to_html
 from mht_desktop.ui.sections import QUIZ, Navigation
 from mht_desktop.ui.theme import palette_css
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.views.exam_clock import ExamClock
 from mht_desktop.ui.views.quiz_builder import Blueprints, QuizBuilder, Topics
-from mht_desktop.ui.views.quiz_question import LETTERS, QuestionPage, feedback_html
+from mht_desktop.ui.views.quiz_question import QuestionPage, feedback_html
 from mht_desktop.ui.views.quiz_results import ResultsPage
 
 
@@ -136,7 +134,13 @@ class QuizView(SectionView):
     # -- taking the quiz -------------------------------------------------------------------
     def _wire_page(self) -> None:
         p = self.page
-        p.key_pressed.connect(self._on_key)
+        p.choice_key.connect(lambda display: self.choose(display, toggle=True))
+        p.space_pressed.connect(lambda: self.choose(self.highlight, toggle=True))
+        p.enter_pressed.connect(self.enter)
+        p.step_requested.connect(lambda step: self.go(self.index + step))
+        p.highlight_step.connect(self._step_highlight)
+        p.strike_pressed.connect(self.strike)
+        p.mark_pressed.connect(self._toggle_mark)
         p.prev_button.clicked.connect(lambda: self.go(self.index - 1))
         p.next_button.clicked.connect(lambda: self.go(self.index + 1))
         p.submit_button.clicked.connect(self.enter)
@@ -184,14 +188,9 @@ class QuizView(SectionView):
             p.position_label.setText("Missed-question review: answer each right twice")
         else:
             p.position_label.setText(f"Question {self.index + 1} of {total}")
-        css = palette_css(self.ctx.dark) + " body { font-size: 13pt; }"
-        note = review_note(q.reviewed, q.review_due, self.ctx.app.clock.now().astimezone().date())
-        checked = f"<p class='muted'><small>{html.escape(note)}</small></p>" if note else ""
-        # html-safe: our CSS, Markdown rendered with HTML escaped, and the note escaped above
-        p.stem_view.setHtml(f"<style>{css}</style>{markdown_to_html(q.stem)}{checked}")  # html-safe
-        multiple = q.type is QuestionType.MULTIPLE
-        p.hint_label.setText("Select all that apply (Space or 1–8 toggles), then Enter."
-                             if multiple else "Choose one answer (1–8 or A–H).")
+        p.show_question(q, palette_css(self.ctx.dark),
+                        review_note(q.reviewed, q.review_due,
+                                    self.ctx.app.clock.now().astimezone().date()))
         p.build_choices(item, lambda d: self.choose(d, toggle=True))
         answered = item.answered
         self.pending = {item.order.index(i) for i in item.selected} if item.selected else set()
@@ -383,33 +382,13 @@ class QuizView(SectionView):
                                                            frozenset(struck)),
                            on_done=done, on_error=self.show_error)
 
-    def _on_key(self, event: QKeyEvent) -> None:
-        key = event.key()
-        text = event.text().upper()
-        if key == Qt.Key.Key_F:
-            # F marks for review (exam) or flags (practice); the sixth choice is still "6".
-            box = self.page.mark_box if self.exam else self.page.flag_box
-            box.toggle()
-        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-            self.choose(key - Qt.Key.Key_1, toggle=True)
-        elif len(text) == 1 and text in LETTERS[:8]:  # I–Z would shadow N, P, X…
-            self.choose(LETTERS.index(text), toggle=True)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.enter()
-        elif key == Qt.Key.Key_Space:
-            self.choose(self.highlight, toggle=True)
-        elif key in (Qt.Key.Key_Right, Qt.Key.Key_N):
-            self.go(self.index + 1)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_P):
-            self.go(self.index - 1)
-        elif key == Qt.Key.Key_Down:
-            self.highlight = min(self.highlight + 1, len(self._item().order) - 1)
-            self._paint_choices()
-        elif key == Qt.Key.Key_Up:
-            self.highlight = max(self.highlight - 1, 0)
-            self._paint_choices()
-        elif key == Qt.Key.Key_X:
-            self.strike()
+    def _step_highlight(self, step: int) -> None:
+        self.highlight = max(0, min(self.highlight + step, len(self._item().order) - 1))
+        self._paint_choices()
+
+    def _toggle_mark(self) -> None:
+        # F marks for review in an exam and flags the question in practice.
+        (self.page.mark_box if self.exam else self.page.flag_box).toggle()
 
     # -- the exam clock --------------------------------------------------------------------
     def _show_clock(self, remaining: float) -> None:
