@@ -47,6 +47,7 @@ from mht_desktop.ui.rich_text import RichLabel, escape, plain_label, tooltip
 from mht_desktop.ui.sections import QUIZ
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
+from mht_desktop.ui.widgets.flow_layout import flow_row
 from mht_desktop.ui.widgets.heatmap import HeatmapWidget
 from mht_desktop.ui.widgets.practice_summary import PracticeSummaryBox
 from mht_desktop.ui.widgets.progress_charts import (
@@ -57,6 +58,7 @@ from mht_desktop.ui.widgets.progress_charts import (
     replace_chart,
     themed_chart,
 )
+from mht_desktop.ui.widgets.responsive_row import ResponsiveRow
 
 PERIODS = ((PeriodKind.DAYS_30, "Last 30 days"), (PeriodKind.DAYS_90, "Last 90 days"),
            (PeriodKind.ALL, "All time"))
@@ -141,15 +143,15 @@ class ProgressView(SectionView):
         font.setBold(True)
         heading.setFont(font)
         bar.addWidget(heading)
-        bar.addStretch(1)
-        bar.addWidget(QLabel("Period:"))
+        bar.addSpacing(12)
+        period_label = QLabel("Period:")
         self.period_box = QComboBox()
+        period_label.setBuddy(self.period_box)
         for kind, label in PERIODS:
             self.period_box.addItem(label, kind)
         self.period_box.setToolTip("Which days the activity figures and charts cover. "
                                    "Readiness is always as of today.")
         self.period_box.currentIndexChanged.connect(self._on_period_box_changed)
-        bar.addWidget(self.period_box)
         self.report_button = QPushButton("Print report…")
         self.report_button.setToolTip("Preview, print or save your progress report as a PDF "
                                       "(Ctrl+P)")
@@ -162,14 +164,15 @@ class ProgressView(SectionView):
         self.class_button.setToolTip("Instructors: combine trainees' progress files into one "
                                      "topic × trainee table")
         self.class_button.clicked.connect(self.open_class_summary)
-        for button in (self.report_button, self.export_button, self.class_button):
-            bar.addWidget(button)
+        # The controls wrap onto a second line when the window is narrow or the text large.
+        bar.addWidget(flow_row([period_label, self.period_box, self.report_button,
+                                self.export_button, self.class_button]), 1)
         return bar
 
     def _build_content(self) -> QWidget:
         content = QWidget()
         layout = QVBoxLayout(content)
-        tiles = QHBoxLayout()
+        tiles = ResponsiveRow()
         self.overall_tile = StatTile("overall readiness")
         self.exam_tile = StatTile("to the exam")
         self.due_tile = StatTile("cards due today")
@@ -177,18 +180,21 @@ class ProgressView(SectionView):
         self.period_tile = StatTile("in this period")
         for tile in (self.overall_tile, self.exam_tile, self.due_tile, self.streak_tile,
                      self.period_tile):
-            tiles.addWidget(tile)
-        layout.addLayout(tiles)
+            tiles.add(tile, 1)
+        layout.addWidget(tiles)
 
         # Left: every topic's bar. Right: what to do next, then the calendar and scores,
         # so the long topic list sits beside the rest instead of pushing it down.
-        middle = QHBoxLayout()
+        # Narrow (1024 px at larger text), the side column goes below the topics.
+        middle = ResponsiveRow()
         readiness_box = QGroupBox("Readiness by topic")
         readiness_box.setToolTip(tooltip(READINESS_TOOLTIP))
         self.readiness_grid = QGridLayout(readiness_box)
         self.readiness_grid.setColumnStretch(1, 1)
-        middle.addWidget(readiness_box, 3)
-        side = QVBoxLayout()
+        middle.add(readiness_box, 3)
+        side_box = QWidget()
+        side = QVBoxLayout(side_box)
+        side.setContentsMargins(0, 0, 0, 0)
         weak_box = QGroupBox("Weakest topics")
         self.weak_list = QVBoxLayout(weak_box)
         side.addWidget(weak_box)
@@ -205,15 +211,15 @@ class ProgressView(SectionView):
         self.score_view = chart_view()
         side.addWidget(self.score_view)
         side.addStretch(1)
-        middle.addLayout(side, 2)
-        layout.addLayout(middle)
+        middle.add(side_box, 2)
+        layout.addWidget(middle)
 
-        charts = QHBoxLayout()
+        charts = ResponsiveRow()
         self.forecast_view = chart_view()
         self.activity_view = chart_view()
-        charts.addWidget(self.forecast_view, 2)
-        charts.addWidget(self.activity_view, 3)
-        layout.addLayout(charts)
+        charts.add(self.forecast_view, 2)
+        charts.add(self.activity_view, 3)
+        layout.addWidget(charts)
         return content
 
     # -- refreshing ----------------------------------------------------------------------

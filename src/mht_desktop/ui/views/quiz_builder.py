@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.quiz import Blueprint, Pool, QuizMode, format_clock
 from mht_desktop.services.quiz import AttemptSummary, QuizConfig
 from mht_desktop.ui.rich_text import plain_label
+from mht_desktop.ui.widgets.flow_layout import flow_row
+from mht_desktop.ui.widgets.responsive_row import ResponsiveRow
 
 MODE_LABELS = {QuizMode.TUTOR: "Tutor (explanations after each answer)",
                QuizMode.EXAM: "Timed exam simulation",
@@ -54,20 +55,39 @@ class QuizBuilder(QWidget):
         self.pending: AttemptSummary | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_resume_frame())
-        split = QSplitter()
-        split.addWidget(self._build_form())
+        # The form and the topics side by side, stacked when narrow; past attempts below,
+        # full width. (Three panes in a row needed ~1000 px and cut the topic names off.)
+        row = ResponsiveRow()
+        row.add(self._build_form(), 2)
         topics_box = QGroupBox("Topics (none ticked = all)")
         topics_layout = QVBoxLayout(topics_box)
         self.topic_list = QListWidget()
+        self.topic_list.setAccessibleName("Topics")
+        self.topic_list.setAccessibleDescription("Tick the topics to draw questions from; "
+                                                 "none ticked means all topics")
+        # Long topic names wrap inside the list rather than running off its right edge.
+        self.topic_list.setWordWrap(True)
+        self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.topic_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         topics_layout.addWidget(self.topic_list)
-        split.addWidget(topics_box)
+        row.add(topics_box, 3)
+        layout.addWidget(row, 3)
         history_box = QGroupBox("Past attempts")
         history_layout = QVBoxLayout(history_box)
         self.history_list = QListWidget()
+        self.history_list.setAccessibleName("Past attempts")
+        self.history_list.setAccessibleDescription("Double-click or press Enter to see an "
+                                                   "attempt's results")
         self.history_list.itemDoubleClicked.connect(self._open_history_item)
+        self.history_list.itemActivated.connect(self._open_history_item)
         history_layout.addWidget(self.history_list)
-        split.addWidget(history_box)
-        layout.addWidget(split, 1)
+        self.history_empty = plain_label("No finished quizzes yet. When you finish a quiz or "
+                                         "an exam, its score appears here; open it to see "
+                                         "every question again.")
+        self.history_empty.setObjectName("historyEmpty")
+        self.history_empty.setWordWrap(True)
+        history_layout.addWidget(self.history_empty)
+        layout.addWidget(history_box, 2)
         self.empty_label = QLabel("No questions yet. Import a question bank (File ▸ Import "
                                   "question bank…) or enable one under Question banks.")
         self.empty_label.setWordWrap(True)
@@ -94,6 +114,7 @@ class QuizBuilder(QWidget):
         form_box = QWidget()
         form = QFormLayout(form_box)
         self.mode_box = QComboBox()
+        self._narrow(self.mode_box)
         for mode, label in MODE_LABELS.items():
             self.mode_box.addItem(label, mode)
         self.mode_box.currentIndexChanged.connect(self._on_mode_changed)
@@ -108,19 +129,19 @@ class QuizBuilder(QWidget):
         self.minutes_spin.setSuffix(" min")
         form.addRow("Time limit:", self.minutes_spin)
         self.pool_box = QComboBox()
+        self._narrow(self.pool_box)
         for pool, label in POOL_LABELS.items():
             self.pool_box.addItem(label, pool)
         form.addRow("Draw from:", self.pool_box)
-        difficulty = QHBoxLayout()
         self.difficulty_boxes = []
         for level, label in ((1, "Recall"), (2, "Application"), (3, "Judgement")):
             box = QCheckBox(label)
             box.setChecked(True)
             box.setProperty("level", level)
             self.difficulty_boxes.append(box)
-            difficulty.addWidget(box)
-        form.addRow("Difficulty:", difficulty)
+        form.addRow("Difficulty:", flow_row(list(self.difficulty_boxes)))
         self.blueprint_box = QComboBox()
+        self._narrow(self.blueprint_box)
         self.blueprint_box.setToolTip("How the exam spreads its questions across topics. "
                                       "Banks can carry their own blueprint.")
         self.blueprint_box.currentIndexChanged.connect(self._on_blueprint_changed)
@@ -133,6 +154,13 @@ class QuizBuilder(QWidget):
         self.start_button.clicked.connect(self.request_start)
         form.addRow("", self.start_button)
         return form_box
+
+    @staticmethod
+    def _narrow(box: QComboBox) -> None:
+        # A combo box asks for its longest item's width by default; this one may be narrower
+        # (the popup still shows every item in full).
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(14)
 
     # -- choices ---------------------------------------------------------------------------
     def _on_blueprint_changed(self) -> None:
@@ -227,6 +255,8 @@ class QuizBuilder(QWidget):
 
     def _fill_history(self, history: list[AttemptSummary]) -> None:
         self.history_list.clear()
+        self.history_list.setVisible(bool(history))
+        self.history_empty.setVisible(not history)
         for attempt in history:
             when = (attempt.finished_at or attempt.started_at).astimezone()
             verdict = "passed" if attempt.passed else "not passed"

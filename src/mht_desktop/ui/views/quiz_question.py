@@ -29,6 +29,7 @@ from mht_desktop.core.banks import CHOICE_LETTERS, Question, QuestionType
 from mht_desktop.services.quiz import ItemView
 from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
+from mht_desktop.ui.widgets.flow_layout import flow_row
 
 LETTERS = CHOICE_LETTERS
 # The navigator's looks, chosen by each button's properties (see paint_navigator). Not by
@@ -59,8 +60,8 @@ class QuestionPage(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         outer = QHBoxLayout(self)
         main = QVBoxLayout()
-        top = QHBoxLayout()
         self.position_label = plain_label()
+        self.position_label.setWordWrap(True)
         self.clock_label = plain_label()
         self.clock_label.setObjectName("examClock")
         font = self.clock_label.font()
@@ -72,14 +73,12 @@ class QuestionPage(QWidget):
         self.flag_box = QCheckBox("Flag question")
         self.flag_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.flag_box.setToolTip("Keep it in your “flagged” pool to practise later.")
-        top.addWidget(self.position_label)
-        top.addStretch(1)
-        top.addWidget(self.flag_box)
-        top.addWidget(self.mark_box)
-        top.addWidget(self.clock_label)
-        main.addLayout(top)
+        # Rows that wrap instead of widening the page at 1024 px or with larger text.
+        main.addWidget(self.position_label)
+        main.addWidget(flow_row([self.clock_label, self.mark_box, self.flag_box]))
         self.clock_note = QLabel("The exam clock pauses whenever MHT Desktop is closed.")
         self.clock_note.setObjectName("clockNote")
+        self.clock_note.setWordWrap(True)
         main.addWidget(self.clock_note)
         self.stem_view = SafeTextBrowser()
         self.stem_view.setOpenLinks(False)
@@ -95,7 +94,6 @@ class QuestionPage(QWidget):
         self.feedback_view.setOpenLinks(False)
         self.feedback_view.setObjectName("feedback")
         main.addWidget(self.feedback_view, 1)
-        buttons = QHBoxLayout()
         self.prev_button = QPushButton("◀ Previous (P)")
         self.next_button = QPushButton("Next (N) ▶")
         self.submit_button = QPushButton("Submit answer (Enter)")
@@ -103,12 +101,8 @@ class QuestionPage(QWidget):
         self.finish_button = QPushButton("Finish…")
         for b in (self.prev_button, self.next_button, self.submit_button, self.finish_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        buttons.addWidget(self.prev_button)
-        buttons.addWidget(self.next_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.finish_button)
-        buttons.addWidget(self.submit_button)
-        main.addLayout(buttons)
+        main.addWidget(flow_row([self.submit_button, self.prev_button, self.next_button,
+                                 self.finish_button]))
         outer.addLayout(main, 1)
         self.navigator = QGroupBox("Navigator")
         self.navigator_grid = QGridLayout(self.navigator)
@@ -119,6 +113,7 @@ class QuestionPage(QWidget):
         nav_scroll.setFixedWidth(230)
         self.nav_scroll = nav_scroll
         legend = QLabel("■ answered  □ unanswered  ⚑ marked")
+        legend.setWordWrap(True)
         side = QVBoxLayout()
         side.addWidget(nav_scroll, 1)
         side.addWidget(legend)
