@@ -38,6 +38,7 @@ from mht_desktop.scheduling import FsrsScheduler
 from mht_desktop.storage import card_browser
 from mht_desktop.storage import cards as repo
 from mht_desktop.storage import profiles as profiles_repo
+from mht_desktop.storage import quizzes as quiz_repo
 from mht_desktop.storage.card_browser import BrowseQuery, CardRowView, ReviewEntry
 from mht_desktop.storage.cards import TodayCounts
 from mht_desktop.storage.database import Database
@@ -347,6 +348,11 @@ class StudyService:
         self.prepare()
         with self._db.session() as s:
             return card_browser.browse(s, self.profile_id, query)
+
+    def topic_titles(self) -> dict[str, str]:
+        """The readable title of every topic id (learners see titles, never ids)."""
+        with self._db.session() as s:
+            return quiz_repo.topic_titles(s)
 
     def history(self, card_id: int) -> list[ReviewEntry]:
         """A card's reviews, oldest first."""

@@ -50,6 +50,7 @@ class CardTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[CardRowView] = []
+        self.titles: dict[str, str] = {}  # topic id → title: learners see titles
 
     def set_rows(self, rows: list[CardRowView]) -> None:
         """Replace every row."""
@@ -78,7 +79,7 @@ class CardTableModel(QAbstractTableModel):
             if key == "front":
                 return row.front.replace("\n", " ")
             if key == "topic":
-                return row.topic_id
+                return self.titles.get(row.topic_id, row.topic_id)
             if key == "state":
                 text = STATE_NAMES[row.state]
                 if row.suspended:
@@ -185,8 +186,18 @@ class CardBrowser(QDialog):
             box.currentIndexChanged.connect(lambda *_: self.reload())
         self.lapses_spin.valueChanged.connect(lambda *_: self.reload())
         self.reload()
-        for topic in sorted({r.topic_id for r in self.model.rows}):
-            self.topic_box.addItem(topic, topic)
+        service = self.service
+        self.ctx.tasks.run(service.topic_titles, on_done=self._show_topics)
+
+    def _show_topics(self, titles: dict[str, str]) -> None:
+        """Name the topics in the filter and the table by their titles."""
+        self.model.titles = titles
+        self.model.dataChanged.emit(self.model.index(0, 1),
+                                    self.model.index(max(0, self.model.rowCount() - 1), 1))
+        used = {row.topic_id for row in self.model.rows} or set(titles)
+        named = sorted((titles.get(topic) or topic, topic) for topic in used)
+        for title, topic in named:
+            self.topic_box.addItem(title, topic)
 
     def query(self) -> BrowseQuery:
         """The filters as a query."""
@@ -264,9 +275,10 @@ class CardBrowser(QDialog):
         # Bank text is Markdown from a file anyone can edit: rendered safely like every view
         # (markdown_to_html escapes raw HTML), and plain fields escaped.
         tags = html.escape(", ".join(row.tags)) or "—"
+        topic = escape(self.model.titles.get(row.topic_id, row.topic_id))
         text.setHtml(
             f"{markdown_to_html(row.front)}<hr>{markdown_to_html(row.back)}"
-            f"<p>Topic: {html.escape(row.topic_id)} · Tags: {tags} · Lapses: {row.lapses} · "
+            f"<p>Topic: {topic} · Tags: {tags} · Lapses: {row.lapses} · "
             f"Reviews: {row.reps}</p>"
             "<table border='1' cellpadding='4'><tr><th>When</th><th>Answer</th><th>Was</th>"
             f"<th>Next interval</th><th>Time</th></tr>{lines}</table>"  # html-safe: escaped

@@ -392,7 +392,8 @@ class QuizView(SectionView):
 
     # -- the exam clock --------------------------------------------------------------------
     def _show_clock(self, remaining: float) -> None:
-        self.page.clock_label.setText(f"⏱ {format_clock(remaining)}")
+        # Words, not a stopwatch glyph: common fonts (DejaVu Sans) lack U+23F1 and drew a box.
+        self.page.clock_label.setText(f"Time left {format_clock(remaining)}")
 
     def _save_clock(self) -> None:
         if self.attempt is None:
