@@ -94,3 +94,27 @@ def test_unfinished_exam_is_offered_for_resumption(window: MainWindow, qtbot: Qt
     qtbot.mouseClick(again.quiz.builder.resume_button, Qt.MouseButton.LeftButton)
     assert again.quiz.page.isVisible() and again.quiz.attempt is not None
     assert again.quiz.attempt.items[0].answered
+
+
+def test_ending_a_missed_review_early_shows_what_counted_not_zero(
+        window: MainWindow, qtbot: QtBot) -> None:
+    quiz = window.quiz
+    quiz.builder.count_spin.setValue(2)
+    quiz.start_from_builder()
+    page = quiz.page
+    for _ in range(2):  # both wrong: two questions to review
+        wrong = next(d for d in range(3) if d != _correct_display(window))
+        qtbot.keyClick(page, Qt.Key.Key_1 + wrong)
+        qtbot.keyClick(page, Qt.Key.Key_Return)
+        qtbot.keyClick(page, Qt.Key.Key_Return)
+    qtbot.mouseClick(quiz.results_page.review_missed_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(page, Qt.Key.Key_1 + _correct_display(window))
+    qtbot.keyClick(page, Qt.Key.Key_Return)       # right; the next question opens
+    qtbot.mouseClick(page.finish_button, Qt.MouseButton.LeftButton)   # End quiz… → Yes
+    text = quiz.results_page.results_view.toPlainText()
+    assert "Missed-question review: 1 of 1 answered right" in text
+    assert "\n0%" not in "\n" + text and "Not passed" not in text
+    qtbot.keyClick(quiz, Qt.Key.Key_Return)
+    history = [quiz.builder.history_list.item(i).text()
+               for i in range(quiz.builder.history_list.count())]
+    assert len(history) == 2 and "100%" in history[0] + history[1]

@@ -272,6 +272,45 @@ class MissedReview:
 # -- results -----------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
+class AttemptScore:
+    """What an attempt's score is made of.
+
+    Attributes:
+        earned: Points earned.
+        counted: Questions the score is out of.
+        asked: Questions in the attempt (answered or not).
+    """
+
+    earned: float
+    counted: int
+    asked: int
+
+    @property
+    def score(self) -> float | None:
+        """Share of the counted points earned; None when nothing counts (not scored)."""
+        return self.earned / self.counted if self.counted else None
+
+    @property
+    def ended_early(self) -> bool:
+        """Whether some questions were left unanswered and so do not count."""
+        return self.counted < self.asked
+
+
+def attempt_score(mode: QuizMode, scores: Sequence[float | None]) -> AttemptScore:
+    """Score an attempt from its questions' scores (None: not answered).
+
+    An exam counts every question, as a real exam does: an unanswered one scores zero. Practice
+    (tutor, smart, missed-question review) counts only what was answered, so ending a session
+    early or leaving the review's next question open never turns into a "0 % — not passed";
+    a practice session with nothing answered is not scored at all.
+    """
+    earned = sum(s for s in scores if s is not None)
+    if mode is QuizMode.EXAM:
+        return AttemptScore(earned, len(scores), len(scores))
+    return AttemptScore(earned, sum(1 for s in scores if s is not None), len(scores))
+
+
+@dataclass(frozen=True, slots=True)
 class TopicScore:
     """Results for one topic in an attempt."""
 

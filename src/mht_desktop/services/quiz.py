@@ -28,6 +28,7 @@ from mht_desktop.core.quiz import (
     QuizMode,
     TopicScore,
     attempt_rng,
+    attempt_score,
     remaining_seconds,
     score_answer,
     shuffled_order,
@@ -361,10 +362,14 @@ class QuizService:
                 config["timed_out"] = timed_out
                 attempt.config = config
                 items = repo.item_rows(s, attempt_id)
-                total = len(items)
-                earned = sum(i.score or 0.0 for i in items)
-                attempt.score = earned / total if total else 0.0
-                attempt.passed = attempt.score >= float(config.get("pass_mark", 0.70))
+                scored = attempt_score(QuizMode(attempt.mode), [
+                    (i.score or 0.0) if i.answered_at is not None else None for i in items])
+                if scored.score is None:  # practice with nothing answered: not an attempt
+                    attempt.status = AttemptStatus.ABANDONED.value
+                    attempt.score = attempt.passed = None
+                else:
+                    attempt.score = scored.score
+                    attempt.passed = scored.score >= float(config.get("pass_mark", 0.70))
         self._rt.clocks.pop(attempt_id, None)
         return replace(self.results(attempt_id), changes=Changes(quizzes=True, reviews=True))
 
@@ -385,19 +390,23 @@ class QuizService:
             titles = repo.topic_titles(s)
         topics: dict[str, list[float]] = {}
         for item in view.items:
+            if view.mode is not QuizMode.EXAM and not item.answered:
+                continue  # practice counts only what was answered (see attempt_score)
             entry = topics.setdefault(item.question.topic, [0.0, 0])
             entry[0] += item.score or 0.0
             entry[1] += 1
-        earned = sum(i.score or 0.0 for i in view.items)
-        total = len(view.items)
-        score = earned / total if total else 0.0
+        scored = attempt_score(view.mode, [(i.score or 0.0) if i.answered else None
+                                           for i in view.items])
+        score = scored.score or 0.0
         by_topic = tuple(sorted(
             (TopicScore(t, titles.get(t, t), e, int(n)) for t, (e, n) in topics.items()),
             key=lambda ts: (ts.fraction, ts.title)))
-        return Results(attempt=view, score=score, earned=earned, total=total,
-                       passed=score >= view.pass_mark, by_topic=by_topic,
+        return Results(attempt=view, score=score, earned=scored.earned, total=scored.counted,
+                       passed=scored.score is not None and score >= view.pass_mark,
+                       by_topic=by_topic,
                        unanswered=sum(1 for i in view.items if not i.answered),
-                       timed_out=view.timed_out)
+                       timed_out=view.timed_out, scored=scored.score is not None,
+                       ended_early=scored.ended_early)
 
     def history(self) -> list[AttemptSummary]:
         """Finished attempts, newest first."""

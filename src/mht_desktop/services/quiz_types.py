@@ -112,6 +112,8 @@ class Results:
     unanswered: int
     timed_out: bool = False        # the exam submitted itself when time ran out
     changes: Changes = field(default_factory=Changes)   # what submitting changed
+    scored: bool = True            # False: practice ended with nothing answered
+    ended_early: bool = False      # practice: only the answered questions count (``total``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.quiz import Results
 from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape
@@ -32,8 +33,25 @@ class ResultsPage(QWidget):
     def show_results(self, results: Results, *, dark: bool) -> None:
         """Show ``results`` in the screen's colours."""
         self.results_view.setHtml(results_html(results, dark=dark))  # html-safe
-        self.review_missed_button.setEnabled(results.score < 1.0)
+        self.review_missed_button.setEnabled(results.scored and results.score < 1.0)
         self.back_to_builder.setFocus()
+
+
+def headline_html(results: Results) -> str:
+    """The score line: pass or not for a finished quiz, what counted for one ended early."""
+    if not results.scored:
+        return ("<h2>Not scored</h2><p>No question was answered, so this session does not "
+                "count as an attempt.</p>")
+    if results.attempt.mode is QuizMode.MISSED:
+        return (f"<h2>Missed-question review: {round(results.earned):d} of "
+                f"{results.total:d} answered right</h2>")
+    verdict = ("<span class=right>Passed</span>" if results.passed
+               else "<span class=wrong>Not passed yet</span>")
+    if results.ended_early:
+        return (f"<h2>{round(results.score * 100)}% of the {results.total:d} questions you "
+                f"answered — {verdict}</h2><p class='muted'>Ended early: the "  # html-safe
+                f"{results.unanswered:d} questions left unanswered do not count.</p>")
+    return f"<h2>{round(results.score * 100)}% — {verdict}</h2>"  # html-safe: our words
 
 
 def results_html(results: Results, *, dark: bool) -> str:
@@ -42,10 +60,7 @@ def results_html(results: Results, *, dark: bool) -> str:
     minutes, seconds = divmod(int(attempt.elapsed_s), 60)
     # Questions name their topic by id; the learner sees the topic's name.
     titles = {topic.topic: topic.title for topic in results.by_topic}
-    parts = [f"<style>{palette_css(dark)}</style>",  # html-safe: our own CSS
-             f"<h2>{round(results.score * 100)}% — "
-             + ("<span class=right>Passed</span></h2>" if results.passed
-                else "<span class=wrong>Not passed yet</span></h2>"),
+    parts = [f"<style>{palette_css(dark)}</style>", headline_html(results),  # html-safe
              f"<p>{results.earned:g} of {results.total:d} points · pass mark "
              f"{round(attempt.pass_mark * 100)}% · time {int(minutes)} min {int(seconds):02d} s"
              f"{' (time ran out: the exam submitted itself)' if results.timed_out else ''}"

@@ -435,7 +435,8 @@ class QuizView(SectionView):
         marked = sum(1 for i in attempt.items if i.marked)
         notes = []
         if unanswered:
-            notes.append(f"{unanswered} unanswered (they score zero)")
+            notes.append(f"{unanswered} unanswered (they score zero)" if self.exam else
+                         f"{unanswered} unanswered (only the answered ones count)")
         if marked:
             notes.append(f"{marked} marked for review")
         detail = f" You have {' and '.join(notes)}." if notes else ""
