@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 from tests.services.test_quiz_service import _bank
 from tests.ui.conftest import WindowFactory
@@ -71,7 +71,16 @@ def test_tutor_mode_explains_every_answer(window: MainWindow, qtbot: QtBot) -> N
     qtbot.keyClick(page, Qt.Key.Key_Return)
     feedback = page.feedback_view.toPlainText()
     assert "Not quite" in feedback and "Why" in feedback and "Because" in feedback
-    assert "(your answer)" in feedback
+    assert "Your answer: " in feedback
+    # Every choice carries its own verdict and feedback, next to it.
+    notes = [n.text() for n in page.choice_notes]
+    assert all(n.isVisible() for n in page.choice_notes) and len(notes) == 3
+    assert "Your answer: not right" in notes[wrong]
+    assert "✔ Correct answer" in notes[_correct_display(window)]
+    assert sum("Wrong because." in n for n in notes) == 1   # the bank's feedback, under it
+    # The stem box is as tall as its one-line stem, not a tall empty box above the choices.
+    assert page.stem_view.height() < 4 * page.fontMetrics().lineSpacing() + 40
+    assert page.choice_buttons[0].mapTo(page, QPoint(0, 0)).y() < page.height() / 2
     qtbot.keyClick(page, Qt.Key.Key_Return)  # next
     qtbot.keyClick(page, Qt.Key.Key_1 + _correct_display(window))
     qtbot.keyClick(page, Qt.Key.Key_Return)

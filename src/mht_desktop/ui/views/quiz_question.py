@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +29,8 @@ from PySide6.QtWidgets import (
 from mht_desktop.core.banks import CHOICE_LETTERS, Question, QuestionType
 from mht_desktop.services.quiz import ItemView
 from mht_desktop.services.text import inline_markdown, markdown_to_html
-from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label, tooltip
+from mht_desktop.ui.rich_text import RichLabel, SafeTextBrowser, escape, plain_label, tooltip
+from mht_desktop.ui.theme import colours
 from mht_desktop.ui.widgets.flow_layout import flow_row
 
 LETTERS = CHOICE_LETTERS
@@ -82,7 +84,12 @@ class QuestionPage(QWidget):
         main.addWidget(self.clock_note)
         self.stem_view = SafeTextBrowser()
         self.stem_view.setOpenLinks(False)
-        self.stem_view.setMaximumHeight(220)
+        self.stem_view.setAccessibleName("Question")
+        # As tall as the question (up to a limit, then it scrolls): a fixed tall box left a
+        # short stem in a sea of white and pushed the choices to the bottom of the window.
+        self.stem_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.stem_view.document().documentLayout().documentSizeChanged.connect(
+            lambda _size: self._fit_stem())
         main.addWidget(self.stem_view)
         self.hint_label = plain_label()
         main.addWidget(self.hint_label)
@@ -93,7 +100,9 @@ class QuestionPage(QWidget):
         self.feedback_view = SafeTextBrowser()
         self.feedback_view.setOpenLinks(False)
         self.feedback_view.setObjectName("feedback")
-        main.addWidget(self.feedback_view, 1)
+        self.feedback_view.setAccessibleName("Feedback")
+        main.addWidget(self.feedback_view, 3)
+        main.addStretch(1)  # with no feedback shown, the space stays below the choices
         self.prev_button = QPushButton("◀ Previous (P)")
         self.next_button = QPushButton("Next (N) ▶")
         self.submit_button = QPushButton("Submit answer (Enter)")
@@ -121,6 +130,7 @@ class QuestionPage(QWidget):
         self.side.setLayout(side)
         outer.addWidget(self.side)
         self.choice_buttons: list[QAbstractButton] = []
+        self.choice_notes: list[QLabel] = []  # each choice's feedback, shown after answering
         self.group = QButtonGroup(self)
         self.nav_buttons: list[QPushButton] = []  # this attempt's, in order
         self.nav_pool: list[QPushButton] = []     # every button made so far
@@ -149,6 +159,16 @@ class QuestionPage(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def _fit_stem(self) -> None:
+        document = self.stem_view.document()
+        frame = 2 * self.stem_view.frameWidth() + 8
+        limit = max(self.fontMetrics().lineSpacing() * 10, 160)
+        self.stem_view.setFixedHeight(min(int(document.size().height()) + frame, limit))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_stem()  # a narrower page wraps the stem onto more lines
+
     def show_question(self, question: Question, css: str, note: str | None) -> None:
         """The stem (with a quiet "last checked" note when past its review date) and hint."""
         css += " body { font-size: 13pt; }"
@@ -166,7 +186,10 @@ class QuestionPage(QWidget):
         for old in self.choice_buttons:
             self.group.removeButton(old)
             old.deleteLater()
+        for note in self.choice_notes:
+            note.deleteLater()
         self.choice_buttons = []
+        self.choice_notes = []
         multiple = item.question.type is QuestionType.MULTIPLE
         self.group.setExclusive(not multiple)
         for display, bank_index in enumerate(item.order):
@@ -176,9 +199,27 @@ class QuestionPage(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setProperty("display", display)
             button.clicked.connect(lambda _=False, d=display: choose(d))
+            button.setAccessibleName(label)
             self.group.addButton(button)
             self.choices_layout.addWidget(button)
             self.choice_buttons.append(button)
+            note = RichLabel()
+            note.setWordWrap(True)
+            note.setObjectName("choiceFeedback")
+            note.setContentsMargins(28, 0, 0, 6)  # indented under its choice
+            note.hide()
+            self.choices_layout.addWidget(note)
+            self.choice_notes.append(note)
+
+    def show_choice_feedback(self, item: ItemView, *, dark: bool = False) -> None:
+        """After a tutor answer: beside each choice, whether it is right and why."""
+        selected = item.selected or frozenset()
+        for display, bank_index in enumerate(item.order):
+            if display >= len(self.choice_notes):
+                break
+            self.choice_notes[display].setText(  # html-safe: built from escaped parts
+                choice_note_html(item, bank_index, selected, dark=dark))
+            self.choice_notes[display].show()
 
     def paint_choices(self, item: ItemView, pending: set[int], highlight: int, *,
                       locked: bool) -> None:
@@ -247,24 +288,35 @@ class QuestionPage(QWidget):
             style.polish(button)
 
 
+def choice_note_html(item: ItemView, bank_index: int, selected: frozenset[int], *,
+                     dark: bool = False) -> str:
+    """One choice's verdict and feedback, shown under it once the question is answered.
+
+    Shape and words carry the meaning as well as colour: ✔ right, ✘ wrong, "your answer".
+    """
+    choice = item.question.choices[bank_index]
+    picked = bank_index in selected
+    c = colours(dark)  # the theme's right / wrong colours (contrast-checked in both themes)
+    if choice.correct:
+        head = (f"<b style='color:{c.right}'>✔ Correct answer</b>"  # html-safe: our colour
+                + (" — your answer" if picked else " — you did not choose it"))
+    elif picked:
+        head = f"<b style='color:{c.wrong}'>✘ Your answer: not right</b>"  # html-safe
+    else:
+        head = "✘ Not right"
+    why = f": {inline_markdown(choice.feedback)}" if choice.feedback else ""
+    return f"{head}{why}"  # html-safe: our words, the feedback escaped by inline_markdown
+
+
 def feedback_html(item: ItemView, css: str) -> str:
-    """Tutor feedback: the verdict, every choice marked, and why."""
+    """Tutor feedback: the verdict and why (each choice's own note sits under the choice)."""
     q = item.question
     selected = item.selected or frozenset()
     verdict = ("<p class='right'>Correct</p>" if item.correct
                else "<p class='wrong'>Not quite</p>")
-    rows = []
-    for display, bank_index in enumerate(item.order):
-        choice = q.choices[bank_index]
-        picked = bank_index in selected
-        mark = "✔" if choice.correct else ("✘" if picked else "")
-        note = choice.feedback if (picked or choice.correct) and choice.feedback else ""
-        style = "right" if choice.correct else ("wrong" if picked else "")
-        rows.append(f"<tr><td class='{style}'>{mark}</td><td>{LETTERS[display]}. "  # html-safe
-                    f"{inline_markdown(choice.text)}"
-                    f"{'  <i>(your answer)</i>' if picked else ''}</td>"
-                    f"<td>{inline_markdown(note)}</td></tr>")
+    yours = ", ".join(f"{LETTERS[item.order.index(i)]}. {inline_markdown(q.choices[i].text)}"
+                      for i in sorted(selected, key=item.order.index))  # html-safe
+    chosen = f"<p>Your answer: {yours}</p>" if yours else ""  # html-safe: escaped above
     source = f"<p class='muted'>Source: {escape(q.source)}</p>" if q.source else ""
-    return (f"<style>{css}</style>{verdict}"  # html-safe: our CSS; the rows are escaped
-            f"<table>{''.join(rows)}</table><h3>Why</h3>{markdown_to_html(q.rationale)}"
-            f"{source}")
+    return (f"<style>{css}</style>{verdict}{chosen}"  # html-safe: our CSS; escaped parts
+            f"<h3>Why</h3>{markdown_to_html(q.rationale)}{source}")

@@ -300,6 +300,7 @@ class QuizView(SectionView):
         self.page.feedback_view.setHtml(  # html-safe: escaped by feedback_html
             feedback_html(item, palette_css(self.ctx.dark)))
         self.page.feedback_view.setVisible(True)
+        self.page.show_choice_feedback(item, dark=self.ctx.dark)
 
     def enter(self) -> None:
         """Enter: submit the answer (tutor), or go on."""
