@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCharts import QChart
+from PySide6.QtCharts import QCategoryAxis, QChart
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from tests.progress_history import Learner, add_history, new_learner, take_quiz
@@ -15,7 +15,7 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import FixedClock
 from mht_desktop.core.periods import PeriodKind
 from mht_desktop.core.quiz import QuizMode
-from mht_desktop.core.readiness import percent
+from mht_desktop.core.readiness import NOT_ENOUGH, Confidence, percent, readiness_text
 from mht_desktop.rendering.pages import Paper
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
@@ -48,14 +48,16 @@ def test_figures_appear_after_activity(qtbot: QtBot, make_window: WindowFactory,
     view = window.progress
     expected = history.ctx.stats(history.profile_id).dashboard(PeriodKind.DAYS_30)
     assert view.scroll_area.isVisible() and not view.empty.isVisible()
-    assert view.overall_tile.value_label.text() == percent(expected.overall.readiness)
+    thin = expected.overall.confidence in (Confidence.NONE, Confidence.LOW)
+    assert view.overall_tile.value_label.text() == (
+        "—" if thin else percent(expected.overall.readiness))
     assert "Quiz accuracy (60%)" in view.overall_tile.toolTip()
     assert view.streak_tile.value_label.text() == "3"
     assert view.due_tile.value_label.text() == str(expected.due_today)
     assert view.exam_tile.value_label.text() == "—"
     assert set(view.topic_bars) == {"privacy", "safety"}
     privacy = next(t for t in expected.topics if t.topic_id == "privacy")
-    assert view.topic_bars["privacy"].text() == percent(privacy.readiness)
+    assert view.topic_bars["privacy"].text() == readiness_text(privacy)
     assert "60%" in view.topic_bars["privacy"].toolTip()  # the formula, in the tooltip
     assert view.forecast_view.chart().title() == "Cards due — next 30 days"
     assert len(view.score_view.chart().series()) == 5  # practice, exam, their dots, pass
@@ -270,3 +272,38 @@ def test_class_summary_shows_each_trainees_practice(qtbot: QtBot, make_window: W
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert [f.learner for f in dialog.files] == ["Ana"]
     dialog.close()
+
+
+def test_figures_say_how_sure_they_are_and_have_a_text_alternative(
+        qtbot: QtBot, make_window: WindowFactory, history: Learner) -> None:
+    window = make_window("Progress", profile=history.ctx.profiles.get(history.profile_id))
+    view = window.progress
+    dashboard = view.dashboard
+    assert dashboard is not None
+    # A topic with a handful of answers reads "not enough answers yet", with an empty bar,
+    # never a confident "100%".
+    thin = [t for t in dashboard.topics if t.readiness is not None and not t.enough_data]
+    assert thin
+    for topic in thin:
+        bar = view.topic_bars[topic.topic_id]
+        assert bar.text() == NOT_ENOUGH and bar.value() == 0
+    # Study time in minutes when under an hour, as the chart's axis counts it.
+    minutes = dashboard.totals.minutes
+    assert view.period_tile.value_label.text().endswith(" min" if minutes < 59.5 else " h")
+    assert view.period_tile.value_label.text() != "0.0 h"
+    # Axes print whole, distinct numbers: no "0 0 0 0 0" minutes axis, no "0 0 1" attempts.
+    for axis in view.activity_view.chart().axes(Qt.Orientation.Vertical):
+        assert axis.max() >= 4
+    x_axis = view.score_view.chart().axes(Qt.Orientation.Horizontal)[0]
+    assert isinstance(x_axis, QCategoryAxis)
+    assert x_axis.categoriesLabels() == [str(i + 1) for i in range(len(dashboard.trend))]
+    # Each chart's numbers, as a table a screen reader reaches, and in its description.
+    panel = view.forecast_panel
+    assert panel.table.rowCount() == len(dashboard.forecast)
+    assert panel.view.accessibleDescription().startswith("Cards due — next 30 days: Day ")
+    qtbot.mouseClick(panel.toggle, Qt.MouseButton.LeftButton)
+    assert panel.table.isVisible() and not panel.view.isVisible()
+    assert panel.toggle.text() == "Show as chart"
+    scores = view.score_panel.table
+    assert scores.rowCount() == len(dashboard.trend)
+    assert scores.item(0, 3).text() == percent(dashboard.trend[0].score)

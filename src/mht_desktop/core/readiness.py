@@ -355,6 +355,52 @@ def percent(value: float | None, empty: str = "—") -> str:
     return empty if value is None else f"{round(value * 100)}%"
 
 
+NOT_ENOUGH = "not enough answers yet"
+RANGE_Z = 1.28  # an 80 % interval: wide enough to be honest, narrow enough to be useful
+
+
+def readiness_range(value: float, evidence: int) -> tuple[float, float]:
+    """A Wilson score interval around ``value`` seen over ``evidence`` answers or cards.
+
+    Why Wilson: with few answers a plain ± margin runs past 0 % or 100 % and says nothing
+    for a perfect score; Wilson's interval stays inside 0..1 and is wide when evidence is thin
+    (one right answer: roughly 38–100 %).
+    """
+    n = max(evidence, 1)
+    z2 = RANGE_Z * RANGE_Z
+    centre = (value + z2 / (2 * n)) / (1 + z2 / n)
+    half = RANGE_Z * ((value * (1 - value) / n + z2 / (4 * n * n)) ** 0.5) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def readiness_text(topic: TopicReadiness) -> str:
+    """A topic's readiness as honestly as the data allows.
+
+    No data: "no data". Too little to rank (fewer than 5 answers and 10 reviewed cards): "not
+    enough answers yet", never a confident "100%". Some data: a range ("55–90%"). Good data: the
+    figure itself.
+    """
+    if topic.readiness is None:
+        return "no data"
+    if not topic.enough_data:
+        return NOT_ENOUGH
+    if topic.confidence is Confidence.GOOD:
+        return percent(topic.readiness)
+    low, high = readiness_range(topic.readiness,
+                                max(topic.recent_answers, topic.cards_reviewed))
+    if round(low * 100) == round(high * 100):
+        return percent(topic.readiness)
+    return f"{round(low * 100)}–{round(high * 100)}%"
+
+
+def study_time_text(minutes: float) -> str:
+    """Study time in the unit that reads best: "0 min", "45 min", "1.5 h", "12 h"."""
+    if minutes < 59.5:
+        return f"{round(minutes)} min"
+    hours = minutes / 60
+    return f"{hours:.1f} h" if hours < 10 else f"{round(hours)} h"
+
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,15 @@ from mht_desktop.core.changes import Changes
 from mht_desktop.core.periods import PeriodKind
 from mht_desktop.core.practice.progress import PracticeSummary
 from mht_desktop.core.quiz import QuizMode
-from mht_desktop.core.readiness import READINESS_TOOLTIP, Confidence, TopicReadiness, percent
+from mht_desktop.core.readiness import (
+    NOT_ENOUGH,
+    READINESS_TOOLTIP,
+    Confidence,
+    TopicReadiness,
+    percent,
+    readiness_text,
+    study_time_text,
+)
 from mht_desktop.rendering.report import learner_document
 from mht_desktop.services import progress_file
 from mht_desktop.services.quiz import QuizConfig
@@ -51,11 +59,10 @@ from mht_desktop.ui.widgets.flow_layout import flow_row
 from mht_desktop.ui.widgets.heatmap import HeatmapWidget
 from mht_desktop.ui.widgets.practice_summary import PracticeSummaryBox
 from mht_desktop.ui.widgets.progress_charts import (
-    chart_view,
+    ChartPanel,
     fill_activity,
     fill_forecast,
     fill_scores,
-    replace_chart,
     themed_chart,
 )
 from mht_desktop.ui.widgets.responsive_row import ResponsiveRow
@@ -208,17 +215,20 @@ class ProgressView(SectionView):
         calendar_layout.addWidget(self.heatmap)
         calendar_layout.addWidget(self.streak_label)
         side.addWidget(calendar_box)
-        self.score_view = chart_view()
-        side.addWidget(self.score_view)
+        self.score_panel = ChartPanel("Quiz and exam scores")
+        self.score_view = self.score_panel.view
+        side.addWidget(self.score_panel)
         side.addStretch(1)
         middle.add(side_box, 2)
         layout.addWidget(middle)
 
         charts = ResponsiveRow()
-        self.forecast_view = chart_view()
-        self.activity_view = chart_view()
-        charts.add(self.forecast_view, 2)
-        charts.add(self.activity_view, 3)
+        self.forecast_panel = ChartPanel("Cards due in the next 30 days")
+        self.activity_panel = ChartPanel("Study activity")
+        self.forecast_view = self.forecast_panel.view
+        self.activity_view = self.activity_panel.view
+        charts.add(self.forecast_panel, 2)
+        charts.add(self.activity_panel, 3)
         layout.addWidget(charts)
         return content
 
@@ -260,8 +270,10 @@ class ProgressView(SectionView):
 
     def _show_tiles(self, d: Dashboard) -> None:
         overall = d.overall
+        thin = overall.confidence in (Confidence.NONE, Confidence.LOW)
         self.overall_tile.set(
-            percent(overall.readiness), f"overall readiness · {overall.confidence.value}",
+            "—" if thin else percent(overall.readiness),
+            f"overall readiness · {NOT_ENOUGH if thin else overall.confidence.value}",
             f"{READINESS_TOOLTIP}\n\n{overall.topics_with_data} of {overall.topics} topics "
             f"have data; coverage {percent(overall.coverage)}.")
         when = f"{d.exam_date:%d %b %Y}" if d.exam_date else ""
@@ -280,7 +292,7 @@ class ProgressView(SectionView):
                              "A study day is any day you review a card or answer a question "
                              "(days start at your day-start hour).")
         t = d.totals
-        self.period_tile.set(f"{t.minutes / 60:.1f} h",
+        self.period_tile.set(study_time_text(t.minutes),
                              f"{d.period.label.lower()}: {t.reviews:,} reviews, "
                              f"{t.answers:,} questions, {t.study_days} study days")
 
@@ -291,8 +303,11 @@ class ProgressView(SectionView):
             name = plain_label(topic.title)
             bar = QProgressBar()
             bar.setRange(0, 1000)
-            bar.setValue(round((topic.readiness or 0.0) * 1000))
-            bar.setFormat(percent(topic.readiness, empty="no data"))
+            # Too few answers: an empty bar and words, not a confident "100%".
+            bar.setValue(round((topic.readiness or 0.0) * 1000) if topic.enough_data else 0)
+            bar.setFormat(readiness_text(topic))
+            bar.setAccessibleName(f"Readiness: {topic.title}")
+            bar.setAccessibleDescription(readiness_text(topic))
             bar.setTextVisible(True)
             tip = f"{topic.title}: {topic.explain()}\n\n{READINESS_TOOLTIP}"
             bar.setToolTip(tooltip(tip))
@@ -319,7 +334,7 @@ class ProgressView(SectionView):
         layout.setContentsMargins(0, 2, 0, 2)
         verdict = "below" if (topic.readiness or 0.0) < pass_mark else "at or above"
         label = RichLabel(f"<b>{escape(topic.title)}</b><br><small>"
-                          f"{percent(topic.readiness)} · {escape(verdict)} the pass mark · "
+                          f"{escape(readiness_text(topic))} · {escape(verdict)} the pass mark · "
                           f"{escape(topic.confidence.value)}</small>")
         label.setWordWrap(True)
         label.setToolTip(tooltip(topic.explain()))
@@ -336,16 +351,22 @@ class ProgressView(SectionView):
         dark = self.ctx.dark
         forecast = themed_chart("Cards due — next 30 days", dark=dark)
         fill_forecast(forecast, d.forecast, dark=dark)
-        replace_chart(self.forecast_view, forecast)
+        self.forecast_panel.set_chart(forecast, ("Day", "Cards due"),
+                                      [(f"{day:%a %d %b}", f"{n:,}") for day, n in d.forecast])
         weekly = len(d.daily) > 92
-        activity = themed_chart("Study activity per " + ("week" if weekly else "day"),
-                                dark=dark)
-        fill_activity(activity, bin_series(list(d.daily), 7 if weekly else 1), dark=dark,
-                      per="week" if weekly else "day")
-        replace_chart(self.activity_view, activity)
+        per = "week" if weekly else "day"
+        activity = themed_chart(f"Study activity per {per}", dark=dark)
+        binned = bin_series(list(d.daily), 7 if weekly else 1)
+        fill_activity(activity, binned, dark=dark, per=per)
+        self.activity_panel.set_chart(
+            activity, ("Week of" if weekly else "Day", "Answers", "Study time"),
+            [(f"{a.day:%d %b %Y}", f"{a.count:,}", study_time_text(a.minutes)) for a in binned])
         scores = themed_chart("Quiz and exam scores", dark=dark)
         fill_scores(scores, d.trend, pass_mark=d.pass_mark, dark=dark)
-        replace_chart(self.score_view, scores)
+        self.score_panel.set_chart(
+            scores, ("Attempt", "Date", "Kind", "Score", "Questions"),
+            [(str(i + 1), f"{p.day:%d %b %Y}", "exam" if p.is_exam else "practice",
+              percent(p.score), f"{p.questions:d}") for i, p in enumerate(d.trend)])
         self.heatmap.set_cells(d.heatmap, dark=dark)
         self.streak_label.setText(
             f"Current streak {d.streak.current} day(s); longest {d.streak.longest}."
