@@ -41,7 +41,12 @@ class DeckPage(QWidget):
         self.tree.setAccessibleName("Decks")
         self.tree.setAccessibleDescription("Choose a deck and press Enter to study it")
         self.tree.setHeaderLabels(["Deck", "New", "Learning", "Due"])
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The deck names take the spare width; the counts are as wide as their numbers.
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.tree, 1)
         # Enter or Space on the highlighted deck starts studying it, as a double-click does.
         self.start_keys = []

@@ -58,7 +58,7 @@ class QuizBuilder(QWidget):
         # The form and the topics side by side, stacked when narrow; past attempts below,
         # full width. (Three panes in a row needed ~1000 px and cut the topic names off.)
         row = ResponsiveRow()
-        row.add(self._build_form(), 2)
+        row.add(self._build_form(), 1)
         topics_box = QGroupBox("Topics (none ticked = all)")
         topics_layout = QVBoxLayout(topics_box)
         self.topic_list = QListWidget()
@@ -70,7 +70,7 @@ class QuizBuilder(QWidget):
         self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.topic_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         topics_layout.addWidget(self.topic_list)
-        row.add(topics_box, 3)
+        row.add(topics_box, 1)
         layout.addWidget(row, 3)
         history_box = QGroupBox("Past attempts")
         history_layout = QVBoxLayout(history_box)
@@ -86,6 +86,7 @@ class QuizBuilder(QWidget):
                                          "every question again.")
         self.history_empty.setObjectName("historyEmpty")
         self.history_empty.setWordWrap(True)
+        self.history_empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         history_layout.addWidget(self.history_empty)
         layout.addWidget(history_box, 2)
         self.empty_label = QLabel("No questions yet. Import a question bank (File ▸ Import "
@@ -113,6 +114,7 @@ class QuizBuilder(QWidget):
     def _build_form(self) -> QWidget:
         form_box = QWidget()
         form = QFormLayout(form_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.mode_box = QComboBox()
         self._narrow(self.mode_box)
         for mode, label in MODE_LABELS.items():
