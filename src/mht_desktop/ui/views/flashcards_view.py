@@ -140,6 +140,8 @@ class FlashcardsView(SectionView):
 
     def _show_overview(self, overview: DeckOverview) -> None:
         self._settings = self.decks.show_overview(overview)
+        if self._stack.currentWidget() in (self.review, self.summary):
+            return  # read before the session began: it must not pull the learner out of it
         has_cards = any(d.total for d in overview.decks)
         self._stack.setCurrentWidget(self.decks if has_cards else self.empty)
         if has_cards and self.isVisible():

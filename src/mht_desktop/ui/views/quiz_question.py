@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -131,6 +131,8 @@ class QuestionPage(QWidget):
         outer.addWidget(self.side)
         self.choice_buttons: list[QAbstractButton] = []
         self.choice_notes: list[QLabel] = []  # each choice's feedback, shown after answering
+        self.choice_texts: list[QLabel] = []  # each choice's words, beside its button
+        self.choice_rows: list[QWidget] = []
         self.group = QButtonGroup(self)
         self.nav_buttons: list[QPushButton] = []  # this attempt's, in order
         self.nav_pool: list[QPushButton] = []     # every button made so far
@@ -185,24 +187,38 @@ class QuestionPage(QWidget):
         """One radio button (or checkbox, for select-all-that-apply) per choice."""
         for old in self.choice_buttons:
             self.group.removeButton(old)
-            old.deleteLater()
-        for note in self.choice_notes:
-            note.deleteLater()
+        for widget in (*self.choice_rows, *self.choice_notes):
+            widget.deleteLater()
         self.choice_buttons = []
+        self.choice_texts = []
+        self.choice_rows = []
         self.choice_notes = []
         multiple = item.question.type is QuestionType.MULTIPLE
         self.group.setExclusive(not multiple)
         for display, bank_index in enumerate(item.order):
             choice = item.question.choices[bank_index]
             label = f"{LETTERS[display]}.  {choice.text}"
-            button: QAbstractButton = QCheckBox(label) if multiple else QRadioButton(label)
+            # The letter on the button, the choice's words in a label that wraps: a long
+            # choice on one line made the page wider than the window.
+            letter = f"{LETTERS[display]}."
+            button: QAbstractButton = QCheckBox(letter) if multiple else QRadioButton(letter)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setProperty("display", display)
             button.clicked.connect(lambda _=False, d=display: choose(d))
             button.setAccessibleName(label)
             self.group.addButton(button)
-            self.choices_layout.addWidget(button)
+            text = plain_label(choice.text)
+            text.setWordWrap(True)
+            text.installEventFilter(self)  # a click on the words picks the choice too
+            row = QWidget()
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            row_layout.addWidget(text, 1)
+            self.choices_layout.addWidget(row)
             self.choice_buttons.append(button)
+            self.choice_texts.append(text)
+            self.choice_rows.append(row)
             note = RichLabel()
             note.setWordWrap(True)
             note.setObjectName("choiceFeedback")
@@ -234,6 +250,17 @@ class QuestionPage(QWidget):
             font.setUnderline(display == highlight and not locked)
             button.setFont(font)
             button.setEnabled(not locked)
+            if display < len(self.choice_texts):
+                self.choice_texts[display].setFont(font)
+                self.choice_texts[display].setEnabled(not locked)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and watched in self.choice_texts:
+            button = self.choice_buttons[self.choice_texts.index(watched)]
+            if button.isEnabled():
+                button.click()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- navigator -------------------------------------------------------------------------
     def build_navigator(self, count: int, go: Callable[[int], None]) -> None:
