@@ -79,3 +79,29 @@ def test_no_page_holds_a_single_row_of_a_longer_table(tmp_path: Path) -> None:
     # As many rows as fit on the first page, plus one: that one must not stand alone.
     fit = rows_per_page(80)[0]
     assert rows_per_page(fit + 1) == [fit - 1, 2]
+
+
+def test_a_topic_with_one_answer_prints_no_confident_figure(
+        ctx: AppContext, clock: FixedClock, tmp_path: Path) -> None:
+    """One right answer is not "100 %": the PDF says so, as the Progress view does."""
+    ctx.banks.import_file_now(BANKS / "hipaa.mhtbank.toml")
+    profile, _ = ctx.profiles.create("Ana")
+    quiz = QuizService(ctx.db, clock, profile.id)
+    clock.current = datetime(2026, 1, 5, 10, tzinfo=UTC)
+    view = quiz.start(QuizConfig(mode=QuizMode.TUTOR, count=1, seed=2))
+    item = view.items[0]
+    quiz.answer(view.id, item.position, frozenset(item.question.correct_indexes),
+                time_spent_s=30)
+    quiz.submit(view.id)
+    report = StatsService(ctx.db, clock, profile.id, zone=UTC,
+                          use_blueprint=False).report(PeriodKind.ALL)
+    answered = [t for t in report.dashboard.topics if t.readiness is not None]
+    assert answered and answered[0].readiness == 1.0  # the raw figure is a perfect score
+    out = tmp_path / "report.pdf"
+    write_learner_pdf(report, out)
+    text = _text(out)
+    table = text[text.index("Readiness by topic"):]
+    assert "not enough answers yet" in table
+    summary = text[text.index("Summary"):text.index("Readiness by topic")]
+    assert "overall readiness (not enough answers yet" in summary
+    assert " min of study" in summary  # study time in minutes, never "0.0 hours"

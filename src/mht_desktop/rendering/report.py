@@ -18,7 +18,16 @@ from PySide6.QtGui import QPagedPaintDevice
 from mht_desktop.core.activity import bin_series, countdown_text
 from mht_desktop.core.periods import PeriodKind
 from mht_desktop.core.practice.progress import practice_lines
-from mht_desktop.core.readiness import READINESS_TOOLTIP, TopicReadiness, percent, topic_steps
+from mht_desktop.core.readiness import (
+    NOT_ENOUGH,
+    READINESS_TOOLTIP,
+    Confidence,
+    TopicReadiness,
+    percent,
+    readiness_text,
+    study_time_text,
+    topic_steps,
+)
 from mht_desktop.rendering.charts import (
     activity_chart,
     bar_chart,
@@ -73,7 +82,9 @@ def _summary(report: LearnerReport, sheet: Sheet) -> list[Part]:
     t = d.totals
     overall = d.overall
     verdict = ""
-    if overall.readiness is not None:
+    # The same honesty as the Progress view: too little data gives no confident figure.
+    thin = overall.confidence in (Confidence.NONE, Confidence.LOW)
+    if overall.readiness is not None and not thin:
         ok = overall.readiness >= d.pass_mark
         verdict = (f' <span class="{"good" if ok else "bad"}">'
                    f'{"at or above" if ok else "below"} the pass mark of '
@@ -82,11 +93,12 @@ def _summary(report: LearnerReport, sheet: Sheet) -> list[Part]:
                else "number of questions per topic")
     return [
         "<h2>Summary</h2>"
-        f'<p><span class="big">{percent(overall.readiness)}</span> overall readiness '
-        f"({_e(overall.confidence.value)}; {overall.topics_with_data} of {overall.topics} "
+        f'<p><span class="big">{"—" if thin else percent(overall.readiness)}</span> overall '
+        f"readiness ({NOT_ENOUGH if thin else _e(overall.confidence.value)}; "
+        f"{overall.topics_with_data} of {overall.topics} "
         f"topics with data, weighted by {weights}){verdict}</p>"
         f"<p>In this period: <b>{t.study_days}</b> study days, <b>{t.reviews:,}</b> flashcard "
-        f"reviews, <b>{t.answers:,}</b> questions answered, <b>{t.minutes / 60:.1f}</b> hours "
+        f"reviews, <b>{t.answers:,}</b> questions answered, <b>{study_time_text(t.minutes)}</b> "
         f"of study, <b>{t.attempts}</b> quizzes and exams submitted ({t.exams} timed exams, "
         f"{t.exams_passed} passed).</p>"
         f"<p>Streak: <b>{d.streak.current}</b> day(s) now, longest <b>{d.streak.longest}</b>. "
@@ -103,7 +115,7 @@ def _readiness(report: LearnerReport, sheet: Sheet) -> list[Part]:
         meter = sheet.image(meter_image(topic.readiness, width_pt=60, height_pt=9,
                                         dpi=sheet.dpi, style=sheet.style,
                                         pass_mark=d.pass_mark))
-        rows.append([_e(topic.title), f"{meter}&nbsp;{percent(topic.readiness)}",
+        rows.append([_e(topic.title), f"{meter}&nbsp;{_e(readiness_text(topic))}",
                      percent(topic.quiz_accuracy), percent(topic.card_retention),
                      _e(topic.confidence.value)])
     explanation = _e(READINESS_TOOLTIP).replace("\n", "<br>")
