@@ -208,7 +208,7 @@ class ClassView(SectionView):
             self._show_empty(
                 "The class view is for a training program's server",
                 "This profile studies on this computer. For trainees' progress files, use "
-                "Progress ▸ Class summary….", "Open Progress")
+                "Progress ▸ Class summary…", "Open Progress")
             return
         if result == NOT_INSTRUCTOR:
             self._show_empty("The class view is for instructors",
