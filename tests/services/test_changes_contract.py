@@ -9,6 +9,7 @@ as a read or as work on files outside the database. A new method must be one or 
 
 from __future__ import annotations
 
+import ast
 import collections.abc
 import dataclasses
 import importlib
@@ -26,7 +27,7 @@ from mht_desktop.core.changes import Changes
 # Calls that change nothing stored: they read, or forget what the service keeps in memory.
 READS = {
     "BankService": {"validate_file", "list", "load"},
-    "CohortService": {"class_view"},
+    "CohortService": {"class_view", "instructors_view", "class_summary_steps", "class_summary"},
     "GuideService": {"chapters", "chapter", "chapter_html", "neighbours", "practice_topics",
                      "page", "reading_states", "toc", "position", "summary", "bookmarks",
                      "zoom", "search", "preview",
@@ -41,7 +42,7 @@ READS = {
     "StatsService": {"period", "dashboard", "report", "practice"},
     "StudyService": {"reload",  # forgets cached settings and counts
                      "overview", "next_card", "queue_state", "outcomes", "card", "cram_queue",
-                     "browse", "history"},
+                     "browse", "history", "topic_titles"},
     "BackupService": {"history"},
 }
 # Calls that write files outside the database (backups, exported banks): no view shows them.
@@ -66,11 +67,25 @@ def _public_methods(cls: type) -> Iterator[tuple[str, object]]:
             yield name, value
 
 
+def _type_checking_names(module: types.ModuleType) -> dict[str, object]:
+    """The names a module imports only for type checking (``if TYPE_CHECKING:``)."""
+    names: dict[str, object] = {}
+    for node in ast.parse(inspect.getsource(module)).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            for statement in node.body:
+                if isinstance(statement, ast.ImportFrom) and statement.module:
+                    source = importlib.import_module(statement.module)
+                    for alias in statement.names:
+                        names[alias.asname or alias.name] = getattr(source, alias.name)
+    return names
+
+
 def _return_type(cls: type, function: object) -> object:
     annotation = typing.cast(types.FunctionType, function).__annotations__.get("return")
     if isinstance(annotation, str):
         module = importlib.import_module(cls.__module__)
-        return eval(annotation, vars(module))  # our own annotations, as get_type_hints does
+        namespace = {**vars(module), **_type_checking_names(module)}
+        return eval(annotation, namespace)  # our own annotations, as get_type_hints does
     return annotation
 
 

@@ -96,22 +96,23 @@ class ProfileService:
             saved = hand_out_url(parsed, parsed.username or "")
         return self.update_settings(profile_id, server_url=saved)
 
-    def remember_server_login(self, name: str, url: str) -> Profile | None:
+    def remember_server_login(self, name: str, url: str) -> tuple[Profile | None, Changes]:
         """After a start with ``--database-url``: a local profile ``name`` that connects there.
 
         Next time the trainee just picks that profile. A local profile of that name that
-        studies on this computer is left alone (None is returned).
+        studies on this computer is left alone (None is returned, and nothing changes).
         """
         with self._db.session() as s:
             existing = [p for p in repo.list_profiles(s) if p.name.lower() == name.lower()]
+        changes = Changes()
         if existing:
             profile = existing[0]
             if not self.settings(profile.id).server_url:
-                return None
+                return None, changes
         else:
-            profile, _ = self.create(name)
-        self.connect_to_server(profile.id, url)
-        return profile
+            profile, changes = self.create(name)
+        _, connected = self.connect_to_server(profile.id, url)
+        return profile, changes | connected
 
     def update_settings(self, profile_id: int, **values: Any) -> tuple[LearnerSettings, Changes]:
         """Change some settings (keyword names as in :class:`LearnerSettings`)."""
