@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -58,6 +57,7 @@ from mht_desktop.ui.views.guide_reader import ReaderPosition, ReaderToolbar
 from mht_desktop.ui.views.guide_searching import GuideSearch
 from mht_desktop.ui.views.guide_widgets import GuideBrowser, PreviewDialog
 from mht_desktop.ui.widgets.empty_state import EmptyState
+from mht_desktop.ui.widgets.flow_layout import flow_row
 
 OpenUrl = Callable[[QUrl], object]
 
@@ -163,16 +163,13 @@ class GuideView(SectionView):
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(lambda *_: self.position.apply_pending(self._headings()))
         layout.addWidget(self.browser, 1)
-        practice = QHBoxLayout()
-        practice.addWidget(QLabel("Practise this chapter:"))
         self.flashcards_button = QPushButton("Flashcards")
         self.flashcards_button.clicked.connect(self.practise_flashcards)
         self.quiz_button = QPushButton(f"Quick quiz ({QUICK_QUIZ_QUESTIONS} questions)")
         self.quiz_button.clicked.connect(self.practise_quiz)
-        practice.addWidget(self.flashcards_button)
-        practice.addWidget(self.quiz_button)
-        practice.addStretch(1)
-        layout.addLayout(practice)
+        # Wraps under the label at large text instead of widening the reader (and the window).
+        layout.addWidget(flow_row([QLabel("Practise this chapter:"), self.flashcards_button,
+                                   self.quiz_button]))
         for key, slot in (("Alt+Left", self.previous_chapter), ("Alt+Right", self.next_chapter)):
             shortcut = QShortcut(QKeySequence(key), self,
                                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
