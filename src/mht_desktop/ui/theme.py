@@ -225,6 +225,35 @@ def apply_theme(app: QApplication, mode: ThemeMode, text_scale: float = 1.0) -> 
     font = QFont(app.font())
     font.setPointSizeF(BASE_POINT_SIZE * text_scale)
     app.setFont(font)
+    _resize_relative_fonts(app)
+
+
+# A font set on a widget stops following the application's, so a heading sized once at
+# start-up would stay small after View › Larger text. Such widgets carry their factor in this
+# property, and apply_theme re-sizes them whenever it changes the application font. (Qt's own
+# ApplicationFontChange event skips widgets under a style sheet, so it cannot be relied on.)
+_FONT_FACTOR = "mhtFontFactor"
+
+
+def relative_font(widget: QWidget, factor: float, *, bold: bool = False) -> None:
+    """Give ``widget`` a font ``factor`` times the application's, now and after text-size
+    changes (headings, big figures)."""
+    font = QFont(widget.font())
+    if bold:
+        font.setBold(True)
+    font.setPointSizeF(QApplication.font().pointSizeF() * factor)
+    widget.setFont(font)
+    widget.setProperty(_FONT_FACTOR, factor)
+
+
+def _resize_relative_fonts(app: QApplication) -> None:
+    size = app.font().pointSizeF()
+    for widget in app.allWidgets():
+        factor = widget.property(_FONT_FACTOR)
+        if isinstance(factor, float):
+            font = QFont(widget.font())
+            font.setPointSizeF(size * factor)
+            widget.setFont(font)
 
 
 def palette_css(dark: bool) -> str:

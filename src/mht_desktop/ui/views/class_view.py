@@ -34,6 +34,7 @@ from mht_desktop.rendering.class_report import class_document
 from mht_desktop.ui.report_preview import ReportPreviewDialog
 from mht_desktop.ui.rich_text import plain_label
 from mht_desktop.ui.sections import PROGRESS
+from mht_desktop.ui.theme import relative_font
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.views.progress_view import StatTile
 from mht_desktop.ui.widgets.empty_state import EmptyState
@@ -113,10 +114,7 @@ class ClassView(SectionView):
     def _build_top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         heading = QLabel("Class")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        relative_font(heading, 1.4, bold=True)
         bar.addWidget(heading)
         self.status_label = plain_label()
         self.status_label.setObjectName("classStatus")

@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -29,6 +30,7 @@ from mht_desktop.core.cards import Outcomes, Rating, StudyCard, format_interval
 from mht_desktop.core.settings import LearnerSettings
 from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import RichLabel, SafeTextBrowser, escape, plain_label
+from mht_desktop.ui.theme import relative_font
 
 RATING_LABELS = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good",
                  Rating.EASY: "Easy"}
@@ -102,10 +104,7 @@ class SummaryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         self.title_label = QLabel("Session complete")
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        relative_font(self.title_label, 1.5, bold=True)
         self.text_label = plain_label()
         self.text_label.setWordWrap(True)
         for label in (self.title_label, self.text_label):
@@ -175,7 +174,9 @@ def card_html(card: StudyCard, css: str, *, back: bool, today: date | None = Non
 
     With ``today`` given, a card past its review date carries a quiet "last checked" note.
     """
-    css += " .front { font-size: 16pt; } .back { font-size: 14pt; }"
+    base = QApplication.font().pointSizeF()  # follows View › Larger text
+    css += (f" .front {{ font-size: {base * 1.6:.1f}pt; }}"
+            f" .back {{ font-size: {base * 1.4:.1f}pt; }}")
     parts = [f"<html><head><style>{css}</style></head><body>",  # html-safe: our own CSS
              f"<div class='front'>{markdown_to_html(card.front)}</div>"]
     if back:

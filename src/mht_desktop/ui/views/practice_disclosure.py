@@ -28,6 +28,7 @@ from mht_desktop.core.practice.disclosure import (
     RecordField,
 )
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label
+from mht_desktop.ui.theme import relative_font
 from mht_desktop.ui.views.base import ViewContext
 
 _EXPECT_WORDS = {Expect.SHARE: "share", Expect.WITHHOLD: "do not share",
@@ -54,10 +55,7 @@ class DisclosurePanel(QWidget):
         self.result: DisclosureResult | None = None
         outer = QVBoxLayout(self)
         self.title_label = _plain()
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        relative_font(self.title_label, 1.3, bold=True)
         outer.addWidget(self.title_label)
         self.request_label = _plain()
         self.request_label.setAccessibleName("The request")

@@ -29,6 +29,7 @@ from mht_desktop.core.practice.note_checker import Flag, NoteFormat
 from mht_desktop.core.practice.vignettes import Vignette
 from mht_desktop.services.practice import NoteCheck
 from mht_desktop.ui.rich_text import SafeTextBrowser, escape, plain_label
+from mht_desktop.ui.theme import relative_font
 from mht_desktop.ui.views.base import ViewContext
 
 FLAG_ROLE = Qt.ItemDataRole.UserRole
@@ -60,10 +61,7 @@ class NotePanel(QWidget):
         outer = QVBoxLayout(self)
         self.title_label = plain_label()
         self.title_label.setWordWrap(True)
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        relative_font(self.title_label, 1.3, bold=True)
         outer.addWidget(self.title_label)
 
         split = QSplitter(Qt.Orientation.Vertical)

@@ -33,6 +33,7 @@ from mht_desktop.core.practice.progress import ExerciseKind
 from mht_desktop.core.practice.vignettes import Vignette
 from mht_desktop.services.practice import Catalogue, PracticeReport
 from mht_desktop.ui.rich_text import tooltip
+from mht_desktop.ui.theme import relative_font
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.views.practice_disclosure import DisclosurePanel
 from mht_desktop.ui.views.practice_drill import DrillPanel
@@ -65,10 +66,7 @@ class PracticeView(SectionView):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("Practice")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        relative_font(heading, 1.4, bold=True)
         left_layout.addWidget(heading)
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)

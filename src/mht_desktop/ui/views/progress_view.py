@@ -53,6 +53,7 @@ from mht_desktop.ui.class_summary_dialog import ClassSummaryDialog
 from mht_desktop.ui.report_preview import ReportPreviewDialog
 from mht_desktop.ui.rich_text import RichLabel, escape, plain_label, tooltip
 from mht_desktop.ui.sections import QUIZ
+from mht_desktop.ui.theme import relative_font
 from mht_desktop.ui.views.base import SectionView, ViewContext
 from mht_desktop.ui.widgets.empty_state import EmptyState
 from mht_desktop.ui.widgets.flow_layout import flow_row
@@ -80,10 +81,7 @@ class StatTile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         self.value_label = plain_label("—")
-        font = self.value_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.9)
-        font.setBold(True)
-        self.value_label.setFont(font)
+        relative_font(self.value_label, 1.9, bold=True)
         self.caption_label = plain_label(caption)
         self.caption_label.setWordWrap(True)
         layout.addWidget(self.value_label)
@@ -145,10 +143,7 @@ class ProgressView(SectionView):
     def _build_top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         heading = QLabel("Progress")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        relative_font(heading, 1.4, bold=True)
         bar.addWidget(heading)
         bar.addSpacing(12)
         period_label = QLabel("Period:")

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QGridLayout,
@@ -30,7 +31,7 @@ from mht_desktop.core.banks import CHOICE_LETTERS, Question, QuestionType
 from mht_desktop.services.quiz import ItemView
 from mht_desktop.services.text import inline_markdown, markdown_to_html
 from mht_desktop.ui.rich_text import RichLabel, SafeTextBrowser, escape, plain_label, tooltip
-from mht_desktop.ui.theme import colours
+from mht_desktop.ui.theme import colours, relative_font
 from mht_desktop.ui.widgets.flow_layout import flow_row
 
 LETTERS = CHOICE_LETTERS
@@ -66,10 +67,7 @@ class QuestionPage(QWidget):
         self.position_label.setWordWrap(True)
         self.clock_label = plain_label()
         self.clock_label.setObjectName("examClock")
-        font = self.clock_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.clock_label.setFont(font)
+        relative_font(self.clock_label, 1.2, bold=True)
         self.mark_box = QCheckBox("Mark for review (F)")
         self.mark_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.flag_box = QCheckBox("Flag question")
@@ -173,14 +171,14 @@ class QuestionPage(QWidget):
 
     def show_question(self, question: Question, css: str, note: str | None) -> None:
         """The stem (with a quiet "last checked" note when past its review date) and hint."""
-        css += " body { font-size: 13pt; }"
+        css += f" body {{ font-size: {QApplication.font().pointSizeF() * 1.3:.1f}pt; }}"
         checked = f"<p class='muted'><small>{escape(note)}</small></p>" if note else ""
         # Our CSS, Markdown rendered with HTML escaped, and the note escaped above.
         self.stem_view.setHtml(
             f"<style>{css}</style>{markdown_to_html(question.stem)}{checked}")  # html-safe
         multiple = question.type is QuestionType.MULTIPLE
-        self.hint_label.setText("Select all that apply (Space or 1–8 toggles), then Enter."
-                                if multiple else "Choose one answer (1–8 or A–H).")
+        self.hint_label.setText("Select all that apply (Space or 1–9 toggles), then Enter."
+                                if multiple else "Choose one answer (1–9 or A–H).")
 
     # -- choices ---------------------------------------------------------------------------
     def build_choices(self, item: ItemView, choose: Callable[[int], None]) -> None:

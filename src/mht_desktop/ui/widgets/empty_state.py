@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from mht_desktop.ui.rich_text import plain_label
+from mht_desktop.ui.theme import relative_font
 
 # A readable line length for the explanation, in average characters.
 LINE_CHARACTERS = 70
@@ -38,10 +39,7 @@ class EmptyState(QWidget):
         layout.addStretch(1)
         self.title_label = plain_label(title)
         self.title_label.setObjectName("emptyTitle")
-        font = self.title_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title_label.setFont(font)
+        relative_font(self.title_label, 1.5, bold=True)
         self.text_label = plain_label(text)
         for label in (self.title_label, self.text_label):
             label.setWordWrap(True)
