@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,25 @@ def test_a_pdf_report_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     write_pdf(lambda sheet: ["<h1>Ana's results</h1>"], out, paper=Paper.LETTER, title="t",
               footer="f")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_a_report_made_before_the_study_day_begins_says_why_it_ends_yesterday(
+        history: Learner, clock: FixedClock, tmp_path: Path) -> None:
+    # The fixture's clock is 12:00 UTC on 2026-01-05; 03:00 next morning is before the
+    # default 4 AM start of a study day, so the period still ends on the 5th.
+    clock.advance(timedelta(hours=15))
+    report = history.stats().report(PeriodKind.ALL)
+    assert report.dashboard.period.end == date(2026, 1, 5)
+    out = tmp_path / "late.pdf"
+    write_learner_pdf(report, out)
+    text = " ".join(pages_text(out))
+    assert ("study days begin at 04:00, so 03:00 on 2026-01-06 still counts as 2026-01-05"
+            in text)
+    assert "Generated 2026-01-06 03:00" in text
+
+
+def test_a_report_made_during_the_study_day_has_no_such_note(history: Learner,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "noon.pdf"
+    write_learner_pdf(history.stats().report(PeriodKind.ALL), out)
+    assert "study days begin" not in " ".join(pages_text(out))

@@ -63,10 +63,17 @@ def _header(report: LearnerReport, sheet: Sheet) -> list[Part]:
     d = report.dashboard
     first = d.period.start or (d.daily[0].day if d.daily and d.has_activity else None)
     start = first.isoformat() if first else "first activity"
+    period = f"{d.period.label} ({start} to {d.period.end})"
+    generated = report.generated_local
+    if d.period.end < generated.date():
+        # Made before the learner's study day begins (4 AM by default): the period ends on
+        # yesterday's date, which looks wrong next to today's "Generated" unless it is said.
+        period += (f"; study days begin at {report.day_starts_hour:02d}:00, so "
+                   f"{generated:%H:%M} on {generated:%Y-%m-%d} still counts as {d.period.end}")
     rows = [("Learner", _e(report.learner)),
             ("Program", _e(report.program or "—")),
             ("Instructor / clinical supervisor", _e(report.instructor or "—")),
-            ("Period", _e(f"{d.period.label} ({start} to {d.period.end})")),
+            ("Period", _e(period)),
             ("Exam", _e(f"{d.exam_date:%Y-%m-%d} — {countdown_text(d.days_to_exam)}"
                         if d.exam_date else countdown_text(None))),
             ("Generated", _e(_date_time(report.generated_local)))]

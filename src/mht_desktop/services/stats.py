@@ -118,6 +118,8 @@ class LearnerReport:
         by_topic: Quiz work per topic inside the period, plus questions now missed.
         zone: The time zone dates are shown in.
         practice: Drills, notes and disclosure cases finished in the period.
+        day_starts_hour: The local hour a study day begins (the learner's setting), so the
+            report can say why a late-night report still counts as the day before.
     """
 
     learner: str
@@ -127,6 +129,7 @@ class LearnerReport:
     by_topic: dict[str, TopicPeriodStats]
     zone: tzinfo
     practice: PracticeSummary | None = None
+    day_starts_hour: int = 4
 
     @property
     def generated_local(self) -> datetime:
@@ -190,7 +193,8 @@ class StatsService:
             profile = profiles_repo.get(s, self.profile_id)
             settings = LearnerSettings.from_json(profiles_repo.settings(s, self.profile_id))
         return LearnerReport(profile.name, settings.program, settings.instructor, dashboard,
-                             by_topic, self._zone, self.practice(dashboard.period))
+                             by_topic, self._zone, self.practice(dashboard.period),
+                             settings.day_starts_hour)
 
     def practice(self, period: PeriodKind | Period = PeriodKind.DAYS_30) -> PracticeSummary:
         """Drills, notes and disclosure cases finished in ``period`` (study days)."""
