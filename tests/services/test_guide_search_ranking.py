@@ -53,3 +53,33 @@ def test_a_snippet_keeps_list_items_apart(guide: GuideService) -> None:
              if h.where == "Education and training › Required by your employer"]
     # "de-escalation • restraint procedures • CPR", not "de-escalation restraint procedures CPR".
     assert "de-escalation • restraint procedures • CPR" in hit.snippet_text
+
+
+@pytest.mark.parametrize("use_fts", [True, False], ids=["fts5", "substring"])
+def test_a_term_with_punctuation_inside_is_searched_as_one_phrase(use_fts: bool) -> None:
+    from mht_desktop.services.guide_search import (
+        MARK_END,
+        MARK_START,
+        SearchDoc,
+        SearchHit,
+        SearchIndex,
+    )
+
+    def doc(title: str, body: str) -> SearchDoc:
+        return SearchDoc(SearchHit(HitKind.SECTION, title, "", title), title, body)
+
+    docs = [doc("Occupations", "The O*NET task list goes further than most articles."),
+            doc("Networks", "Our unit keeps a safety net for open doors."),
+            doc("Codes", "Filed under SOC 29-2053, psychiatric technicians.")]
+    index = SearchIndex(docs, use_fts=use_fts)
+    try:
+        if use_fts and not index.uses_fts:
+            pytest.skip("this SQLite has no FTS5")
+        # Split into "o" and "net", the query matched the second text ("our", "net").
+        (hit,) = index.search("O*NET")
+        assert hit.title == "Occupations"
+        assert f"{MARK_START}O*NET{MARK_END}" in hit.snippet
+        assert [h.title for h in index.search("29-2053")] == ["Codes"]
+        assert index.search("o*net 29-2053") == []   # every term must match one document
+    finally:
+        index.close()

@@ -130,8 +130,24 @@ def item_docs(items: Iterable[SearchableItem]) -> list[SearchDoc]:
 
 
 def query_words(query: str) -> list[str]:
-    """The words of a search, lower-cased (punctuation and FTS syntax ignored)."""
-    return [w.casefold() for w in _WORD.findall(query)]
+    """The terms of a search, lower-cased (FTS syntax and punctuation between terms ignored).
+
+    Words joined by punctuation without a space — "O*NET", "29-2053", "e-mail" — stay one
+    term, written with single spaces ("o net"), so that they are searched as a phrase: split
+    into separate words, "O*NET" would match any text with a word starting with "o".
+    """
+    return [" ".join(_WORD.findall(chunk.casefold())) for chunk in query.split()
+            if _WORD.search(chunk)]
+
+
+def term_pattern(term: str) -> str:
+    """A regular expression for ``term`` in running text: its words with punctuation between."""
+    return r"\W+".join(re.escape(word) for word in term.split())
+
+
+def _plain(text: str) -> str:
+    """``text`` lower-cased with every run of punctuation and space made one space."""
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def make_snippet(text: str, words: Iterable[str], context: int = SNIPPET_CONTEXT) -> str:
@@ -139,7 +155,7 @@ def make_snippet(text: str, words: Iterable[str], context: int = SNIPPET_CONTEXT
     words = [w for w in words if w]
     if not words or not text:
         return text[:context * 3]
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
+    pattern = re.compile("|".join(term_pattern(w) for w in sorted(words, key=len, reverse=True)),
                          re.IGNORECASE)
     first = pattern.search(text)
     pos = first.start() if first else 0
@@ -192,7 +208,7 @@ class SearchIndex:
     def _substring_search(self, words: list[str], limit: int) -> list[SearchHit]:
         scored: list[tuple[bool, int, int]] = []
         for i, doc in enumerate(self._docs):
-            title, body = doc.title.casefold(), doc.body.casefold()
+            title, body = _plain(doc.title), _plain(doc.body)
             if all(w in title or w in body for w in words):
                 score = sum(3 * title.count(w) + body.count(w) for w in words)
                 # Unranked search: guide sections first, then by how often the words occur.
@@ -201,7 +217,7 @@ class SearchIndex:
         hits = []
         for _item, _score, i in scored[:limit]:
             doc = self._docs[i]
-            in_body = any(w in doc.body.casefold() for w in words)
+            in_body = any(w in _plain(doc.body) for w in words)
             hits.append(_with_snippet(doc.hit, make_snippet(doc.body if in_body else doc.title,
                                                             words)))
         return hits

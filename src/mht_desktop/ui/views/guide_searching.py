@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QLineEdit, QTextEdit
 
 from mht_desktop.services.guide import ItemPreview
-from mht_desktop.services.guide_search import HitKind, SearchHit, query_words
+from mht_desktop.services.guide_search import HitKind, SearchHit, query_words, term_pattern
 from mht_desktop.ui.theme import colours, palette_css
 from mht_desktop.ui.views.guide_panels import SearchPanel
 from mht_desktop.ui.views.guide_widgets import PreviewDialog
@@ -37,7 +37,7 @@ def find_words(document: QTextDocument, words: Sequence[str]) -> list[tuple[int,
     words = [w for w in words if w]
     if not words:
         return []
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
+    pattern = re.compile(r"\b(?:" + "|".join(term_pattern(w) for w in words) + r")\w*",
                          re.IGNORECASE)
     return [(m.start(), m.end()) for m in pattern.finditer(document.toPlainText())]
 
