@@ -169,7 +169,11 @@ def markdown_to_plain(markdown: str) -> str:
         stripped = re.sub(r"^#{1,6}\s+", "", stripped)
         # A list item starts with a bullet, so a snippet does not run items together.
         stripped = re.sub(r"^([-*+]|\d+[.)])\s+", "• ", stripped)
-        stripped = stripped.strip("|").replace("|", " · ") if "|" in stripped else stripped
+        if "|" in stripped:
+            # A table row: cells joined by a middle dot and the row closed by a semicolon,
+            # so that a snippet spanning two rows does not read as one run of cells.
+            cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+            stripped = " · ".join(cells) + ";"
         out.append(strip_inline(stripped))
     return re.sub(r"\s+", " ", " ".join(out)).strip()
 
