@@ -86,6 +86,27 @@ class Problem:
         return f"{where}: {label}{self.message}"
 
 
+class FileFindings:
+    """The errors and warnings among a checked file's ``problems`` (a mixin for reports).
+
+    The class using it has a ``problems`` sequence; slots stay empty so that a slotted
+    dataclass keeps its slots.
+    """
+
+    __slots__ = ()
+    problems: Sequence[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that block the import."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems the user may accept."""
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
 class BankFormatError(MhtError):
     """A bank file has errors; nothing from it may be imported."""
 

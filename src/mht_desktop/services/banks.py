@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from mht_desktop.core.banks import Bank, BankFormat
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import Clock
-from mht_desktop.core.errors import MhtError, Problem, Severity
+from mht_desktop.core.errors import FileFindings, MhtError, Problem, Severity
 from mht_desktop.core.figures import resolve_figures
 from mht_desktop.core.progress import CancelToken, Progress
 from mht_desktop.core.validation import validate_bank
@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class BankReport:
+class BankReport(FileFindings):
     """What validation (and, when it ran, the import) found in one file."""
 
     file: str
@@ -48,16 +48,6 @@ class BankReport:
     replaces_version: str | None = None
     history: HistoryCounts | None = None  # review history brought in (Anki packages)
     history_reviews: int = 0  # answers in the file's review history (Anki packages)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems that block the import."""
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems the user may accept."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
     @property
     def valid(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from mht_desktop.core.errors import MhtError, Problem, Severity
+from mht_desktop.core.errors import FileFindings, MhtError, Problem, Severity
 from mht_desktop.core.practice.disclosure import DisclosureCase
 from mht_desktop.core.practice.drills import Scenario
 from mht_desktop.core.practice.note_checker import Lexicon, check_note
@@ -43,7 +43,7 @@ class PracticeFileError(MhtError):
 
 
 @dataclass(frozen=True, slots=True)
-class PracticeReport:
+class PracticeReport(FileFindings):
     """What checking (and, when it ran, importing) one practice file found."""
 
     file: str
@@ -52,16 +52,6 @@ class PracticeReport:
     problems: tuple[Problem, ...]
     imported: bool = False
     replaced: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems that block the import."""
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems the user may accept."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
     @property
     def valid(self) -> bool:
