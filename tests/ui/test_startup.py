@@ -182,3 +182,37 @@ def test_startup_reports_a_damaged_database_and_leaves_it_alone(
     assert not startup.window.attached
     startup.close()
     assert damaged.read_bytes() == before
+
+
+def test_the_loading_pages_say_they_wait_for_a_learner_while_the_picker_is_open(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    data = tmp_path / "data"
+    app_ctx = AppContext.open(data)
+    app_ctx.profiles.create("Ana")
+    app_ctx.profiles.create("Ben")
+    app_ctx.close()
+    startup = Startup(data)
+    qtbot.addWidget(startup.window)
+    seen: list[str] = []
+
+    def look_then_cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):
+            QTimer.singleShot(20, look_then_cancel)
+            return
+        page = startup.window.stack.widget(0)
+        assert isinstance(page, LoadingPage)
+        seen.append(page.label.text())
+        dialog.reject()
+
+    QTimer.singleShot(20, look_then_cancel)
+    with qtbot.waitSignal(startup.cancelled, timeout=30000):
+        startup.begin()
+    assert seen == [LoadingPage.CHOOSING]   # not "Opening…" while nothing is opening
+    page = startup.window.stack.widget(0)
+    assert isinstance(page, LoadingPage) and page.label.text() == LoadingPage.OPENING
+    startup.window.close()
+    startup.close()

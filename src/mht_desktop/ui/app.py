@@ -224,8 +224,12 @@ class Startup(QObject):
         app_ctx, profiles = result
         self.app_ctx = app_ctx
         named = [p for p in profiles if p.name == self.profile_name]
-        profile = named[0] if named else choose_profile(app_ctx, profiles, self.tasks,
-                                                          parent=self.window)
+        if named:
+            profile: Profile | None = named[0]
+        else:
+            self.window.set_waiting_for_learner(len(profiles) != 1)
+            profile = choose_profile(app_ctx, profiles, self.tasks, parent=self.window)
+            self.window.set_waiting_for_learner(False)
         if profile is None:
             self.cancelled.emit()
             return

@@ -194,6 +194,13 @@ class MainWindow(ScreenFittedWindow):
         """The view of section ``key`` (see ui/sections.py), built now if not yet."""
         return self.view_at(section_index(key))
 
+    def set_waiting_for_learner(self, waiting: bool) -> None:
+        """Make the sections' loading pages say whether they wait for a learner's choice."""
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            if isinstance(page, LoadingPage):
+                page.set_waiting_for_learner(waiting)
+
     def show_section(self, key: str) -> SectionView | None:
         """Switch to section ``key``; its view, or None before the learner's data is open.
 

@@ -47,12 +47,24 @@ class CurrentPageStack(QStackedWidget):
 class LoadingPage(QWidget):
     """What a section shows until the learner's data is open."""
 
+    OPENING = "Opening your study data…"
+    CHOOSING = "Your progress opens once you choose who is studying."
+
     def __init__(self) -> None:
         super().__init__()
-        label = plain_label("Opening your study data…")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self).addWidget(label)
+        self.label = plain_label(self.OPENING)
+        # Near the top, not in the middle: the first-run and learner dialogs open over the
+        # middle of the window and would cover (and clip) a centred line.
+        self.label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 48, 24, 24)
+        layout.addWidget(self.label)
         self.setEnabled(False)  # drawn in the muted text colour
+
+    def set_waiting_for_learner(self, waiting: bool) -> None:
+        """Say that the data waits for a learner to be chosen, or that it is opening."""
+        self.label.setText(self.CHOOSING if waiting else self.OPENING)
 
 
 class ScreenFittedWindow(QMainWindow):
