@@ -136,8 +136,12 @@ class AppContext:
         """Quizzes for one learner (keep the instance: it runs the exam clock)."""
         from mht_desktop.services.quiz import QuizService
 
-        # Offline, a quiz still needs the server (its attempt lives there); an exam already
-        # running when the server went away carries on into the outbox.
+        # Started offline: quizzes and exams are built from the replica and reach the server
+        # through the outbox (services/quiz_offline.py). On the server, an exam already
+        # running when it goes away carries on into the outbox.
+        if self.offline and self.outbox is not None:
+            return QuizService(self.db, self.clock, profile_id, outbox=self.outbox,
+                               offline=True)
         return QuizService(self.server_db or self.db, self.clock, profile_id,
                            outbox=self.outbox)
 

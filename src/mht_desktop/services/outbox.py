@@ -73,6 +73,11 @@ class Outbox:
         """Answers on this computer that the server does not have yet."""
         return self._store.count()
 
+    @property
+    def answers_waiting(self) -> int:
+        """Of those, the flashcard reviews and quiz answers (not a quiz's start or end)."""
+        return self._store.count(("review", "answer"))
+
     def record_review(self, *, card_id: int, profile_id: int, after: Schedule, rating: Rating,
                       now: datetime, duration_ms: int, leech: bool,
                       ) -> SavedReview | None:
@@ -104,11 +109,29 @@ class Outbox:
     def keep_answer(self, *, attempt_id: int, position: int, selected: frozenset[int],
                     now: datetime, time_spent_s: float) -> str:
         """Keep a quiz or exam answer (committed locally); returns its id. Call flush()."""
-        uid = uuid.uuid4().hex
-        self._store.put(uid, "answer", {
+        return self.keep("answer", {
             "attempt_id": attempt_id, "position": position, "selected": sorted(selected),
             "now": now.isoformat(), "time_spent_s": time_spent_s})
+
+    def keep(self, kind: str, payload: dict[str, Any], uid: str | None = None) -> str:
+        """Keep a quiz entry (see services/quiz_offline.py), committed when this returns.
+
+        Args:
+            kind: ``attempt``, ``answer`` or ``attempt_end``.
+            payload: What the server needs to apply it.
+            uid: The entry's id, when the caller made it already (stored with it locally).
+
+        Returns:
+            The entry's id, which the server stores with it so that it lands once.
+        """
+        uid = uid or uuid.uuid4().hex
+        self._store.put(uid, kind, payload)
         return uid
+
+    def try_send(self) -> None:
+        """Send what is waiting, unless the server was just found hanging (see flush)."""
+        if self._may_send_now():
+            self.flush()
 
     def _may_send_now(self) -> bool:
         # A server that refuses at once is tried at every answer; one whose connection hung
@@ -148,17 +171,11 @@ class Outbox:
 
     def _send(self, item: Pending) -> Any:
         p = item.payload
-        if item.kind == "answer":
-            from mht_desktop.services.quiz import QuizError, store_answer
+        if item.kind != "review":
+            from mht_desktop.services.quiz_offline import send as send_quiz_entry
 
             with self._db.session() as s:
-                try:
-                    return store_answer(s, p["attempt_id"], p["position"],
-                                        frozenset(p["selected"]),
-                                        now=datetime.fromisoformat(p["now"]),
-                                        time_spent_s=p["time_spent_s"], uid=item.uid)
-                except (QuizError, NotFoundError):
-                    return None  # submitted or removed meanwhile: nothing left to answer
+                return send_quiz_entry(s, item.kind, p, item.uid)
         with self._db.session() as s:
             if review_stored(s, item.uid):
                 return None

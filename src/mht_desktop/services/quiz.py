@@ -11,6 +11,7 @@ interrupted by a crash or by quitting resumes with the time it had left.
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,13 @@ from mht_desktop.core.quiz import (
     shuffled_order,
 )
 from mht_desktop.core.settings import LearnerSettings
-from mht_desktop.services.quiz_answers import answer_feedback, item_view, store_answer
+from mht_desktop.services import quiz_offline
+from mht_desktop.services.quiz_answers import (
+    answer_feedback,
+    finish_attempt,
+    item_view,
+    store_answer,
+)
 from mht_desktop.services.quiz_building import (
     choose_questions,
     default_blueprint,
@@ -81,9 +88,25 @@ class QuizService:
     """Quizzes for one learner."""
 
     def __init__(self, db: Database, clock: Clock, profile_id: int, *,
-                 blueprint: Blueprint | None = None, outbox: Outbox | None = None) -> None:
+                 blueprint: Blueprint | None = None, outbox: Outbox | None = None,
+                 offline: bool = False) -> None:
+        """Quizzes on ``db``.
+
+        Args:
+            db: The learner's database: their own file, the program's server, or (started
+                offline) the replica of the server.
+            clock: The injected clock.
+            profile_id: The learner.
+            blueprint: The exam blueprint (default: the shipped one).
+            outbox: Server mode: answers are kept here until the server has them.
+            offline: ``db`` is the replica: every attempt, answer and end is stored there
+                and kept in ``outbox`` for the server (services/quiz_offline.py).
+        """
+        if offline and outbox is None:
+            raise ValueError("studying offline needs the outbox")
         self._db = db
         self.outbox = outbox
+        self._offline = offline
         self._clock = clock
         self.profile_id = profile_id
         self._blueprint = blueprint
@@ -168,7 +191,13 @@ class QuizService:
                 items = items[:1]
             attempt_id = repo.create_attempt(
                 s, profile_id=self.profile_id, mode=config.mode.value, config=stored, seed=seed,
-                now=now, time_limit_s=time_limit, items=items)
+                now=now, time_limit_s=time_limit, items=items,
+                uid=uuid.uuid4().hex if self._offline else None)
+            if self._offline:  # kept for the server (under its own uid) before the replica
+                made = repo.attempt_row(s, attempt_id)  # commits it
+                self._keep(quiz_offline.ATTEMPT, quiz_offline.attempt_payload(
+                    made, repo.item_rows(s, attempt_id)), made.uid)
+        self._send_soon()
         if config.mode is QuizMode.MISSED:
             self._rt.missed[attempt_id] = MissedReview(list(ids))
         self._rt.clocks[attempt_id] = _Clock(0.0, now)
@@ -193,7 +222,8 @@ class QuizService:
     def _to_view(self, attempt: QuizAttemptRow, items: list[AttemptItemRow],
                  questions: dict[int, Question], flagged: set[int]) -> AttemptView:
         config = attempt.config or {}
-        if self.outbox is not None and attempt.mode != QuizMode.MISSED.value:
+        if self.outbox is not None and not self._offline \
+                and attempt.mode != QuizMode.MISSED.value:
             self._rt.shown[attempt.id] = (bool(config.get("partial_credit", False)),
                                           {i.position: questions[i.question_id] for i in items})
         return AttemptView(
@@ -217,7 +247,8 @@ class QuizService:
         """
         now = self._clock.now()
         shown = self._rt.shown.get(attempt_id)
-        if self.outbox is not None and shown is not None and position in shown[1]:
+        if not self._offline and self.outbox is not None and shown is not None \
+                and position in shown[1]:
             uid = self.outbox.keep_answer(attempt_id=attempt_id, position=position,
                                           selected=selected, now=now,
                                           time_spent_s=max(0.0, time_spent_s))
@@ -227,19 +258,32 @@ class QuizService:
                                                  shown[1][position].choices, selected,
                                                  partial_credit=shown[0]))
             return answer_feedback(question, selected, score, False)
+        answer_uid = uuid.uuid4().hex if self._offline else None
         with self._db.session() as s:
             question, score = store_answer(s, attempt_id, position, selected, now=now,
-                                           time_spent_s=time_spent_s)
+                                           time_spent_s=time_spent_s, uid=answer_uid)
             attempt = repo.attempt_row(s, attempt_id)
             attempt.elapsed_s = self._elapsed(attempt)
             done, added = False, None
             row = repo.item_row(s, attempt_id, position)
+            if answer_uid is not None:
+                self._keep(quiz_offline.ANSWER, quiz_offline.answer_payload(
+                    attempt, row, selected, now=now, time_spent_s=time_spent_s), answer_uid)
             if attempt.mode == QuizMode.MISSED.value:
                 done, added = self._advance_missed(s, attempt, row.question_id, score >= 1.0)
             flagged = row.question_id in repo.flagged_ids(s, self.profile_id)
             updated = item_view(row, question, flagged)
+        self._send_soon()
         return replace(answer_feedback(question, selected, score, done), item=updated, added=added,
                        changes=Changes(quizzes=True))
+
+    def _keep(self, kind: str, payload: dict[str, Any], uid: str | None = None) -> None:
+        assert self.outbox is not None  # offline implies an outbox (see __init__)
+        self.outbox.keep(kind, payload, uid)
+
+    def _send_soon(self) -> None:
+        if self._offline and self.outbox is not None:
+            self.outbox.try_send()  # the server may be back: what waits goes now
 
     def _advance_missed(self, s: Any, attempt: QuizAttemptRow, question_id: int,
                         correct: bool) -> tuple[bool, ItemView | None]:
@@ -352,24 +396,12 @@ class QuizService:
         with self._db.session() as s:
             attempt = repo.attempt_row(s, attempt_id)
             if attempt.status == AttemptStatus.IN_PROGRESS.value:
-                elapsed = self._elapsed(attempt)
-                if attempt.time_limit_s is not None:
-                    elapsed = min(elapsed, float(attempt.time_limit_s))
-                attempt.elapsed_s = elapsed
-                attempt.status = AttemptStatus.SUBMITTED.value
-                attempt.finished_at = now
-                config = dict(attempt.config or {})
-                config["timed_out"] = timed_out
-                attempt.config = config
-                items = repo.item_rows(s, attempt_id)
-                scored = attempt_score(QuizMode(attempt.mode), [
-                    (i.score or 0.0) if i.answered_at is not None else None for i in items])
-                if scored.score is None:  # practice with nothing answered: not an attempt
-                    attempt.status = AttemptStatus.ABANDONED.value
-                    attempt.score = attempt.passed = None
-                else:
-                    attempt.score = scored.score
-                    attempt.passed = scored.score >= float(config.get("pass_mark", 0.70))
+                finish_attempt(s, attempt, now=now, elapsed_s=self._elapsed(attempt),
+                               timed_out=timed_out)
+                if self._offline:
+                    self._keep(quiz_offline.ATTEMPT_END,
+                               quiz_offline.end_payload(attempt, submitted=True, now=now))
+        self._send_soon()
         self._rt.clocks.pop(attempt_id, None)
         return replace(self.results(attempt_id), changes=Changes(quizzes=True, reviews=True))
 
@@ -380,7 +412,11 @@ class QuizService:
             if attempt.status == AttemptStatus.IN_PROGRESS.value:
                 attempt.status = AttemptStatus.ABANDONED.value
                 attempt.elapsed_s = self._elapsed(attempt)
+                if self._offline:
+                    self._keep(quiz_offline.ATTEMPT_END, quiz_offline.end_payload(
+                        attempt, submitted=False, now=self._clock.now()))
         self._rt.clocks.pop(attempt_id, None)
+        self._send_soon()
         return Changes(quizzes=True)
 
     def results(self, attempt_id: int) -> Results:

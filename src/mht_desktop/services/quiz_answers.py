@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from mht_desktop.core.banks import Question
-from mht_desktop.core.quiz import AttemptStatus, score_answer
+from mht_desktop.core.quiz import AttemptStatus, QuizMode, attempt_score, score_answer
 from mht_desktop.services.quiz_types import AnswerFeedback, ItemView, QuizError
 from mht_desktop.storage import quizzes as repo
-from mht_desktop.storage.models import AttemptItemRow
+from mht_desktop.storage.models import AttemptItemRow, QuizAttemptRow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,6 +43,35 @@ def store_answer(session: Session, attempt_id: int, position: int, selected: fro
     item.time_spent_s = item.time_spent_s + max(0.0, time_spent_s)
     item.answer_uid = uid
     return question, score
+
+
+def finish_attempt(session: Session, attempt: QuizAttemptRow, *, now: datetime,
+                   elapsed_s: float, timed_out: bool) -> None:
+    """Submit and score an attempt in the caller's transaction (the app's and the outbox's).
+
+    Unanswered questions score 0 in an exam; practice with nothing answered is not an attempt
+    (it is marked abandoned). An attempt already finished is left as it is, so an end sent
+    twice by the outbox changes nothing the second time.
+    """
+    if attempt.status != AttemptStatus.IN_PROGRESS.value:
+        return
+    if attempt.time_limit_s is not None:
+        elapsed_s = min(elapsed_s, float(attempt.time_limit_s))
+    attempt.elapsed_s = elapsed_s
+    attempt.status = AttemptStatus.SUBMITTED.value
+    attempt.finished_at = now
+    config = dict(attempt.config or {})
+    config["timed_out"] = timed_out
+    attempt.config = config
+    items = repo.item_rows(session, attempt.id)
+    scored = attempt_score(QuizMode(attempt.mode), [
+        (i.score or 0.0) if i.answered_at is not None else None for i in items])
+    if scored.score is None:  # practice with nothing answered: not an attempt
+        attempt.status = AttemptStatus.ABANDONED.value
+        attempt.score = attempt.passed = None
+    else:
+        attempt.score = scored.score
+        attempt.passed = scored.score >= float(config.get("pass_mark", 0.70))
 
 
 def item_view(row: AttemptItemRow, question: Question, flagged: bool) -> ItemView:

@@ -226,6 +226,9 @@ class QuizAttemptRow(Base):
     current_index: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # Made where an attempt started offline was built: the server stores it once however
+    # often the outbox sends it (NULL for attempts started on the database itself).
+    uid: Mapped[str | None] = mapped_column(String(32), unique=True, nullable=True)
 
 
 class AttemptItemRow(Base):

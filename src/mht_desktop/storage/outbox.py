@@ -58,10 +58,15 @@ class OutboxStore:
                                   "ORDER BY rowid")
         return [Pending(uid, kind, json.loads(payload)) for uid, kind, payload in rows]
 
-    def count(self) -> int:
-        """How many answers are waiting."""
+    def count(self, kinds: tuple[str, ...] | None = None) -> int:
+        """How many entries are waiting (of ``kinds`` only, if given)."""
+        if kinds is None:
+            return int(self._conn.execute(
+                "SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
+        marks = ", ".join("?" * len(kinds))
         return int(self._conn.execute(
-            "SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
+            f"SELECT count(*) FROM outbox WHERE sent_at IS NULL AND kind IN ({marks})",
+            kinds).fetchone()[0])
 
     def mark_sent(self, uid: str) -> None:
         """The server has this answer."""

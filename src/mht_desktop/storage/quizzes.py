@@ -123,12 +123,16 @@ def topic_titles(session: Session) -> dict[str, str]:
 
 def create_attempt(session: Session, *, profile_id: int, mode: str, config: dict[str, Any],
                    seed: int, now: datetime, time_limit_s: int | None,
-                   items: Sequence[tuple[int, list[int]]]) -> int:
-    """Store a new attempt and its questions (in display order)."""
+                   items: Sequence[tuple[int, list[int]]], uid: str | None = None) -> int:
+    """Store a new attempt and its questions (in display order).
+
+    Args:
+        uid: The id made where an attempt started offline was built (the outbox sends it).
+    """
     attempt = QuizAttemptRow(profile_id=profile_id, mode=mode,
                              status=AttemptStatus.IN_PROGRESS.value, config=config, seed=seed,
                              started_at=now, time_limit_s=time_limit_s, elapsed_s=0.0,
-                             current_index=0)
+                             current_index=0, uid=uid)
     session.add(attempt)
     session.flush()
     for position, (question_id, order) in enumerate(items):
@@ -158,6 +162,17 @@ def attempt_row(session: Session, attempt_id: int) -> QuizAttemptRow:
     return row
 
 
+def attempt_by_uid(session: Session, uid: str) -> QuizAttemptRow | None:
+    """The attempt started offline with this id, if the database has it."""
+    return session.scalar(select(QuizAttemptRow).where(QuizAttemptRow.uid == uid))
+
+
+def find_item(session: Session, attempt_id: int, position: int) -> AttemptItemRow | None:
+    """One item of an attempt, or None if the attempt has no such position (yet)."""
+    return session.scalar(select(AttemptItemRow).where(AttemptItemRow.attempt_id == attempt_id,
+                                                       AttemptItemRow.position == position))
+
+
 def item_rows(session: Session, attempt_id: int) -> list[AttemptItemRow]:
     """The attempt's items in order."""
     return list(session.scalars(select(AttemptItemRow).where(
@@ -177,8 +192,7 @@ def item_counts(session: Session, attempt_ids: list[int]) -> dict[int, int]:
 
 def item_row(session: Session, attempt_id: int, position: int) -> AttemptItemRow:
     """One item of an attempt."""
-    row = session.scalar(select(AttemptItemRow).where(AttemptItemRow.attempt_id == attempt_id,
-                                                      AttemptItemRow.position == position))
+    row = find_item(session, attempt_id, position)
     if row is None:
         raise NotFoundError(f"Question {position + 1} is not part of this quiz.")
     return row

@@ -254,6 +254,9 @@ class Startup(QObject):
 
     def _attach(self, app_ctx: AppContext, profile: Profile) -> None:
         self.tasks.run(lambda: app_ctx.profiles.mark_used(profile.id))
+        if app_ctx.db.is_server or app_ctx.offline:
+            # Before the views are built: their study and quiz services keep answers in it.
+            app_ctx.attach_outbox(self.data_dir)
         self.window.attach(app_ctx, profile)
         window = self.window
         if app_ctx.db.notices:  # e.g. permissions tightened: said once
@@ -298,26 +301,28 @@ class Startup(QObject):
     def _watch_outbox(self, app_ctx: AppContext) -> None:
         """Server mode: answers wait in an outbox while offline; say so, and keep sending."""
 
-        app_ctx.attach_outbox(self.data_dir)
         self.outbox_label = plain_label()
         self.outbox_label.setObjectName("outboxStatus")
         self.outbox_label.hide()
         self.window.statusBar().addPermanentWidget(self.outbox_label)
 
-        def send() -> tuple[int, bool]:
+        def send() -> tuple[int, int, bool]:
             outbox = app_ctx.outbox
             if outbox is None:
-                return 0, True
+                return 0, 0, True
             if outbox.waiting:
                 outbox.flush()
-            return outbox.waiting, outbox.online
+            return outbox.waiting, outbox.answers_waiting, outbox.online
 
-        def show(state: tuple[int, bool]) -> None:
-            waiting, online = state
+        def show(state: tuple[int, int, bool]) -> None:
+            waiting, answers, online = state
             if waiting:
-                noun = "answer" if waiting == 1 else "answers"
                 state_text = "offline" if not online else "sending"
-                self.outbox_label.setText(f"{state_text} — {waiting} {noun} waiting")
+                if answers:
+                    noun = "answer" if answers == 1 else "answers"
+                    self.outbox_label.setText(f"{state_text} — {answers} {noun} waiting")
+                else:  # a quiz started or ended offline, nothing answered in it yet
+                    self.outbox_label.setText(f"{state_text} — a quiz waiting to be sent")
             elif app_ctx.offline:  # started without the server: say what is studied from
                 self.outbox_label.setText("connected again — every answer sent" if online
                                           else "offline — studying from this computer's copy")
