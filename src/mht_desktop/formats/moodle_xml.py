@@ -46,6 +46,7 @@ from mht_desktop.formats.text import (
 
 _TRUE_WORDS = frozenset({"true", "1", "yes"})
 _SUPPORTED = ("multichoice", "truefalse")
+_QUESTION_TAG = re.compile(rb"<question[ \t\n\r>/]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY\s+(?:%\s*)?[^\s>]+\s+(SYSTEM|PUBLIC)?")
 
 
@@ -140,13 +141,11 @@ class _QuestionLines:
             for _ in range(self._known):
                 offset = data.find(b"\n", offset + 1)
             self._offset, self._line = max(offset, 0), self._known
-        at = self._offset
-        while True:
-            at = data.find(b"<question", at + 1)
-            if at < 0 or data[at + 9:at + 10] in (b" ", b"\t", b"\n", b"\r", b">", b"/"):
-                break
-        if at < 0:
+        # One search, not one per ``<questiontext`` on the way.
+        found = _QUESTION_TAG.search(data, self._offset + 1)
+        if found is None:
             return None
+        at = found.start()
         self._line += data.count(b"\n", self._offset, at)
         self._offset = at
         return self._line
@@ -184,24 +183,24 @@ class _XmlReader:
     def read(self, element: Any, line: int | None) -> None:
         """Handle one ``<question>`` element found at ``line``."""
         kind = (element.get("type") or "").strip().lower()
-        # One pass over the children: ElementTree's path lookups ("name/text") run in
-        # Python, direct children and single-tag finds run in C.
-        fields: dict[str, Any] = {}
-        answers: list[Any] = []
+        # One pass over the children, and over each answer's: every lxml path lookup
+        # (``find``, ``findtext``) goes through its path machinery, a plain loop over the
+        # children in C does not, and a question has some thirty elements.
+        fields: dict[Any, Any] = {}
+        answers: list[_Answer] = []
         for child in element:
-            if child.tag == "answer":
-                answers.append(child)
-            else:
-                fields.setdefault(child.tag, child)
+            tag = child.tag
+            if tag == "answer":
+                answers.append(_answer(child))
+            elif tag not in fields:
+                fields[tag] = child
         if kind == "category":
             self.category(_inner(fields.get("category")), _holder(fields.get("info")))
             return
         tags = fields.get("tags")
         self.question(
             kind, line, _inner(fields.get("name")), _holder(fields.get("questiontext")),
-            _holder(fields.get("generalfeedback")),
-            [(a.get("fraction", "0"), _as_holder(a), _holder(a.find("feedback")))
-             for a in answers],
+            _holder(fields.get("generalfeedback")), answers,
             single=_leaf_text(fields.get("single")),
             shuffle=_leaf_text(fields.get("shuffleanswers")),
             idnumber=_leaf_text(fields.get("idnumber")),
@@ -385,18 +384,41 @@ def _label(name: str) -> str:
     return f"question {name!r}" if name else "question"
 
 
+def _text_child(element: Any) -> str:
+    """The text of the first ``<text>`` child of ``element`` ('' when there is none).
+
+    What ``element.findtext("text") or ""`` gives, without lxml's path machinery.
+    """
+    for child in element:
+        if child.tag == "text":
+            return child.text or ""
+    return ""
+
+
 def _inner(holder: Any) -> str:
     """The ``<text>`` inside ``holder`` (``<name><text>…</text></name>``), or ''."""
-    return "" if holder is None else holder.findtext("text") or ""
+    return "" if holder is None else _text_child(holder)
 
 
 def _holder(element: Any) -> _Holder | None:
     """``element`` as a holder (None when there is no element)."""
-    return None if element is None else _as_holder(element)
+    return None if element is None else (_text_child(element), element.get("format", "html"))
 
 
-def _as_holder(element: Any) -> _Holder:
-    return element.findtext("text") or "", element.get("format", "html")
+def _answer(element: Any) -> _Answer:
+    """An ``<answer>``: its fraction, itself as a holder, and its first ``<feedback>``."""
+    text: str | None = None
+    feedback: Any = None
+    for child in element:
+        tag = child.tag
+        if tag == "text":
+            if text is None:
+                text = child.text or ""
+        elif tag == "feedback" and feedback is None:
+            feedback = child
+    return (element.get("fraction", "0"), (text or "", element.get("format", "html")),
+            None if feedback is None else (_text_child(feedback),
+                                           feedback.get("format", "html")))
 
 
 def _leaf_text(element: Any) -> str:

@@ -121,6 +121,9 @@ MOODLE_FRACTIONS: tuple[float, ...] = (
     25.0, 20.0, 16.66667, 14.28571, 12.5, 11.11111, 10.0, 5.0, 0.0,
 )
 _SIGNED_FRACTIONS = MOODLE_FRACTIONS + tuple(-f for f in MOODLE_FRACTIONS if f)
+# Nearly every grade in a file is exactly one of the list (0, 100…): one lookup, not 41
+# comparisons, for each of a big bank's 40,000 answers. -0.0 finds 0.0, as the loop does.
+_EXACT_GRADES = {allowed: allowed for allowed in _SIGNED_FRACTIONS}
 
 
 def moodle_grade(percent: float) -> float | None:
@@ -129,6 +132,9 @@ def moodle_grade(percent: float) -> float | None:
     Moodle's importers accept a grade only within 0.001 % of one on its list, so 33.33333
     is a grade and 33 is not, and nothing above 100 % or below −100 % is.
     """
+    exact = _EXACT_GRADES.get(percent)
+    if exact is not None:
+        return exact
     for allowed in _SIGNED_FRACTIONS:
         if abs(allowed - percent) < 1e-3:
             return allowed
