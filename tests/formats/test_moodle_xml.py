@@ -8,7 +8,8 @@ from defusedxml import ElementTree as SafeET
 from mht_desktop.core.banks import Bank, BankInfo, Choice, Flashcard, Question, QuestionType, Topic
 from mht_desktop.core.validation import has_errors, validate_bank
 from mht_desktop.formats.base import ParsedBank
-from mht_desktop.formats.moodle_xml import read_moodle_xml, write_moodle_xml
+from mht_desktop.formats.moodle_xml import read_moodle_xml
+from mht_desktop.formats.moodle_xml_writer import write_moodle_xml
 from mht_desktop.formats.text import (
     MOODLE_FRACTIONS,
     format_percent,

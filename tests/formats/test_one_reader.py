@@ -29,7 +29,8 @@ from mht_desktop.core.banks import (
     Topic,
 )
 from mht_desktop.formats import gift, native
-from mht_desktop.formats.moodle_xml import read_moodle_xml, write_moodle_xml
+from mht_desktop.formats.moodle_xml import read_moodle_xml
+from mht_desktop.formats.moodle_xml_writer import write_moodle_xml
 from mht_desktop.formats.native import read_native, write_native
 
 _TOKEN = st.one_of(

@@ -11,7 +11,15 @@ from pathlib import PurePath
 
 from mht_desktop.core.banks import Bank, BankFormat
 from mht_desktop.core.errors import Problem
-from mht_desktop.formats import aiken, delimited, gift, gift_writer, moodle_xml, native
+from mht_desktop.formats import (
+    aiken,
+    delimited,
+    gift,
+    gift_writer,
+    moodle_xml,
+    moodle_xml_writer,
+    native,
+)
 from mht_desktop.formats.base import DecodeError, ParsedBank, decode_text
 from mht_desktop.formats.sniff import Binary, sniff_binary
 
@@ -46,7 +54,7 @@ ANKI_FORMATS = frozenset({BankFormat.APKG, BankFormat.COLPKG})
 WRITERS: dict[BankFormat, Writer] = {
     BankFormat.NATIVE: native.write_native,
     BankFormat.GIFT: gift_writer.write_gift,
-    BankFormat.MOODLE_XML: moodle_xml.write_moodle_xml,
+    BankFormat.MOODLE_XML: moodle_xml_writer.write_moodle_xml,
     BankFormat.CSV: delimited.write_questions_csv,
     BankFormat.ANKI_TSV: delimited.write_flashcards_tsv,
 }
