@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mht_desktop import __version__
-from mht_desktop.cli import audit, backup, practice, reports, server, study
+from mht_desktop.cli import audit, backup, practice, profile_server, reports, server, study
 from mht_desktop.core.banks import BankFormat
 from mht_desktop.core.errors import MhtError
 
@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "data folder; default: $MHT_DESKTOP_DATABASE_URL if set")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    profile = commands.add_parser("profile", help="list, create, rename or delete learners")
+    profile = commands.add_parser(
+        "profile", help="list, create, rename or delete learners; connect one to a server")
     profile_cmds = profile.add_subparsers(dest="action", metavar="ACTION", required=True)
     profile_cmds.add_parser("list", help="list learner profiles")
     create = profile_cmds.add_parser("create", help="add a learner profile")
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     delete = profile_cmds.add_parser("delete", help="delete a profile and all its progress")
     delete.add_argument("name")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    profile_server.add_parsers(profile_cmds)
 
     bank = commands.add_parser("bank", help="validate, import, list, export or remove banks")
     bank_cmds = bank.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -90,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
     """Run a parsed command and return the exit code."""
     if args.command == "server":
         return server.run(args)
+    if args.command == "profile" and args.action in profile_server.ACTIONS:
+        return profile_server.run(args)
     handler = _HANDLERS.get((args.command, getattr(args, "action", None)))
     if handler is None:  # pragma: no cover - argparse enforces the choices
         print(f"mht-desktop: unknown command {args.command}", file=sys.stderr)

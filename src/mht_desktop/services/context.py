@@ -15,6 +15,8 @@ from mht_desktop.storage.paths import resolve_data_dir
 # Each service below is imported when first asked for: a window that opens on the guide
 # never loads the scheduler, and the command line loads only what its command needs.
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from mht_desktop.services.backups import BackupService
     from mht_desktop.services.cohort import CohortService
     from mht_desktop.services.guide import GuideService
@@ -25,6 +27,14 @@ if TYPE_CHECKING:
     from mht_desktop.services.quiz import QuizService
     from mht_desktop.services.stats import StatsService
     from mht_desktop.services.study import StudyService
+
+
+def outbox_file(folder: Path, url: URL) -> Path:
+    """The outbox file in ``folder`` for the server login ``url`` connects with."""
+    import hashlib
+
+    login = url.render_as_string(hide_password=True)
+    return folder / f"outbox-{hashlib.sha256(login.encode()).hexdigest()[:16]}.sqlite3"
 
 
 @dataclass
@@ -162,16 +172,12 @@ class AppContext:
 
         One outbox file per server login, so two people sharing a laptop keep theirs apart.
         """
-        import hashlib
-
         from mht_desktop.services.outbox import Outbox
         from mht_desktop.storage.outbox import OutboxStore
 
         server = self.server_db or self.db
-        login = server.engine.url.render_as_string(hide_password=True)
-        name = f"outbox-{hashlib.sha256(login.encode()).hexdigest()[:16]}.sqlite3"
-        self.outbox = Outbox(server, OutboxStore(folder / name), self.clock,
-                             local=self.db if self.offline else None)
+        self.outbox = Outbox(server, OutboxStore(outbox_file(folder, server.engine.url)),
+                             self.clock, local=self.db if self.offline else None)
         return self.outbox
 
     def memory_model(self, profile_id: int) -> MemoryModelService:

@@ -99,11 +99,21 @@ class ProfileService:
     def remember_server_login(self, name: str, url: str) -> tuple[Profile | None, Changes]:
         """After a start with ``--database-url``: a local profile ``name`` that connects there.
 
-        Next time the trainee just picks that profile. A local profile of that name that
-        studies on this computer is left alone (None is returned, and nothing changes).
+        Next time the trainee just picks that profile. A local profile already saved with
+        this login, whatever its name, is returned as it is (File › "Connect to a program
+        server…" names the server from an existing profile). A local profile of that name
+        that studies on this computer is left alone (None is returned, and nothing changes).
         """
+        from mht_desktop.services.credentials import login_key
+
         with self._db.session() as s:
-            existing = [p for p in repo.list_profiles(s) if p.name.lower() == name.lower()]
+            profiles = repo.list_profiles(s)
+        key = login_key(url)
+        for profile in profiles:  # connected under another name (File › Connect…): kept
+            saved = self.settings(profile.id).server_url
+            if saved and login_key(saved) == key:
+                return profile, Changes()
+        existing = [p for p in profiles if p.name.lower() == name.lower()]
         changes = Changes()
         if existing:
             profile = existing[0]
