@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
+from mht_desktop.core.server_login import ServerLogin
 from mht_desktop.services.context import AppContext
 from mht_desktop.ui import gui_thread_guard
 from mht_desktop.ui.gui_thread_guard import GuardedApplication
@@ -37,6 +38,7 @@ class ScriptedDialogs:
         self._texts: deque[str | Callable[[str], str] | None] = deque()
         self._save_paths: deque[str | None] = deque()
         self._open_paths: deque[list[str]] = deque()
+        self._logins: deque[ServerLogin | None] = deque()
 
     def answer_confirm(self, *answers: bool) -> None:
         self._confirms.extend(answers)
@@ -50,6 +52,9 @@ class ScriptedDialogs:
 
     def answer_open_paths(self, *answers: list[str]) -> None:
         self._open_paths.extend(answers)
+
+    def answer_server_login(self, *answers: ServerLogin | None) -> None:
+        self._logins.extend(answers)
 
     def titles(self, kind: str) -> list[str]:
         """Titles of the dialogs of one kind shown so far."""
@@ -77,6 +82,12 @@ class ScriptedDialogs:
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:
         self.asked.append(("inform", title, text))
+
+    def ask_server_login(self, parent: QWidget, login: ServerLogin | None,
+                         problem: str) -> ServerLogin | None:
+        """Recorded with the problem said in the form (empty the first time)."""
+        self.asked.append(("server login", login.url if login else "", problem))
+        return self._logins.popleft() if self._logins else None
 
     def warn(self, parent: QWidget, title: str, text: str) -> None:
         self.asked.append(("warn", title, text))

@@ -209,3 +209,23 @@ def outbox_paths(data_dir: Path, url: str) -> list[Path]:
 
     parsed = server_url(url)
     return [outbox_file(data_dir, parsed.set(password="-")), outbox_file(data_dir, parsed)]
+
+
+def disconnect_login(data_dir: Path, url: str) -> Disconnected:
+    """Disconnect the local profile saved with ``url``'s login (the window, in server mode).
+
+    Raises:
+        DatabaseError: no profile on this computer is saved with that login (the app was
+            started with ``--database-url``, and no profile remembered it).
+    """
+    local = AppContext.open(data_dir)
+    try:
+        profiles = connected_to(local, url)
+        if not profiles:
+            raise DatabaseError(
+                f"No profile on this computer is connected to {safe_url(url)}: the app was "
+                "started with that URL. Start MHT Desktop without --database-url to study "
+                "on this computer.")
+        return disconnect_profile(local, profiles[0].id, data_dir)
+    finally:
+        local.close()

@@ -29,6 +29,7 @@ from mht_desktop.ui.window_frame import app_icon
 if TYPE_CHECKING:
     from mht_desktop.services.backups import BackupInfo
     from mht_desktop.services.context import AppContext
+    from mht_desktop.ui.server_actions import Reopen
 
 
 def ui_settings(data_dir: Path | None) -> QSettings:
@@ -121,11 +122,15 @@ class Startup(QObject):
         ready: the learner's data is open and their section has what it shows.
         failed: the data could not be opened (the message says what and where).
         cancelled: nobody was chosen to study (the welcome or picker was closed).
+        replaced: the window asked to open again (on a server, or on this computer): the
+            new ``Startup`` has begun, and this one closes.
     """
 
     ready = Signal()
     failed = Signal(str)
     cancelled = Signal()
+    # File › Connect / Disconnect: a new start (already begun) takes over from this one.
+    replaced = Signal(object)
 
     def __init__(self, data_dir: Path, *, profile_name: str | None = None,
                  database_url: str | None = None) -> None:
@@ -140,6 +145,8 @@ class Startup(QObject):
         self.tasks = TaskRunner()
         self.window = MainWindow(None, None, tasks=self.tasks, settings=ui_settings(data_dir))
         self.window.apply_look()
+        self.window.local_data_dir = data_dir
+        self.window.reopen_requested.connect(self._reopen)
         forget_imported_sources()  # what the hook read of the window's own modules
 
     def begin(self) -> None:
@@ -335,6 +342,16 @@ class Startup(QObject):
         self.outbox_timer.start()
         self.tasks.run(send, on_done=show, on_error=lambda _exc: None)  # at once, not in 5 s
 
+    def _reopen(self, request: Reopen) -> None:
+        """Open the app again as ``request`` says, in a new window, and close this one."""
+        new = Startup(self.data_dir, profile_name=request.profile_name,
+                      database_url=request.database_url)
+        new.window.dialogs = self.window.dialogs  # the same way of asking (tests script it)
+        self.replaced.emit(new)
+        new.begin()  # its window shows first, so closing this one does not quit the app
+        self.window.close()
+        self.close()
+
     def close(self) -> None:
         """Wait for queued work, then release the database."""
         if hasattr(self, "outbox_timer"):
@@ -382,9 +399,19 @@ def run_app(data_dir: str | None = None, database_url: str | None = None) -> int
         print(f"mht-desktop: {message}", file=sys.stderr)
         app.exit(1)
 
-    startup.failed.connect(failed)
-    startup.cancelled.connect(lambda: app.exit(0))
+    current = [startup]
+
+    def follow(new: Startup) -> None:  # File › Connect / Disconnect opened the app again
+        current[0] = new
+        wire(new)
+
+    def wire(one: Startup) -> None:
+        one.failed.connect(failed)
+        one.cancelled.connect(lambda: app.exit(0))
+        one.replaced.connect(follow)
+
+    wire(startup)
     startup.begin()
     code = app.exec()
-    startup.close()
+    current[0].close()
     return code

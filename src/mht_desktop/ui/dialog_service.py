@@ -8,11 +8,14 @@ a test and a test can check what the learner was asked.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from mht_desktop.ui.rich_text import ask, show_message
+
+if TYPE_CHECKING:
+    from mht_desktop.core.server_login import ServerLogin
 
 
 class Dialogs(Protocol):
@@ -38,6 +41,12 @@ class Dialogs(Protocol):
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:
         """A message the learner acknowledges."""
+        ...
+
+    def ask_server_login(self, parent: QWidget, login: ServerLogin | None,
+                         problem: str) -> ServerLogin | None:
+        """A program server's URL, login and password (filled in with ``login``, the
+        ``problem`` with the last try said above); None when cancelled."""
         ...
 
     def warn(self, parent: QWidget, title: str, text: str) -> None:
@@ -71,6 +80,12 @@ class QtDialogs:
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:
         show_message(parent, title, text, icon=QMessageBox.Icon.Information)
+
+    def ask_server_login(self, parent: QWidget, login: ServerLogin | None,
+                         problem: str) -> ServerLogin | None:
+        from mht_desktop.ui.server_dialog import ask_server_login
+
+        return ask_server_login(parent, login, problem)
 
     def warn(self, parent: QWidget, title: str, text: str) -> None:
         show_message(parent, title, text)

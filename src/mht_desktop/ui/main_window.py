@@ -87,6 +87,8 @@ class MainWindow(ScreenFittedWindow):
     """
 
     profile_changed = Signal(int)
+    # The app should open again, on a server or on this computer (a ui.server_actions.Reopen).
+    reopen_requested = Signal(object)
 
     def __init__(self, app_ctx: AppContext | None, profile: Profile | None, *,
                  tasks: TaskRunner, settings: QSettings, dialogs: Dialogs | None = None) -> None:
@@ -98,6 +100,8 @@ class MainWindow(ScreenFittedWindow):
         self.tasks = tasks
         self.tasks.default_error_handler = lambda exc: self.dialogs.error(self, exc)
         self.settings = settings
+        # The local data folder (set by start-up; the server actions keep profiles there).
+        self.local_data_dir: Path | None = None
         self.bus = ChangesBus(self)
         self._built: dict[int, SectionView] = {}
         self.backup_schedule: BackupSchedule | None = None
@@ -360,6 +364,18 @@ class MainWindow(ScreenFittedWindow):
     def delete_profile(self) -> None:
         """Delete the current learner after confirmation, then pick another."""
         profile_actions.delete_profile(self)
+
+    def connect_to_server(self) -> None:
+        """File › Connect to a program server…: this profile studies on a server."""
+        from mht_desktop.ui import server_actions
+
+        server_actions.connect_to_server(self)
+
+    def disconnect_from_server(self) -> None:
+        """File › Disconnect from the server: this profile studies on this computer again."""
+        from mht_desktop.ui import server_actions
+
+        server_actions.disconnect_from_server(self)
 
     # -- file actions --------------------------------------------------------------------
     def print_report(self) -> None:

@@ -76,6 +76,11 @@ def build_menus(window: MainWindow, section_titles: tuple[str, ...]) -> WindowMe
     data.append(_action(window, profile_menu, "&Rename…", window.rename_profile))
     data.append(_action(window, profile_menu, "&Delete…", window.delete_profile))
     file_menu.addSeparator()
+    data.append(_action(window, file_menu, "Connect to a program &server…",
+                        window.connect_to_server))
+    data.append(_action(window, file_menu, "&Disconnect from the server",
+                        window.disconnect_from_server))
+    file_menu.addSeparator()
     _action(window, file_menu, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 
     edit = bar.addMenu("&Edit")
