@@ -209,12 +209,15 @@ def test_daily_counts_kept_by_the_service_match_a_recount(
 
 def test_choosing_counts_the_days_reviews_once_then_keeps_count(
         study: StudyService, ctx: AppContext, clock: FixedClock) -> None:
+    from typing import Any
+
     from sqlalchemy import event
 
     statements: list[str] = []
 
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        # What SQLite itself runs: the study loop hands its statements to the driver.
+        dbapi_connection.set_trace_callback(statements.append)
 
     def counted() -> bool:
         found = any("FROM review_logs" in s and s.lstrip().startswith("SELECT")
@@ -222,7 +225,8 @@ def test_choosing_counts_the_days_reviews_once_then_keeps_count(
         statements.clear()
         return found
 
-    event.listen(ctx.db.engine, "before_cursor_execute", record)
+    ctx.db.engine.dispose()  # new connections, each traced from the start
+    event.listen(ctx.db.engine, "connect", trace)
     try:
         card = study.next_card()
         assert card is not None and counted()
@@ -234,7 +238,8 @@ def test_choosing_counts_the_days_reviews_once_then_keeps_count(
         clock.advance(timedelta(days=1))
         assert study.next_card() is not None and counted()  # so does a new study day
     finally:
-        event.remove(ctx.db.engine, "before_cursor_execute", record)
+        event.remove(ctx.db.engine, "connect", trace)
+        ctx.db.engine.dispose()
 
 
 def test_undo_gives_back_todays_new_card_allowance(

@@ -9,7 +9,7 @@ retention and the scheduler's intervals agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import fsrs
@@ -22,6 +22,7 @@ _TO_FSRS_STATE = {CardState.NEW: fsrs.State.Learning, CardState.LEARNING: fsrs.S
                   CardState.RELEARNING: fsrs.State.Relearning}
 _FROM_FSRS_STATE = {fsrs.State.Learning: CardState.LEARNING, fsrs.State.Review: CardState.REVIEW,
                     fsrs.State.Relearning: CardState.RELEARNING}
+_TO_FSRS_RATING = {rating: fsrs.Rating(int(rating)) for rating in Rating}
 DECAY_PARAMETER = 20        # FSRS-6: the forgetting curve's decay is parameters[20]
 
 
@@ -94,14 +95,17 @@ class FsrsScheduler:
         With fuzz on, each call draws its own fuzz: to show intervals and then commit the one
         shown, use :meth:`outcomes` once and commit its schedule.
         """
-        card, _log = self._scheduler.review_card(_to_fsrs(schedule), fsrs.Rating(int(rating)),
-                                                 now.astimezone(UTC))
+        return self._review(_to_fsrs(schedule), schedule, rating, now.astimezone(UTC))
+
+    def _review(self, card: fsrs.Card, schedule: Schedule, rating: Rating,
+                now: datetime) -> Schedule:
+        # review_card copies the card it is given, so one fsrs.Card serves all four ratings.
+        after, _log = self._scheduler.review_card(card, _TO_FSRS_RATING[rating], now)
         lapses = schedule.lapses + (1 if schedule.state is CardState.REVIEW
                                     and rating is Rating.AGAIN else 0)
-        return replace(
-            schedule, state=_FROM_FSRS_STATE[card.state], due=card.due, step=card.step,
-            stability=card.stability, difficulty=card.difficulty, last_review=card.last_review,
-            reps=schedule.reps + 1, lapses=lapses)
+        return Schedule(state=_FROM_FSRS_STATE[after.state], due=after.due, step=after.step,
+                        stability=after.stability, difficulty=after.difficulty,
+                        last_review=after.last_review, reps=schedule.reps + 1, lapses=lapses)
 
     def outcomes(self, card_id: int, schedule: Schedule, now: datetime) -> Outcomes:
         """The four schedules the card can have, computed once (Anki's "states").
@@ -109,8 +113,10 @@ class FsrsScheduler:
         The grade buttons show these intervals and the answer commits the one chosen, so
         what the learner saw is what is stored, fuzz and all.
         """
+        card, at = _to_fsrs(schedule), now.astimezone(UTC)
         return Outcomes(card_id, now, schedule,
-                        tuple((rating, self.review(schedule, rating, now)) for rating in Rating))
+                        tuple((rating, self._review(card, schedule, rating, at))
+                              for rating in Rating))
 
     def preview(self, schedule: Schedule, now: datetime) -> dict[Rating, timedelta]:
         """How long until the card is due again for each button."""

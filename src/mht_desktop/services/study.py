@@ -42,6 +42,7 @@ from mht_desktop.storage import quizzes as quiz_repo
 from mht_desktop.storage.card_browser import BrowseQuery, CardRowView, ReviewEntry
 from mht_desktop.storage.cards import TodayCounts
 from mht_desktop.storage.database import Database
+from mht_desktop.storage.statements import Work
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -151,7 +152,7 @@ class StudyService:
         start = study_day_start(now, self._zone, self.settings.day_starts_hour)
         return start, start + timedelta(days=1)
 
-    def _today_counts(self, session: Session, day_start: datetime) -> TodayCounts:
+    def _today_counts(self, session: Session | Work, day_start: datetime) -> TodayCounts:
         """Today's counts: counted once per study day, then kept up to date by answer()."""
         if self._today is None or self._today[0] != day_start:
             self._today = (day_start, repo.today_counts(session, self.profile_id, day_start))
@@ -199,10 +200,10 @@ class StudyService:
         now = self._clock.now()
         start, end = self._day_bounds(now)
         settings = self.settings
-        with self._db.session() as s:
-            today = self._today_counts(s, start)
+        with self._db.work() as w:
+            today = self._today_counts(w, start)
             return repo.next_card(
-                s, self.profile_id, deck, now=now, day_end=end,
+                w, self.profile_id, deck, now=now, day_end=end,
                 new_left=settings.new_per_day - today.new_introduced,
                 reviews_left=settings.reviews_per_day - today.reviews_done,
                 learn_ahead_until=now + LEARN_AHEAD)
@@ -267,9 +268,9 @@ class StudyService:
                                     threshold)
             saved = sent
         else:
-            with self._db.session() as s:
+            with self._db.work() as w:
                 saved = repo.save_review(
-                    s, card_id=card.card_id, profile_id=self.profile_id, after=after,
+                    w, card_id=card.card_id, profile_id=self.profile_id, after=after,
                     rating=rating, now=now, duration_ms=duration_ms, leech=leech)
         # Committed: count the answer in today's figures, as a recount would. An answer on
         # another study day than the counts (the day rolled over since the card was chosen)
@@ -331,8 +332,8 @@ class StudyService:
 
     def card(self, card_id: int) -> StudyCard:
         """One card by id."""
-        with self._db.session() as s:
-            return repo.get_card(s, card_id)
+        with self._db.work() as w:
+            return repo.get_card(w, card_id)
 
     # -- cram, browser -------------------------------------------------------------------
     def cram_queue(self, deck: Deck, *, seed: int | None = None, limit: int = 200,

@@ -5,10 +5,11 @@ screen opens), so choosing the next card is an index range scan on (profile, sta
 rather than a search through every flashcard. The card browser's queries are in
 :mod:`mht_desktop.storage.card_browser`.
 
-Choosing a card and recording an answer run once per card shown, so they use Core statements
-built once with bound parameters and executed on the session's connection. Building an ORM
-``select()`` on every call, computing its cache key and loading ORM objects cost about 300 µs
-per query against about 30 µs for a prebuilt statement (SQLite itself needs 10–50 µs).
+Choosing a card and recording an answer run once per card shown, so they are Core
+statements built once and run as :class:`~mht_desktop.storage.statements.Prepared` ones, in
+a session or in a :meth:`~mht_desktop.storage.database.Database.work` unit (the study
+loop's, without an ORM session). Building an ORM ``select()`` on every call cost about 300 µs
+per query, SQLAlchemy's execution of a prebuilt one 50–100 µs; SQLite itself needs 5–15 µs.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from mht_desktop.core.cards import (
 from mht_desktop.core.clock import ensure_utc
 from mht_desktop.core.errors import NotFoundError
 from mht_desktop.storage.models import BankRow, CardRow, FlashcardRow, ReviewLogRow, TopicRow
+from mht_desktop.storage.statements import Prepared, Work, work_in
 
 _SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
                     "lapses", "suspended", "buried_until", "flag", "leech")
@@ -153,9 +155,9 @@ def _study_card_from_row(row: Sequence[Any]) -> StudyCard:
 class _ChoiceStatements:
     """The three queries :func:`next_card` chooses with, for one shape of deck."""
 
-    learning: Select[Any]  # learning/relearning due by :until (now, or the learn-ahead limit)
-    review: Select[Any]  # review cards due before :day_end
-    new: Select[Any]  # new cards in introduction order
+    learning: Prepared  # learning/relearning due by :until (now, or the learn-ahead limit)
+    review: Prepared  # review cards due before :day_end
+    new: Prepared  # new cards in introduction order
 
 
 @cache
@@ -179,16 +181,16 @@ def _choice_statements(by_bank: bool, by_topic: bool) -> _ChoiceStatements:
     # time, without the per-execution expansion.
     learning = _cards.state.in_([literal(s) for s in _LEARNING_STATES])
     return _ChoiceStatements(
-        learning=base.where(learning, _cards.due <= _bound_time("until"))
-        .order_by(_cards.due).limit(1),
-        review=base.where(_cards.state == int(CardState.REVIEW),
-                          _cards.due < _bound_time("day_end"))
-        .order_by(_cards.due).limit(1),
-        new=base.where(_cards.state == int(CardState.NEW))
-        .order_by(_cards.due, _cards.id).limit(1))
+        learning=Prepared(base.where(learning, _cards.due <= _bound_time("until"))
+                          .order_by(_cards.due).limit(1)),
+        review=Prepared(base.where(_cards.state == int(CardState.REVIEW),
+                                   _cards.due < _bound_time("day_end"))
+                        .order_by(_cards.due).limit(1)),
+        new=Prepared(base.where(_cards.state == int(CardState.NEW))
+                     .order_by(_cards.due, _cards.id).limit(1)))
 
 
-_TODAY_COUNTS = (
+_TODAY_COUNTS = Prepared(
     select(func.count().filter(_logs.state_before == int(CardState.NEW)),
            func.count().filter(_logs.state_before == int(CardState.REVIEW)))
     .where(_logs.profile_id == bindparam("profile_id"),
@@ -211,14 +213,15 @@ class TodayCounts:
         return self
 
 
-def today_counts(session: Session, profile_id: int, day_start: datetime) -> TodayCounts:
+def today_counts(session: Session | Work, profile_id: int, day_start: datetime) -> TodayCounts:
     """New cards introduced and review-state cards answered since ``day_start``."""
-    row = session.connection().execute(
-        _TODAY_COUNTS, {"profile_id": profile_id, "day_start": day_start}).one()
+    row = work_in(session).first(_TODAY_COUNTS,
+                                 {"profile_id": profile_id, "day_start": day_start})
+    assert row is not None  # an aggregate without GROUP BY always has its row
     return TodayCounts(int(row[0]), int(row[1]))
 
 
-def next_card(session: Session, profile_id: int, deck: Deck, *, now: datetime,
+def next_card(session: Session | Work, profile_id: int, deck: Deck, *, now: datetime,
               day_end: datetime, new_left: int, reviews_left: int,
               learn_ahead_until: datetime) -> StudyCard | None:
     """The card to show next, Anki's order: learning due now, reviews due today, new cards,
@@ -234,15 +237,15 @@ def next_card(session: Session, profile_id: int, deck: Deck, *, now: datetime,
         params["bank_id"] = deck.bank_id
     if deck.topic_id is not None:
         params["topic_id"] = deck.topic_id
-    connection = session.connection()
-    steps: list[tuple[Select[Any], dict[str, Any]]] = [(statements.learning, params)]
+    work = work_in(session)
+    steps: list[tuple[Prepared, dict[str, Any]]] = [(statements.learning, params)]
     if reviews_left > 0:
         steps.append((statements.review, params))
     if new_left > 0:
         steps.append((statements.new, params))
     steps.append((statements.learning, {**params, "until": learn_ahead_until}))
     for statement, values in steps:
-        found = connection.execute(statement, values).first()
+        found = work.first(statement, values)
         if found is not None:
             return _study_card_from_row(found)
     return None
@@ -301,12 +304,12 @@ def deck_counts(session: Session, profile_id: int, *, now: datetime,
     return out
 
 
-_GET_CARD = _study_select().where(_cards.id == bindparam("card_id"))
+_GET_CARD = Prepared(_study_select().where(_cards.id == bindparam("card_id")))
 
 
-def get_card(session: Session, card_id: int) -> StudyCard:
+def get_card(session: Session | Work, card_id: int) -> StudyCard:
     """One card with its text."""
-    found = session.connection().execute(_GET_CARD, {"card_id": card_id}).first()
+    found = work_in(session).first(_GET_CARD, {"card_id": card_id})
     if found is None:
         raise NotFoundError(f"Card {card_id} no longer exists.")
     return _study_card_from_row(found)
@@ -330,16 +333,19 @@ def restore(row: CardRow, data: dict[str, Any]) -> None:
         setattr(row, name, value)
 
 
-_CARD_BEFORE_ANSWER = select(_cards.profile_id, *(_cards[name] for name in _SNAPSHOT_FIELDS)
-                             ).where(_cards.id == bindparam("card_id"))
+_CARD_BEFORE_ANSWER = Prepared(select(_cards.profile_id,
+                                      *(_cards[name] for name in _SNAPSHOT_FIELDS))
+                               .where(_cards.id == bindparam("card_id")))
 # Bound parameters in SET must not share a column's name; "new_" keeps them apart.
 _SCHEDULE_COLUMNS = ("state", "due", "step", "stability", "difficulty", "last_review", "reps",
                      "lapses", "leech")
-_UPDATE_AFTER_ANSWER = (
+_UPDATE_AFTER_ANSWER = Prepared(
     update(_CARDS).where(_cards.id == bindparam("card_id"))
     .values({_cards[name]: bindparam(f"new_{name}", type_=_cards[name].type)
              for name in _SCHEDULE_COLUMNS}))
-_INSERT_REVIEW = insert(_REVIEW_LOGS)
+_INSERT_REVIEW = Prepared(insert(_REVIEW_LOGS), keys=(
+    "profile_id", "card_id", "rating", "reviewed_at", "duration_ms", "state_before",
+    "interval_days", "snapshot", "uid"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,13 +356,13 @@ class SavedReview:
     state_before: CardState
 
 
-def save_review(session: Session, *, card_id: int, profile_id: int, after: Schedule,
+def save_review(session: Session | Work, *, card_id: int, profile_id: int, after: Schedule,
                 rating: Rating, now: datetime, duration_ms: int, leech: bool,
                 uid: str | None = None) -> SavedReview:
     """Store an answer and the card's new schedule in the caller's transaction.
 
-    Three Core statements (read the card, update it, insert the log) rather than an ORM
-    load and flush: this runs once per answer, before the commit's fsync.
+    Three prepared statements (read the card, update it, insert the log) rather than an
+    ORM load and flush: this runs once per answer, before the commit's fsync.
 
     Args:
         leech: Whether the card is a leech after this answer (the rule is the core card
@@ -366,27 +372,25 @@ def save_review(session: Session, *, card_id: int, profile_id: int, after: Sched
         The review log id (for undo) and the card's state before the answer (what the daily
         limits count).
     """
-    connection = session.connection()
-    found = connection.execute(_CARD_BEFORE_ANSWER, {"card_id": card_id}).first()
+    work = work_in(session)
+    found = work.first(_CARD_BEFORE_ANSWER, {"card_id": card_id})
     if found is None or found[0] != profile_id:
         raise NotFoundError(f"Card {card_id} no longer exists.")
     before: dict[str, Any] = {}
     for name, value in zip(_SNAPSHOT_FIELDS, found[1:], strict=True):
         before[name] = value.isoformat() if isinstance(value, datetime) else value
     state_before = CardState(before["state"])
-    connection.execute(_UPDATE_AFTER_ANSWER, {
+    work.run(_UPDATE_AFTER_ANSWER, {
         "card_id": card_id, "new_state": int(after.state), "new_due": after.due,
         "new_step": after.step, "new_stability": after.stability,
         "new_difficulty": after.difficulty, "new_last_review": now, "new_reps": after.reps,
         "new_lapses": after.lapses, "new_leech": bool(before["leech"]) or leech})
-    result = connection.execute(_INSERT_REVIEW, {
+    log_id = work.insert(_INSERT_REVIEW, {
         "profile_id": profile_id, "card_id": card_id, "rating": int(rating),
         "reviewed_at": now, "duration_ms": duration_ms, "state_before": int(state_before),
         "interval_days": (after.due - now).total_seconds() / 86400, "snapshot": before,
         "uid": uid})
-    key = result.inserted_primary_key
-    assert key is not None  # a single-row INSERT always reports its key
-    return SavedReview(int(key[0]), state_before)
+    return SavedReview(log_id, state_before)
 
 
 def undo_review(session: Session, log_id: int) -> int:

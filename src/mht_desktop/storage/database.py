@@ -43,6 +43,7 @@ from mht_desktop.storage.paths import (
     restrict_to_owner,
     tighten_permissions,
 )
+from mht_desktop.storage.statements import DriverWork, Work, uses_driver, work_in
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -324,6 +325,41 @@ class Database:
                 raise
             raise _explain(self.path, exc, saving=True) from exc
 
+    @contextmanager
+    def work(self) -> Iterator[Work]:
+        """One unit of work in prepared statements (the study loop): committed when the block
+        ends, rolled back on any error, like :meth:`session`.
+
+        On SQLite it is a pooled connection with our own BEGIN and COMMIT, and no ORM
+        session: that saves about 150 µs per transaction (see storage/statements.py). Taking
+        the connection from the pool asks the GUI-thread guard, as a session does.
+
+        Raises:
+            DatabaseError: as :meth:`session`.
+        """
+        if not uses_driver(self.engine.dialect):
+            with self.session() as session:
+                yield work_in(session)
+            return
+        try:
+            pooled = self.engine.raw_connection()
+        except (OperationalError, SQLDatabaseError) as exc:
+            raise _explain(self.path, exc, saving=True) from exc
+        connection = pooled.driver_connection
+        assert connection is not None  # a checked-out connection always has one
+        try:
+            connection.execute("BEGIN")
+            yield DriverWork(connection, self.engine.dialect)
+            connection.commit()
+        except BaseException as exc:
+            if connection.in_transaction:
+                connection.rollback()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _explain(self.path, exc, saving=True) from exc
+            raise
+        finally:
+            pooled.close()
+
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
@@ -335,7 +371,7 @@ def _explain(path: Path | None, exc: Exception, *, saving: bool = False) -> Data
     where = path if path is not None else "in memory"
     lost = (" What you just did was not saved; everything saved before it is safe."
             if saving else "")
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, IntegrityError | sqlite3.IntegrityError):
         return ConflictError(f"Another program changed the same data in {where} at the same "
                              f"moment (for example, importing the same bank).{lost} Try again.")
     if "locked" in text or "busy" in text:
