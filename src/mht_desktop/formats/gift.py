@@ -98,8 +98,12 @@ class _Skip(Exception):
 # A run of non-blank lines (a blank line may hold white space). Leading white space is
 # matched by a class that cannot overlap "\S", so the pattern never backtracks quadratically.
 _RUN = re.compile(r"[^\S\n]*\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
+# Comment lines at the start of a block, each with its line break ("\s" is what lstrip takes).
+_LEADING_COMMENTS = re.compile(r"(?:[^\S\n]*//[^\n]*\n)+")
 # Like Moodle, only '~' answers take a %weight%: "=%50%x" is a right answer reading "%50%x".
 _ANSWER = re.compile(r"([=~])(?:(?<=~)\s*%(-?\d+(?:\.\d+)?)%)?([^=~#]*)(?:#([^=~]*))?")
+_ANSWER_MARK = re.compile(r"[=~]")
+_CATEGORY_LINE = re.compile(r"\s*\$CATEGORY:")  # what lstrip().startswith() tests, uncopied
 
 
 @dataclass(slots=True)
@@ -139,6 +143,14 @@ def _blocks(text: str) -> list[_Block]:
         last = match.start()
         block = match.group()
         if "//" in block:
+            # The usual layout (Moodle's export: "// [id:…] [tag:…]" above each question):
+            # the comments are the block's first lines and nothing after them has "//".
+            leading = _LEADING_COMMENTS.match(block)
+            if leading is not None and "//" not in block[leading.end():]:
+                comments = block[:leading.end() - 1]
+                blocks.append(_Block(block[leading.end():], line + comments.count("\n") + 1,
+                                     comments=comments))
+                continue
             lines = block.split("\n")
             kept = [(line + i, ln) for i, ln in enumerate(lines)
                     if not ln.lstrip().startswith("//")]
@@ -173,7 +185,7 @@ class _GiftReader:
         return _Skip()
 
     def read_block(self, block: _Block) -> None:
-        if block.text.lstrip().startswith("$CATEGORY:"):
+        if _CATEGORY_LINE.match(block.text):
             head, _, rest = block.text.partition("\n")
             self._category(head.split(":", 1)[1].strip())
             if not rest.strip():
@@ -307,15 +319,28 @@ class _GiftReader:
     def _answer_fields(self, block: _Block, answers: str, base: int,
                        title: str) -> list[tuple[str, str | None, str, str | None]]:
         """(mark, weight, text, feedback) of each answer, still raw."""
+        fields: list[tuple[str, str | None, str, str | None]] = [
+            (mark, raw_weight or None, text, feedback or None)
+            for mark, raw_weight, text, feedback in _ANSWER.findall(answers)]
+        # The first answer starts at the first '=' or '~' (the pattern matches at each).
+        first = _ANSWER_MARK.search(answers)
+        lead = answers[:first.start()] if first is not None else answers
+        if lead.strip() or any(
+                (weight is not None and moodle_grade(float(weight)) is None)
+                or not text or text.isspace() for _, weight, text, _ in fields):
+            self._answer_problem(block, answers, base, title)
+        return fields
+
+    def _answer_problem(self, block: _Block, answers: str, base: int, title: str) -> None:
+        """Report the first problem of an answer block, at its line."""
         matches = list(_ANSWER.finditer(answers))
         lead = answers[:matches[0].start()]
         if lead.strip():
             raise self.fail(block.line_of(base + len(lead) - len(lead.lstrip())),
                             f"{_label(title)}: text before the first answer; start every "
                             "answer with '=' (right) or '~' (wrong)")
-        fields: list[tuple[str, str | None, str, str | None]] = []
         for index, match in enumerate(matches, start=1):
-            mark, raw_weight, text, feedback = match.groups()
+            _, raw_weight, text, _ = match.groups()
             if raw_weight is not None and moodle_grade(float(raw_weight)) is None:
                 raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
                                 f"weight {raw_weight}% is not a grade Moodle accepts (its "
@@ -323,8 +348,6 @@ class _GiftReader:
             if not text or text.isspace():
                 raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
                                 f"answer {index} is empty")
-            fields.append((mark, raw_weight, text, feedback))
-        return fields
 
     def _choices(self, block: _Block, fields: list[tuple[str, str | None, str, str | None]],
                  texts: list[str], single: bool, title: str) -> list[Choice]:
@@ -356,7 +379,7 @@ def _moodle_comments(comments: str) -> tuple[str, tuple[str, ...]]:
     """The idnumber and the tags in the comment lines above a question."""
     idnumber, tags = "", []
     for kind, raw in _MOODLE_COMMENT.findall(comments):
-        value = _COMMENT_ESCAPE.sub(r"\1", raw).strip()
+        value = (_COMMENT_ESCAPE.sub(r"\1", raw) if "\\" in raw else raw).strip()
         if kind == "id" and not idnumber:
             idnumber = value
         elif kind == "tag" and value and value not in tags:
@@ -440,7 +463,8 @@ def _finish_all(fragments: list[str], fmt: str, escaped: bool) -> list[str]:
     each takes the one-by-one path.
     """
     joined = _SEPARATOR.join(fragments)
-    if "[" in joined[len(fragments[0]):] or joined.count(_SEPARATOR) != len(fragments) - 1:
+    if (joined.find("[", len(fragments[0])) >= 0
+            or joined.count(_SEPARATOR) != len(fragments) - 1):
         return [_finish(fragments[0], fmt, escaped, prefixed=False),
                 *(_finish(fragment, fmt, escaped) for fragment in fragments[1:])]
     if escaped:
