@@ -270,7 +270,7 @@ class _GiftReader:
                      fmt: str, title: str) -> tuple[QuestionType, str, str, list[Choice]]:
         """Type, finished stem and rationale (``texts``), and choices of a ``~``/``=`` block."""
         fields = self._answer_fields(block, answers, base, title)
-        fragments = texts + [f[2] for f in fields] + [f[3] or "" for f in fields]
+        fragments = texts + [f[2] for f in fields] + [f[3] for f in fields]
         finished = _finish_all(fragments, fmt, block.escaped)
         single = "=" in answers  # no '=' at all: a checkbox question with weights
         choices = self._choices(block, fields, finished[2:], single, title)
@@ -317,18 +317,18 @@ class _GiftReader:
         raise _Skip
 
     def _answer_fields(self, block: _Block, answers: str, base: int,
-                       title: str) -> list[tuple[str, str | None, str, str | None]]:
-        """(mark, weight, text, feedback) of each answer, still raw."""
-        fields: list[tuple[str, str | None, str, str | None]] = [
-            (mark, raw_weight or None, text, feedback or None)
-            for mark, raw_weight, text, feedback in _ANSWER.findall(answers)]
+                       title: str) -> list[tuple[str, str, str, str]]:
+        """(mark, weight, text, feedback) of each answer, still raw ('' for no weight)."""
+        fields: list[tuple[str, str, str, str]] = _ANSWER.findall(answers)
         # The first answer starts at the first '=' or '~' (the pattern matches at each).
         first = _ANSWER_MARK.search(answers)
-        lead = answers[:first.start()] if first is not None else answers
-        if lead.strip() or any(
-                (weight is not None and moodle_grade(float(weight)) is None)
-                or not text or text.isspace() for _, weight, text, _ in fields):
+        lead = first.start() if first is not None else len(answers)
+        if lead and not answers[:lead].isspace():  # text before it
             self._answer_problem(block, answers, base, title)
+        for _, weight, text, _ in fields:
+            if ((weight and moodle_grade(float(weight)) is None)
+                    or not text or text.isspace()):
+                self._answer_problem(block, answers, base, title)
         return fields
 
     def _answer_problem(self, block: _Block, answers: str, base: int, title: str) -> None:
@@ -349,7 +349,7 @@ class _GiftReader:
                 raise self.fail(block.line_of(base + match.start()), f"{_label(title)}: "
                                 f"answer {index} is empty")
 
-    def _choices(self, block: _Block, fields: list[tuple[str, str | None, str, str | None]],
+    def _choices(self, block: _Block, fields: list[tuple[str, str, str, str]],
                  texts: list[str], single: bool, title: str) -> list[Choice]:
         """Choices from raw answer fields and their finished texts and feedback."""
         count = len(fields)
@@ -358,7 +358,7 @@ class _GiftReader:
         for index, (mark, raw_weight, _, _) in enumerate(fields):
             # Moodle: an answer without a weight is worth 0 % (in a multiple-response question
             # that is what makes ticking it cost nothing); keep that, not "no weight given".
-            weight = (0.0 if not single else None) if raw_weight is None else float(raw_weight)
+            weight = (0.0 if not single else None) if not raw_weight else float(raw_weight)
             correct = mark == "=" if single else weight is not None and weight > 0
             right += correct
             choices.append(Choice(texts[index], correct, texts[count + index], False, weight))
