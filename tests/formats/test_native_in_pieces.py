@@ -3,9 +3,12 @@ the pieces mean exactly what the whole file means; anything doubtful is parsed w
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mht_desktop.formats import native
 
@@ -55,3 +58,13 @@ def test_doubtful_files_are_parsed_whole_with_the_reference_answer(extra: str) -
     assert (data,) == expected
     if data is None:
         assert line is not None and message
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["questions", "q", "\n", " ", "\t", '"', "'", "=", ".", "x",
+                                 "[[", "]]"]), max_size=12).map("".join),
+       st.sampled_from(["questions", "q", "qq"]))
+def test_a_key_set_on_a_line_is_found_as_the_anchored_pattern_finds_it(text: str,
+                                                                       key: str) -> None:
+    pattern = rf"\n[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[=.]"
+    assert native._set_as_key(text, key) == (re.search(pattern, text) is not None)

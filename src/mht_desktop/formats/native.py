@@ -183,8 +183,7 @@ def _parse_in_chunks(text: str) -> dict[str, Any] | None:
         return None
     headers = list(_TOP_ARRAY_HEADER.finditer(text))
     keys = {m.group(1) for m in headers}
-    if not headers or any(re.search(rf"\n[ \t]*[\"']?{re.escape(k)}[\"']?[ \t]*[=.]", text)
-                          or text.startswith(k) for k in keys):
+    if not headers or any(_set_as_key(text, k) or text.startswith(k) for k in keys):
         return None  # the array is also set inline or with dotted keys
     starts = [m.start() + 1 for m in headers]  # after the newline
     cuts = [0]
@@ -206,6 +205,22 @@ def _parse_in_chunks(text: str) -> dict[str, Any] | None:
             else:
                 return None  # e.g. [bank] in two pieces: the whole parse says where
     return merged
+
+
+def _set_as_key(text: str, key: str) -> bool:
+    """Whether a line after the first sets ``key`` (``key =``, ``"key".x =``…).
+
+    The matches of ``\\n[ \\t]*["']?KEY["']?[ \\t]*[=.]``, found from the key itself: a pattern
+    that starts with a line break tries every line of a multi-megabyte file, one that starts
+    with the key's letters skips to its few thousand mentions (each ``[[questions]]``).
+    """
+    for match in re.finditer(rf"{re.escape(key)}[\"']?[ \t]*[=.]", text):
+        begin = match.start()
+        line_start = text.rfind("\n", 0, begin) + 1
+        lead = text[line_start:begin].lstrip(" \t")
+        if line_start and lead in ("", '"', "'"):
+            return True
+    return False
 
 
 def read_native(text: str, *, file: str) -> ParsedBank:
