@@ -6,13 +6,14 @@ QTextDocument repeats a table's ``<thead>`` on every page, but it splits a multi
 across a page break. So builders describe their content as parts (HTML strings and
 :class:`Table` objects); :func:`layout_document` lays the document out, finds the first row
 that straddles a page break, splits its table there with a page break and a repeated header,
-and lays out again until no row straddles. The same document is painted on a QPdfWriter or
-on the QPrinter of a print preview.
+and lays out again until no row straddles. The same pages go to a PDF, a printer and the
+print preview's page images (:mod:`.page_images`).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -332,8 +333,7 @@ def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDoc
 # -- painting ------------------------------------------------------------------------------
 
 def paint_document(build: Builder, device: QPagedPaintDevice, footer: str) -> int:
-    """Lay out and paint every page on ``device`` (a QPdfWriter or a printer) with a
-    footer; returns the page count."""
+    """Lay out and paint every page (and footer) on a QPdfWriter or printer; the count."""
     doc, body_height = layout_document(build, device)
     return _paint_pages(doc, body_height, device, footer)
 
@@ -341,30 +341,44 @@ def paint_document(build: Builder, device: QPagedPaintDevice, footer: str) -> in
 def _paint_pages(doc: QTextDocument, body_height: float, device: QPagedPaintDevice,
                  footer: str) -> int:
     pages = doc.pageCount()
-    width = doc.pageSize().width()
-    dpi = float(device.logicalDpiY())
     painter = QPainter()
     if not painter.begin(device):
         raise ReportWriteError("Cannot start drawing the report (is the file writable?).")
     try:
-        footer_font = QFont("DejaVu Sans")
-        footer_font.setPointSizeF(7.5)
-        line = QRectF(0, body_height + 4 * dpi / 72.0, width, 10 * dpi / 72.0)
         for page in range(pages):
             if page:
                 device.newPage()
-            painter.save()
-            painter.translate(0, -page * body_height)
-            doc.drawContents(painter, QRectF(0, page * body_height, width, body_height))
-            painter.restore()
-            painter.setFont(footer_font)
-            painter.setPen(Qt.GlobalColor.darkGray)
-            painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft), footer)
-            painter.drawText(line, int(Qt.AlignmentFlag.AlignRight),
-                             f"Page {page + 1} of {pages}")
+            paint_page(painter, doc, body_height, page, pages, footer,
+                       float(device.logicalDpiY()))
     finally:
         painter.end()
     return pages
+
+
+def paint_page(painter: QPainter, doc: QTextDocument, body_height: float, page: int,
+               pages: int, footer: str, dpi: float, band: tuple[float, float] | None = None
+               ) -> None:
+    """Paint page ``page`` (0-based) of ``pages`` (laid out at ``dpi``) and its footer.
+
+    The one page painter, for the PDF, printers and the preview's images. ``band`` (top,
+    bottom, in page pixels) paints that strip of the body only; the footer comes with the
+    strip that reaches the body's foot.
+    """
+    width = doc.pageSize().width()
+    top, bottom = band or (0.0, body_height)
+    painter.save()
+    painter.translate(0, -page * body_height)
+    doc.drawContents(painter, QRectF(0, page * body_height + top, width, bottom - top))
+    painter.restore()
+    if bottom < body_height:
+        return
+    footer_font = QFont("DejaVu Sans")
+    footer_font.setPointSizeF(7.5)
+    painter.setFont(footer_font)
+    line = QRectF(0, body_height + 4 * dpi / 72.0, width, 10 * dpi / 72.0)
+    painter.setPen(Qt.GlobalColor.darkGray)
+    painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft), footer)
+    painter.drawText(line, int(Qt.AlignmentFlag.AlignRight), f"Page {page + 1} of {pages}")
 
 
 # -- laid out off the GUI thread -------------------------------------------------------------
@@ -383,9 +397,9 @@ class Document:
 class LaidOutDocument:
     """A document laid out for one paper and resolution, ready to paint.
 
-    Laying out is most of a report's cost (charts, tables kept whole), and QTextDocument and
-    QPdfWriter work in any thread, so :func:`lay_out` runs on a worker and the print preview
-    only paints. The layout measured its text against ``device``, which must live as long.
+    :func:`lay_out` makes it on a worker; the layout measured its text against ``device``,
+    which must live as long. Whoever paints ``doc`` (the lane drawing preview pages, the GUI
+    thread printing) holds ``lock``: a QTextDocument is not thread-safe.
     """
 
     doc: QTextDocument
@@ -395,11 +409,8 @@ class LaidOutDocument:
     resolution: int
     device: QPdfWriter
     buffer: QBuffer
-
-    @property
-    def pages(self) -> int:
-        """How many pages the document fills."""
-        return self.doc.pageCount()
+    pages: int  # how many pages the document fills (counted when laid out)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def fits(self, device: QPagedPaintDevice) -> bool:
         """Whether ``device`` has the resolution and page area this layout was made for."""
@@ -409,10 +420,8 @@ class LaidOutDocument:
 
 
 def lay_out(document: Document, paper: Paper, *, resolution: int = PDF_DPI) -> LaidOutDocument:
-    """Lay ``document`` out for ``paper`` at ``resolution`` (safe on a worker thread).
-
-    The document is handed to the application's main thread, where it is painted.
-    """
+    """Lay ``document`` out for ``paper`` at ``resolution`` (on a worker; the GUI thread
+    owns the objects made from then on)."""
     ensure_gui_app()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -421,19 +430,18 @@ def lay_out(document: Document, paper: Paper, *, resolution: int = PDF_DPI) -> L
     device.setPageLayout(page_layout(paper, landscape=document.landscape))
     doc, body_height = layout_document(document.build, device)
     app = QCoreApplication.instance()
-    if app is not None:
-        # Objects belong to the thread that made them; the preview paints on the GUI thread
-        # and the worker may be gone by then.
+    if app is not None:  # the worker may be gone when the GUI thread prints or deletes them
         for obj in (doc, device, buffer):
             obj.moveToThread(app.thread())
     return LaidOutDocument(doc, body_height, document.footer,
                            device.pageLayout().paintRectPixels(resolution), resolution,
-                           device, buffer)
+                           device, buffer, doc.pageCount())
 
 
 def paint_laid_out(laid: LaidOutDocument, device: QPagedPaintDevice) -> int:
     """Paint a laid-out document on ``device`` (see :meth:`LaidOutDocument.fits`)."""
-    return _paint_pages(laid.doc, laid.body_height, device, laid.footer)
+    with laid.lock:
+        return _paint_pages(laid.doc, laid.body_height, device, laid.footer)
 
 
 def page_layout(paper: Paper, *, landscape: bool = False) -> QPageLayout:
