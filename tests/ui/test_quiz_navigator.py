@@ -14,6 +14,7 @@ from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.ui.main_window import MainWindow
+from mht_desktop.ui.views.quiz_question import NAV_AHEAD
 
 
 @pytest.fixture
@@ -54,5 +55,21 @@ def test_the_next_exam_reuses_the_buttons(window: MainWindow) -> None:
     quiz.start(QuizConfig(mode=QuizMode.EXAM, count=5, minutes=10, seed=2))
     page = quiz.page
     assert page.nav_buttons == first[:5]
-    assert [b.isVisible() for b in page.nav_pool] == [True] * 5 + [False] * 3
+    assert [b.isVisible() for b in page.nav_pool[:8]] == [True] * 5 + [False] * 3
+    assert not any(b.isVisible() for b in page.nav_pool[8:])  # made ahead, not used yet
     assert _looks(window) == [("unanswered", False, True)] + [("unanswered", False, False)] * 4
+
+
+def test_the_first_exam_uses_buttons_made_ahead_and_styled_by_their_look(
+        window: MainWindow, qtbot: QtBot) -> None:
+    page = window.quiz.page
+    qtbot.waitUntil(lambda: len(page.nav_pool) >= NAV_AHEAD, timeout=10000)  # while idle
+    ahead = list(page.nav_pool)
+    window.quiz.start(QuizConfig(mode=QuizMode.EXAM, count=6, minutes=10, seed=3))
+    assert page.nav_pool == ahead and page.nav_buttons == ahead[:6]
+    qtbot.keyClick(page, Qt.Key.Key_1)
+    qtbot.keyClick(page, Qt.Key.Key_Return)  # Q1 answered, Q2 current
+    # The style sheet's looks reach the buttons: the current question's number is bold.
+    assert [b.font().bold() for b in page.nav_buttons] == [False, True, False, False, False,
+                                                           False]
+    assert _looks(window)[:2] == [("answered", False, False), ("unanswered", False, True)]

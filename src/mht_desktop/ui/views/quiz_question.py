@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -44,6 +44,11 @@ QPushButton[nav="true"][state="answered"] { background: #8ab4f8; border-style: s
 QPushButton[nav="true"][marked="true"] { border-color: #f29900; }
 QPushButton[nav="true"][current="true"] { font-weight: bold; }
 """
+# Navigator buttons made ahead of the first exam, a few per event-loop turn while the learner
+# is still choosing: made and styled at the exam's start, 100 of them held the window ~15 ms.
+NAV_AHEAD = 100
+NAV_SLICE = 10
+PLAIN_LOOK = (False, False, False)  # (answered, marked, current) of a newly styled button
 
 
 class QuestionPage(QWidget):
@@ -134,8 +139,15 @@ class QuestionPage(QWidget):
         self.group = QButtonGroup(self)
         self.nav_buttons: list[QPushButton] = []  # this attempt's, in order
         self.nav_pool: list[QPushButton] = []     # every button made so far
-        self._nav_looks: list[tuple[bool, bool, bool] | None] = []
+        self._nav_looks: list[tuple[bool, bool, bool] | None] = []  # described, this attempt
+        self._nav_styled: list[tuple[bool, bool, bool]] = []  # what each pool button's style shows
         self._go: Callable[[int], None] = lambda _n: None
+        self.navigator.setStyleSheet(NAVIGATOR_STYLE)
+        self._ahead = QTimer(self)
+        self._ahead.setSingleShot(True)
+        self._ahead.setInterval(0)
+        self._ahead.timeout.connect(self._make_buttons_ahead)
+        self._ahead.start()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -261,36 +273,47 @@ class QuestionPage(QWidget):
         return super().eventFilter(watched, event)
 
     # -- navigator -------------------------------------------------------------------------
+    def _make_buttons_ahead(self) -> None:
+        """A slice of navigator buttons for the first exam; then yield to the event loop."""
+        for _ in range(min(NAV_SLICE, NAV_AHEAD - len(self.nav_pool))):
+            self._add_nav_button().ensurePolished()
+        if len(self.nav_pool) < NAV_AHEAD:
+            self._ahead.start()
+
+    def _add_nav_button(self) -> QPushButton:
+        i = len(self.nav_pool)
+        button = QPushButton(str(i + 1))
+        button.setFixedSize(36, 28)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setProperty("nav", True)
+        button.clicked.connect(lambda _=False, n=i: self._go(n))
+        self.navigator_grid.addWidget(button, i // 5, i % 5)
+        self.nav_pool.append(button)
+        self._nav_styled.append(PLAIN_LOOK)
+        return button
+
     def build_navigator(self, count: int, go: Callable[[int], None]) -> None:
         """A numbered button per question, five to a row.
 
-        The buttons of the last attempt are reused, and their looks come from one style sheet
-        on the navigator keyed by button properties, so a 100-question exam opens without
-        styling 100 widgets one by one.
+        The buttons are made ahead (see :data:`NAV_AHEAD`) and reused by the next attempt,
+        and their looks come from one style sheet on the navigator keyed by button
+        properties, so a 100-question exam opens without making or styling 100 widgets.
         """
         self._go = go
-        grid = self.navigator_grid
-        if not self.navigator.styleSheet():
-            self.navigator.setStyleSheet(NAVIGATOR_STYLE)
         while len(self.nav_pool) < count:
-            i = len(self.nav_pool)
-            button = QPushButton(str(i + 1))
-            button.setFixedSize(36, 28)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setProperty("nav", True)
-            button.clicked.connect(lambda _=False, n=i: self._go(n))
-            grid.addWidget(button, i // 5, i % 5)
-            self.nav_pool.append(button)
+            self._add_nav_button()
         self.nav_buttons = self.nav_pool[:count]
         self._nav_looks = [None] * count
         for i, button in enumerate(self.nav_pool):
-            button.setVisible(i < count)
+            if button.isVisibleTo(self.navigator) != (i < count):
+                button.setVisible(i < count)
 
     def paint_navigator(self, items: Iterable[ItemView], current: int) -> None:
         """Answered, unanswered and marked, with the current question in bold.
 
-        Only the buttons whose look changed are restyled: after an answer that is the
-        question answered and the one moved to, not the whole grid.
+        Only the buttons whose look changed are described again, and only those whose style
+        shows another look are restyled: after an answer that is the question answered and
+        the one moved to; at the start of an exam, the current question alone.
         """
         for item, button in zip(items, self.nav_buttons, strict=False):
             look = (item.answered, item.marked, item.position == current)
@@ -308,9 +331,11 @@ class QuestionPage(QWidget):
                          f"{', current' if is_current else ''}")
             button.setAccessibleName(described)
             button.setToolTip(tooltip(described))
-            style = button.style()
-            style.unpolish(button)  # properties feed the style sheet's selectors
-            style.polish(button)
+            if self._nav_styled[item.position] != look:
+                self._nav_styled[item.position] = look
+                style = button.style()
+                style.unpolish(button)  # properties feed the style sheet's selectors
+                style.polish(button)
 
 
 def choice_note_html(item: ItemView, bank_index: int, selected: frozenset[int], *,
