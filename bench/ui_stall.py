@@ -9,9 +9,18 @@ size). Budget: no stall over 50 ms.
 
 Two baselines run in the same process first, because on a shared machine the operating
 system alone can keep the GUI thread off a core for tens of milliseconds: ``idle`` (the
-heartbeat with nothing else running) and ``busy_worker`` (a pure-Python loop on the lane,
-which lets the GUI thread take the GIL every switch interval). A scenario's stall is worth
-looking at only where it stands above those.
+heartbeat with nothing else running) and ``busy_worker`` (a pure-Python loop in a second
+thread, which lets the GUI thread take the GIL every switch interval). A scenario's stall is
+worth looking at only where it stands above those. ``first_visit`` is the learner opening
+Progress and Quiz for the first time (each section is built on its first visit); the report
+and the exam then start from their sections, as the learner starts them.
+
+The lane shares the GIL with the GUI thread, and PySide6 holds the GIL through each Qt call:
+a single long C++ call on the lane (a whole document's layout, a page painted at 300 dpi)
+is a GUI stall as long as the call. Lane work is kept in short calls for that reason.
+
+``--explain`` prints, per scenario, the longest gaps and the Python callbacks inside them
+(``stall_trace.py``).
 
     python bench/ui_stall.py --data-dir DIR [--size smoke|full]   (data from generate.py)
 """
@@ -19,9 +28,11 @@ looking at only where it stands above those.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +42,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+import mht_desktop
 from mht_desktop.core.progress import CancelToken
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.context import AppContext
@@ -38,6 +50,7 @@ from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.ui.dialog_service import QtDialogs
 from mht_desktop.ui.main_window import MainWindow
 from mht_desktop.ui.task_runner import TaskRunner
+from stall_trace import StallTrace, explain  # bench/stall_trace.py, beside this script
 
 HEARTBEAT_MS = 5
 BUDGET_MS = 50.0
@@ -54,6 +67,9 @@ class _SavePdfHere(QtDialogs):
         return str(self.path)
 
 
+EXPLAIN = {"on": False}  # --explain: say what ran on the GUI thread in the longest gaps
+
+
 def longest_stall_ms(start: Callable[[Callable[[], None]], None], *,
                      at_least_s: float = 0.0, timeout_s: float = 300.0) -> float:
     """Run ``start(done)``; the longest heartbeat gap (ms, less the period) until ``done``."""
@@ -63,10 +79,13 @@ def longest_stall_ms(start: Callable[[Callable[[], None]], None], *,
     finished = [False]
     last = [time.perf_counter()]
     worst = [0.0]
+    gaps: list[tuple[float, float]] = []
 
     def beat() -> None:
         now = time.perf_counter()
         worst[0] = max(worst[0], now - last[0])
+        if EXPLAIN["on"] and now - last[0] > 0.015:
+            gaps.append((last[0], now))
         last[0] = now
 
     def done() -> None:
@@ -87,9 +106,17 @@ def longest_stall_ms(start: Callable[[Callable[[], None]], None], *,
     began = time.perf_counter()
     last[0] = began
     heartbeat.start()
-    start(done)
-    loop.exec()
+    trace = StallTrace(sys._getframe()) if EXPLAIN["on"] else None
+    if trace is None:
+        start(done)
+        loop.exec()
+    else:
+        with trace:
+            start(done)
+            loop.exec()
     heartbeat.stop()
+    if trace is not None:
+        explain(gaps, trace)
     return max(0.0, worst[0] * 1000 - HEARTBEAT_MS)
 
 
@@ -122,22 +149,47 @@ def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
         out["baseline_idle"] = longest_stall_ms(lambda done: QTimer.singleShot(2000, done))
 
         def busy_worker(done: Callable[[], None]) -> None:
-            def spin() -> int:
+            # A plain thread, not the lane: a lane task over 0.6 s brings up the "Working…"
+            # progress dialog, and the first one in a process costs the GUI thread ~60 ms
+            # (more with the worker contending for the GIL) — which once made this baseline
+            # 313 ms. Here only the GIL is shared, as with any pure-Python lane work.
+            finished = threading.Event()
+
+            def spin() -> None:
                 total, until = 0, time.perf_counter() + 2.0
                 while time.perf_counter() < until:
-                    total += sum(range(200))
-                return total
+                    total += sum(range(200))  # short C calls: the GIL changes hands freely
+                finished.set()
 
-            tasks.run(spin, on_done=lambda _total: done())
+            threading.Thread(target=spin, daemon=True).start()
+            poll = QTimer(window)
+            poll.timeout.connect(lambda: finished.is_set() and (poll.stop(), done()))
+            poll.start(20)
 
         out["baseline_busy_worker"] = longest_stall_ms(busy_worker)
         out["import_10k"] = longest_stall_ms(import_bank)
 
-        def report(done: Callable[[], None]) -> None:
-            # What Print report… does: gather on the lane, lay the pages out on the lane and
-            # paint them in the preview, then Export PDF… (written on the lane).
+        def first_visits(done: Callable[[], None]) -> None:
+            # The learner opens Progress, then Quiz, for the first time: each section's module
+            # is imported and its view built then (main_window.view_at). Measured on its own
+            # so the report and exam scenarios start where the learner starts them.
             window.show_section("progress")
+
+            def to_quiz() -> None:
+                window.show_section("quiz")
+                when_idle(tasks, done)
+
+            when_idle(tasks, lambda: QTimer.singleShot(200, to_quiz))
+
+        out["first_visit"] = longest_stall_ms(first_visits)
+        window.show_section("progress")
+        longest_stall_ms(lambda done: when_idle(tasks, done))
+
+        def report(done: Callable[[], None]) -> None:
+            # What Print report… does: gather on the lane, lay the pages out and draw them on
+            # the lane, show them in the preview, then Export PDF… (written on the lane).
             progress = window.progress
+            exporting: list[bool] = []
 
             def exported(_path: object) -> None:
                 assert progress.report_dialog is not None
@@ -147,21 +199,26 @@ def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
             def shown(_pages: int) -> None:
                 dialog = progress.report_dialog
                 assert dialog is not None
+                if dialog.exported is not None or exporting:
+                    return  # drawn again (a zoom): exported once is enough
+                exporting.append(True)
                 dialog.pdf_saved.connect(exported)
                 dialog.export_action.trigger()
 
             def preview(report: object) -> None:
                 progress._preview_report(report)  # type: ignore[arg-type]
                 assert progress.report_dialog is not None
-                progress.report_dialog.pages_ready.connect(shown)
+                progress.report_dialog.pages_drawn.connect(shown)
 
             stats = ctx.stats(progress.ctx.profile_id)
             tasks.run(lambda: stats.report(progress.period_kind), on_done=preview)
 
         out["report_pdf"] = longest_stall_ms(report)
 
+        window.show_section("quiz")
+        longest_stall_ms(lambda done: when_idle(tasks, done))
+
         def exam(done: Callable[[], None]) -> None:
-            window.show_section("quiz")
             window.quiz.start(QuizConfig(mode=QuizMode.EXAM, count=100, minutes=120))
             done()
 
@@ -179,7 +236,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--size", choices=("smoke", "full"), default="smoke")
+    parser.add_argument("--explain", action="store_true",
+                        help="print what the GUI thread ran in each scenario's longest gaps "
+                             "(slower: a profile hook on the GUI thread)")
     args = parser.parse_args(argv)
+    EXPLAIN["on"] = args.explain
+    with tempfile.TemporaryDirectory() as cache:
+        as_installed(Path(cache))
+        return report(args)
+
+
+def as_installed(cache: Path) -> None:
+    """Import our modules from bytecode, as the installed app does.
+
+    With PYTHONDONTWRITEBYTECODE (set on the team's machines) nothing under src/ is ever
+    compiled to a cache, so each section's first visit would compile its modules on the GUI
+    thread: a cost no installed copy has. Compile them once into a throwaway cache first.
+    """
+    sys.pycache_prefix = str(cache)
+    sys.dont_write_bytecode = False
+    compileall.compile_dir(Path(mht_desktop.__file__).parent, quiet=1)
+
+
+def report(args: argparse.Namespace) -> int:
+    """Run the scenarios and print the figures."""
     bank = args.data_dir / "banks" / "bench.mhtbank.toml"
     stalls = run(args.data_dir, bank, 60.0 if args.size == "full" else 5.0)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
