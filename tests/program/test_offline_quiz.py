@@ -182,3 +182,45 @@ def test_an_exam_started_offline_resumes_on_the_server_with_its_time(
 
 def _history_scores(quiz: QuizService) -> list[float]:
     return sorted(h.score or 0.0 for h in quiz.history())
+
+
+def test_an_exam_on_the_server_is_finished_while_it_is_away_and_lands_once(
+        program: Program, clock: FixedClock, tmp_path: Path) -> None:
+    ctx = program.open_as("ana", clock)
+    try:
+        outbox = ctx.attach_outbox(tmp_path / "laptop")
+        with ctx.db.session() as s:
+            pid = own_profile_id(s)
+        assert pid is not None
+        quiz = ctx.quiz(pid)
+        exam = quiz.start(QuizConfig(mode=QuizMode.EXAM, count=3, seed=11))
+        quiz.answer(exam.id, 0, _right(exam.items[0]))
+        program.server.stop("immediate")  # the Wi-Fi drops mid-exam
+        try:
+            clock.advance(timedelta(seconds=120))
+            saved = quiz.save_clock(exam.id)  # the window's clock: no error, time from here
+            assert exam.time_limit_s is not None
+            assert saved.remaining_s == exam.time_limit_s - 120
+            quiz.go_to(exam.id, 1)
+            quiz.answer(exam.id, 1, _wrong(exam.items[1]))
+            assert quiz.check_time(exam.id) is None  # time remains
+            done = quiz.submit(exam.id)  # the third unanswered: it scores 0
+            assert done.attempt.status is AttemptStatus.SUBMITTED
+            assert done.earned == 1 and done.total == 3 and done.unanswered == 1
+            assert outbox.waiting == 2 and outbox.answers_waiting == 1
+        finally:
+            program.server.start()
+        outbox.flush()
+        outbox._store._conn.execute("UPDATE outbox SET sent_at = NULL")  # and again
+        outbox.flush()
+        assert outbox.waiting == 0
+        on_server = quiz.results(exam.id)
+        assert on_server.attempt.status is AttemptStatus.SUBMITTED
+        assert (on_server.score, on_server.earned, on_server.unanswered) == (
+            done.score, done.earned, done.unanswered)
+        assert on_server.attempt.elapsed_s == 120.0
+        answered = _server_rows(program, f"SELECT count(*) FROM attempt_items WHERE "
+                                         f"attempt_id = {exam.id} AND answered_at IS NOT NULL")
+        assert answered == [(2,)]
+    finally:
+        ctx.close()

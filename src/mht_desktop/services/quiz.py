@@ -20,16 +20,14 @@ from mht_desktop.core.banks import Question, QuestionType
 from mht_desktop.core.blueprints import blueprint_from_dict
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import Clock
-from mht_desktop.core.errors import MhtError
+from mht_desktop.core.errors import MhtError, ServerUnreachableError
 from mht_desktop.core.quiz import (
     AttemptStatus,
     Blueprint,
     MissedReview,
     Pool,
     QuizMode,
-    TopicScore,
     attempt_rng,
-    attempt_score,
     remaining_seconds,
     score_answer,
     shuffled_order,
@@ -42,11 +40,13 @@ from mht_desktop.services.quiz_answers import (
     item_view,
     store_answer,
 )
+from mht_desktop.services.quiz_away import AwayCopy, results_of
 from mht_desktop.services.quiz_building import (
     choose_questions,
     default_blueprint,
     empty_pool_message,
 )
+from mht_desktop.services.quiz_missed import advance_missed, missed_state
 from mht_desktop.services.quiz_types import (
     AnswerFeedback,
     AttemptSummary,
@@ -82,6 +82,8 @@ class _Runtime:
     # shown, to score answers while the server cannot be reached (not missed-review mode,
     # whose next question comes from the server).
     shown: dict[int, tuple[bool, dict[int, Question]]] = field(default_factory=dict)
+    # Server mode: each running attempt as last read, to carry on while the server is away.
+    away: AwayCopy = field(default_factory=AwayCopy)
 
 
 class QuizService:
@@ -90,17 +92,11 @@ class QuizService:
     def __init__(self, db: Database, clock: Clock, profile_id: int, *,
                  blueprint: Blueprint | None = None, outbox: Outbox | None = None,
                  offline: bool = False) -> None:
-        """Quizzes on ``db``.
+        """Quizzes on ``db`` (the learner's file, the program's server, or its replica).
 
-        Args:
-            db: The learner's database: their own file, the program's server, or (started
-                offline) the replica of the server.
-            clock: The injected clock.
-            profile_id: The learner.
-            blueprint: The exam blueprint (default: the shipped one).
-            outbox: Server mode: answers are kept here until the server has them.
-            offline: ``db`` is the replica: every attempt, answer and end is stored there
-                and kept in ``outbox`` for the server (services/quiz_offline.py).
+        With ``outbox`` (server mode) answers are kept there until the server has them;
+        ``offline`` says ``db`` is the replica, and every attempt, answer and end is kept in
+        the outbox for the server too (services/quiz_offline.py).
         """
         if offline and outbox is None:
             raise ValueError("studying offline needs the outbox")
@@ -211,7 +207,22 @@ class QuizService:
             items = repo.item_rows(s, attempt_id)
             questions = repo.load_questions(s, [i.question_id for i in items])
             flagged = repo.flagged_ids(s, self.profile_id)
-            return self._to_view(attempt, items, questions, flagged)
+            view = self._to_view(attempt, items, questions, flagged)
+            if self.outbox is not None and not self._offline \
+                    and view.status is AttemptStatus.IN_PROGRESS:
+                self._rt.away.keep(view, repo.topic_titles(s))
+            return view
+
+    def _server_away(self, exc: ServerUnreachableError, attempt_id: int) -> None:
+        """Re-raise ``exc`` unless this attempt can carry on without the server."""
+        if self.outbox is None or self._offline or attempt_id not in self._rt.away.views:
+            raise exc
+
+    def _local_elapsed(self, attempt_id: int, saved: float = 0.0) -> float:
+        clock = self._rt.clocks.get(attempt_id)
+        if clock is None:
+            return saved
+        return clock.base + (self._clock.now() - clock.since).total_seconds()
 
     def _elapsed(self, attempt: QuizAttemptRow) -> float:
         clock = self._rt.clocks.get(attempt.id)
@@ -257,6 +268,7 @@ class QuizService:
                 shown[1][position], score_answer(shown[1][position].type,
                                                  shown[1][position].choices, selected,
                                                  partial_credit=shown[0]))
+            self._rt.away.answered(attempt_id, position, selected, score)
             return answer_feedback(question, selected, score, False)
         answer_uid = uuid.uuid4().hex if self._offline else None
         with self._db.session() as s:
@@ -270,7 +282,9 @@ class QuizService:
                 self._keep(quiz_offline.ANSWER, quiz_offline.answer_payload(
                     attempt, row, selected, now=now, time_spent_s=time_spent_s), answer_uid)
             if attempt.mode == QuizMode.MISSED.value:
-                done, added = self._advance_missed(s, attempt, row.question_id, score >= 1.0)
+                review = missed_state(s, attempt, self._rt.missed)
+                done, added = advance_missed(s, attempt, review, row.question_id,
+                                             score >= 1.0, self.profile_id)
             flagged = row.question_id in repo.flagged_ids(s, self.profile_id)
             updated = item_view(row, question, flagged)
         self._send_soon()
@@ -284,32 +298,6 @@ class QuizService:
     def _send_soon(self) -> None:
         if self._offline and self.outbox is not None:
             self.outbox.try_send()  # the server may be back: what waits goes now
-
-    def _advance_missed(self, s: Any, attempt: QuizAttemptRow, question_id: int,
-                        correct: bool) -> tuple[bool, ItemView | None]:
-        """Record the answer; (all mastered, the next question appended or None)."""
-        review = self._missed_state(s, attempt)
-        review.record(question_id, correct)
-        nxt = review.current()
-        if nxt is None:
-            return True, None
-        question = repo.load_questions(s, [nxt])[nxt]
-        position = repo.add_item(s, attempt.id, nxt, [])
-        order = shuffled_order(question.choices, attempt_rng(attempt.seed, position))
-        row = repo.item_row(s, attempt.id, position)
-        row.choice_order = order
-        attempt.current_index = position
-        return False, item_view(row, question, nxt in repo.flagged_ids(s, self.profile_id))
-
-    def _missed_state(self, s: Any, attempt: QuizAttemptRow) -> MissedReview:
-        review = self._rt.missed.get(attempt.id)
-        if review is None:  # resumed after a restart: replay the answers given so far
-            review = MissedReview(list((attempt.config or {}).get("queue", [])))
-            for item in repo.item_rows(s, attempt.id):
-                if item.answered_at is not None and review.current() == item.question_id:
-                    review.record(item.question_id, bool(item.correct))
-            self._rt.missed[attempt.id] = review
-        return review
 
     def set_marked(self, attempt_id: int, position: int, marked: bool) -> ItemUpdate:
         """Mark a question for review (exam navigator)."""
@@ -332,10 +320,14 @@ class QuizService:
 
     def go_to(self, attempt_id: int, position: int) -> Changes:
         """Remember where the learner is (and save the clock)."""
-        with self._db.session() as s:
-            attempt = repo.attempt_row(s, attempt_id)
-            attempt.current_index = position
-            attempt.elapsed_s = self._elapsed(attempt)
+        try:
+            with self._db.session() as s:
+                attempt = repo.attempt_row(s, attempt_id)
+                attempt.current_index = position
+                attempt.elapsed_s = self._elapsed(attempt)
+        except ServerUnreachableError as exc:
+            self._server_away(exc, attempt_id)  # the time goes with the submission
+            return Changes()
         return Changes(quizzes=True)
 
     def toggle_flag(self, question_id: int, flagged: bool) -> Changes:
@@ -357,10 +349,13 @@ class QuizService:
 
     def pause(self, attempt_id: int) -> Changes:
         """Save the time used and stop the clock (quitting, switching learner)."""
-        with self._db.session() as s:
-            attempt = repo.attempt_row(s, attempt_id)
-            if attempt.status == AttemptStatus.IN_PROGRESS.value:
-                attempt.elapsed_s = self._elapsed(attempt)
+        try:
+            with self._db.session() as s:
+                attempt = repo.attempt_row(s, attempt_id)
+                if attempt.status == AttemptStatus.IN_PROGRESS.value:
+                    attempt.elapsed_s = self._elapsed(attempt)
+        except ServerUnreachableError as exc:
+            self._server_away(exc, attempt_id)  # answers sent later carry their clock
         self._rt.clocks.pop(attempt_id, None)
         return Changes(quizzes=True)
 
@@ -369,8 +364,18 @@ class QuizService:
 
         Returns:
             The seconds left as stored, for the window's clock to take over (None when the
-            attempt is untimed or no longer running), and what changed.
+            attempt is untimed or no longer running), and what changed. With the server
+            away, the time left by this computer's clock (nothing is saved).
         """
+        try:
+            return self._save_clock(attempt_id)
+        except ServerUnreachableError as exc:
+            self._server_away(exc, attempt_id)
+            limit = self._rt.away.limit(attempt_id)
+            left = None if limit is None else max(0.0, limit - self._local_elapsed(attempt_id))
+            return ClockSave(left, Changes())
+
+    def _save_clock(self, attempt_id: int) -> ClockSave:
         with self._db.session() as s:
             attempt = repo.attempt_row(s, attempt_id)
             if attempt.status != AttemptStatus.IN_PROGRESS.value:
@@ -383,7 +388,12 @@ class QuizService:
 
     def check_time(self, attempt_id: int) -> Results | None:
         """Submit the exam automatically when its time is up; None while time remains."""
-        view = self.view(attempt_id)
+        try:
+            view = self.view(attempt_id)
+        except ServerUnreachableError as exc:
+            self._server_away(exc, attempt_id)
+            view = replace(self._rt.away.views[attempt_id],
+                           elapsed_s=self._local_elapsed(attempt_id))
         if view.status is AttemptStatus.IN_PROGRESS and view.remaining_s is not None \
                 and view.remaining_s <= 0:
             return self.submit(attempt_id, timed_out=True)
@@ -391,8 +401,24 @@ class QuizService:
 
     # -- finishing -------------------------------------------------------------------------
     def submit(self, attempt_id: int, *, timed_out: bool = False) -> Results:
-        """Finish the attempt and score it (unanswered questions score 0)."""
+        """Finish the attempt and score it (unanswered questions score 0).
+
+        With the server away (an attempt it showed on this run), the submission waits in the
+        outbox behind the answers, and the results are worked out here (services/quiz_away.py).
+        """
         now = self._clock.now()
+        try:
+            return self._submit(attempt_id, now, timed_out)
+        except ServerUnreachableError as exc:
+            self._server_away(exc, attempt_id)
+            kept = self._rt.away.submit(attempt_id, elapsed_s=self._local_elapsed(attempt_id),
+                                        timed_out=timed_out, now=now)
+            assert kept is not None and self.outbox is not None  # see _server_away
+            self.outbox.keep(quiz_offline.ATTEMPT_END, kept[0])
+            self._rt.clocks.pop(attempt_id, None)
+            return replace(kept[1], changes=Changes(quizzes=True, reviews=True))
+
+    def _submit(self, attempt_id: int, now: datetime, timed_out: bool) -> Results:
         with self._db.session() as s:
             attempt = repo.attempt_row(s, attempt_id)
             if attempt.status == AttemptStatus.IN_PROGRESS.value:
@@ -424,25 +450,7 @@ class QuizService:
         view = self.view(attempt_id)
         with self._db.session() as s:
             titles = repo.topic_titles(s)
-        topics: dict[str, list[float]] = {}
-        for item in view.items:
-            if view.mode is not QuizMode.EXAM and not item.answered:
-                continue  # practice counts only what was answered (see attempt_score)
-            entry = topics.setdefault(item.question.topic, [0.0, 0])
-            entry[0] += item.score or 0.0
-            entry[1] += 1
-        scored = attempt_score(view.mode, [(i.score or 0.0) if i.answered else None
-                                           for i in view.items])
-        score = scored.score or 0.0
-        by_topic = tuple(sorted(
-            (TopicScore(t, titles.get(t, t), e, int(n)) for t, (e, n) in topics.items()),
-            key=lambda ts: (ts.fraction, ts.title)))
-        return Results(attempt=view, score=score, earned=scored.earned, total=scored.counted,
-                       passed=scored.score is not None and score >= view.pass_mark,
-                       by_topic=by_topic,
-                       unanswered=sum(1 for i in view.items if not i.answered),
-                       timed_out=view.timed_out, scored=scored.score is not None,
-                       ended_early=scored.ended_early)
+        return results_of(view, titles)
 
     def history(self) -> list[AttemptSummary]:
         """Finished attempts, newest first."""
