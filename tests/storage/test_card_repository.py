@@ -134,3 +134,25 @@ def test_another_learners_card_is_not_answered(ctx: AppContext, profile_id: int)
     with pytest.raises(NotFoundError), ctx.db.session() as s:
         repo.save_review(s, card_id=999, profile_id=profile_id, after=after,
                          rating=Rating.GOOD, now=NOW, duration_ms=0, leech=False)
+
+
+def test_what_is_left_today_is_counted_up_to_the_daily_limits(ctx: AppContext,
+                                                               profile_id: int) -> None:
+    _set(ctx, "deck 1", state=int(CardState.REVIEW), due=NOW - timedelta(days=1))
+    _set(ctx, "deck 3", state=int(CardState.REVIEW), due=NOW + timedelta(hours=2))
+    _set(ctx, "deck 5", state=int(CardState.REVIEW), due=DAY_END + timedelta(hours=1))
+    _set(ctx, "other 1", state=int(CardState.LEARNING), due=NOW + timedelta(minutes=5))
+    _set(ctx, "deck 2", suspended=True)
+
+    def left(deck: Deck = ALL_DECKS, new_cap: int = 100, review_cap: int = 100,
+             ) -> tuple[int, int, int]:
+        with ctx.db.session() as s:
+            return repo.remaining_counts(s, profile_id, deck, now=NOW, day_end=DAY_END,
+                                         new_cap=new_cap, review_cap=review_cap)
+
+    # New: deck 0 and 4 (2 suspended, 1 3 5 reviews), other 0; due today: deck 1 and 3.
+    assert left() == (3, 1, 2)
+    assert left(new_cap=2, review_cap=1) == (2, 1, 1)
+    assert left(new_cap=0, review_cap=0) == (0, 1, 0)
+    assert left(Deck("deck")) == (2, 0, 2)
+    assert left(Deck("other", "b"), new_cap=5) == (0, 1, 0)

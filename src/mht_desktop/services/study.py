@@ -213,14 +213,13 @@ class StudyService:
         now = self._clock.now()
         start, end = self._day_bounds(now)
         settings = self.settings
-        with self._db.session() as s:
-            today = self._today_counts(s, start)
-            new, learning, review = repo.remaining_counts(s, self.profile_id, deck, now=now,
-                                                          day_end=end)
-        return QueueState(new=min(new, max(0, settings.new_per_day - today.new_introduced)),
-                          learning=learning,
-                          review=min(review, max(0, settings.reviews_per_day
-                                                 - today.reviews_done)))
+        with self._db.work() as w:
+            today = self._today_counts(w, start)
+            new, learning, review = repo.remaining_counts(
+                w, self.profile_id, deck, now=now, day_end=end,
+                new_cap=max(0, settings.new_per_day - today.new_introduced),
+                review_cap=max(0, settings.reviews_per_day - today.reviews_done))
+        return QueueState(new=new, learning=learning, review=review)
 
     def outcomes(self, card: StudyCard) -> Outcomes:
         """The card's four possible schedules, computed once (shown on the grade buttons).

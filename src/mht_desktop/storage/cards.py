@@ -158,6 +158,11 @@ class _ChoiceStatements:
     learning: Prepared  # learning/relearning due by :until (now, or the learn-ahead limit)
     review: Prepared  # review cards due before :day_end
     new: Prepared  # new cards in introduction order
+    # What is left today (remaining_counts): new and review counts stop at :cap, what the
+    # daily limit still allows, so a deck with a backlog is not counted card by card.
+    count_new: Prepared
+    count_learning: Prepared
+    count_review: Prepared
 
 
 @cache
@@ -180,7 +185,20 @@ def _choice_statements(by_bank: bool, by_topic: bool) -> _ChoiceStatements:
     # Literal binds render ``IN (?, ?)``, which is what an ``in_()`` list expands to at run
     # time, without the per-execution expansion.
     learning = _cards.state.in_([literal(s) for s in _LEARNING_STATES])
+    joined = _CARDS.join(_FLASHCARDS, _flashcards.id == _cards.flashcard_id).join(
+        _BANKS, _banks.id == _flashcards.bank_id)
+
+    def count(*where: ColumnElement[bool], capped: bool = True) -> Prepared:
+        rows = select(_cards.id).select_from(joined).where(*conditions, *where)
+        if capped:
+            rows = rows.limit(bindparam("cap", type_=_cards.reps.type))
+        return Prepared(select(func.count()).select_from(rows.subquery()))
+
+    day_end = _bound_time("day_end")
     return _ChoiceStatements(
+        count_new=count(_cards.state == int(CardState.NEW)),
+        count_learning=count(learning, _cards.due < day_end, capped=False),
+        count_review=count(_cards.state == int(CardState.REVIEW), _cards.due < day_end),
         learning=Prepared(base.where(learning, _cards.due <= _bound_time("until"))
                           .order_by(_cards.due).limit(1)),
         review=Prepared(base.where(_cards.state == int(CardState.REVIEW),
@@ -251,22 +269,28 @@ def next_card(session: Session | Work, profile_id: int, deck: Deck, *, now: date
     return None
 
 
-def remaining_counts(session: Session, profile_id: int, deck: Deck, *, now: datetime,
-                     day_end: datetime) -> tuple[int, int, int]:
-    """(new, learning, review) cards still available today, before daily limits."""
-    row = session.execute(
-        select(
-            func.count().filter(CardRow.state == int(CardState.NEW)),
-            func.count().filter(CardRow.state.in_((int(CardState.LEARNING),
-                                                   int(CardState.RELEARNING))),
-                                CardRow.due < day_end),
-            func.count().filter(CardRow.state == int(CardState.REVIEW), CardRow.due < day_end),
-        ).select_from(CardRow)
-        .join(FlashcardRow, FlashcardRow.id == CardRow.flashcard_id)
-        .join(BankRow, BankRow.id == FlashcardRow.bank_id)
-        .where(CardRow.profile_id == profile_id, _available(now), *_live(deck))
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+def remaining_counts(session: Session | Work, profile_id: int, deck: Deck, *, now: datetime,
+                     day_end: datetime, new_cap: int, review_cap: int) -> tuple[int, int, int]:
+    """(new, learning, review) cards still available today, new and review counted up to
+    ``new_cap`` and ``review_cap`` (what the daily limits allow; the view shows no more).
+    """
+    statements = _choice_statements(deck.bank_id is not None, deck.topic_id is not None)
+    params: dict[str, Any] = {"profile_id": profile_id, "now": now, "day_end": day_end}
+    if deck.bank_id is not None:
+        params["bank_id"] = deck.bank_id
+    if deck.topic_id is not None:
+        params["topic_id"] = deck.topic_id
+    work = work_in(session)
+    counts = []
+    for statement, cap in ((statements.count_new, new_cap),
+                           (statements.count_learning, None),
+                           (statements.count_review, review_cap)):
+        if cap is not None and cap <= 0:  # a negative LIMIT is no limit at all in SQLite
+            counts.append(0)
+            continue
+        row = work.first(statement, params if cap is None else {**params, "cap": cap})
+        counts.append(int(row[0]) if row is not None else 0)
+    return counts[0], counts[1], counts[2]
 
 
 def deck_counts(session: Session, profile_id: int, *, now: datetime,

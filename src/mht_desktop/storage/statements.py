@@ -50,7 +50,7 @@ class _DriverForm:
 
     sql: str
     binds: tuple[_Bind, ...]
-    results: tuple[Processor | None, ...] | None  # None: no column needs converting
+    results: tuple[tuple[int, Processor], ...]  # (column, converter) for those that need one
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
         out = []
@@ -64,10 +64,13 @@ class _DriverForm:
         return out
 
     def row(self, raw: Sequence[Any]) -> Row:
-        if self.results is None:
+        if not self.results:
             return tuple(raw)
-        return tuple(value if convert is None or value is None else convert(value)
-                     for convert, value in zip(self.results, raw, strict=True))
+        values = list(raw)
+        for index, convert in self.results:
+            if values[index] is not None:
+                values[index] = convert(values[index])
+        return tuple(values)
 
 
 class Prepared:
@@ -113,13 +116,13 @@ class Prepared:
                 binds.append(_Bind(None, None, processor(value) if processor else value))
             else:
                 raise ValueError(f"{name} needs a value the prepared form cannot supply")
-        results = None
+        results: list[tuple[int, Processor]] = []
         if isinstance(self.statement, Select):
-            converters = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
-                               for column in self.statement.selected_columns)
-            if any(c is not None for c in converters):
-                results = converters
-        return _DriverForm(compiled.string, tuple(binds), results)
+            for index, column in enumerate(self.statement.selected_columns):
+                convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+                if convert is not None:
+                    results.append((index, convert))
+        return _DriverForm(compiled.string, tuple(binds), tuple(results))
 
 
 class Work:
