@@ -27,9 +27,31 @@ def switch_profile(window: MainWindow) -> None:
         picker = ProfilePicker(app_ctx, profiles, window.tasks, current=current.id,
                                parent=window)
         if picker.exec() == QDialog.DialogCode.Accepted and picker.chosen is not None:
-            window.use_profile(picker.chosen)
+            open_profile(window, picker.chosen)
 
     window.tasks.run(app_ctx.profiles.list, on_done=pick)
+
+
+def open_profile(window: MainWindow, profile: Profile) -> None:
+    """Switch to ``profile``: in this window, or on its program's server if it has one.
+
+    A profile saved with a server (File › Connect to a program server…) studies there, so
+    picking it opens the app again on that server, as picking it at start-up does.
+    """
+    from mht_desktop.ui.server_actions import Reopen
+
+    app_ctx, _ = window.data()
+    if app_ctx.db.is_server or app_ctx.offline:
+        window.use_profile(profile)
+        return
+
+    def chosen(url: str) -> None:
+        if url:
+            window.reopen_requested.emit(Reopen(profile_name=profile.name))
+        else:
+            window.use_profile(profile)
+
+    window.tasks.run(lambda: app_ctx.profiles.settings(profile.id).server_url, on_done=chosen)
 
 
 def new_profile(window: MainWindow) -> None:
