@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mht_desktop.storage.models import (
     AttemptItemRow,
+    LatestAnswerRow,
     ProfileRow,
     QuestionRow,
     QuizAttemptRow,
@@ -46,24 +47,32 @@ class AnswerRow:
 
 
 def trainees(session: Session, since: datetime) -> list[TraineeRow]:
-    """Every visible trainee (not instructors), with their reviews and answers since ``since``."""
-    reviews = (select(ReviewLogRow.profile_id, func.count().label("n"),
-                      func.max(ReviewLogRow.reviewed_at).label("last"))
-               .where(ReviewLogRow.reviewed_at >= since)
-               .group_by(ReviewLogRow.profile_id).subquery())
-    answers = (select(QuizAttemptRow.profile_id, func.count().label("n"),
-                      func.max(AttemptItemRow.answered_at).label("last"))
+    """Every visible trainee (not instructors), with their reviews and answers since ``since``.
+
+    Each figure reads only what it needs: the reviews since ``since`` and the newest review
+    from the (profile, time) index of ``review_logs``, a trainee at a time; the answers since
+    ``since`` from the index on ``attempt_items.answered_at``; the newest answer from
+    ``latest_answers`` (any answer's time, not only this week's). A year of history costs what
+    a week does.
+    """
+    reviews_since = (select(func.count()).select_from(ReviewLogRow)
+                     .where(ReviewLogRow.profile_id == ProfileRow.id,
+                            ReviewLogRow.reviewed_at >= since)
+                     .correlate(ProfileRow).scalar_subquery())
+    last_review = (select(func.max(ReviewLogRow.reviewed_at))
+                   .where(ReviewLogRow.profile_id == ProfileRow.id)
+                   .correlate(ProfileRow).scalar_subquery())
+    last_answer = (select(func.max(LatestAnswerRow.answered_at))
+                   .where(LatestAnswerRow.profile_id == ProfileRow.id)
+                   .correlate(ProfileRow).scalar_subquery())
+    answers = (select(QuizAttemptRow.profile_id, func.count().label("n"))
                .join(AttemptItemRow, AttemptItemRow.attempt_id == QuizAttemptRow.id)
                .where(AttemptItemRow.answered_at >= since)
                .group_by(QuizAttemptRow.profile_id).subquery())
-    last_review = (select(ReviewLogRow.profile_id, func.max(ReviewLogRow.reviewed_at)
-                          .label("at")).group_by(ReviewLogRow.profile_id).subquery())
     rows = session.execute(
-        select(ProfileRow.id, ProfileRow.name, ProfileRow.cohort, reviews.c.n, answers.c.n,
-               last_review.c.at, answers.c.last)
-        .outerjoin(reviews, reviews.c.profile_id == ProfileRow.id)
+        select(ProfileRow.id, ProfileRow.name, ProfileRow.cohort, reviews_since, answers.c.n,
+               last_review, last_answer)
         .outerjoin(answers, answers.c.profile_id == ProfileRow.id)
-        .outerjoin(last_review, last_review.c.profile_id == ProfileRow.id)
         .where(ProfileRow.is_instructor.is_(False))
         .order_by(ProfileRow.name))
     out = []
@@ -75,23 +84,17 @@ def trainees(session: Session, since: datetime) -> list[TraineeRow]:
 
 
 def latest_answers(session: Session) -> list[AnswerRow]:
-    """Each visible trainee's latest scored answer to each question they answered."""
-    ranked = (select(QuizAttemptRow.profile_id, AttemptItemRow.question_id,
-                     AttemptItemRow.correct,
-                     func.row_number().over(
-                         partition_by=(QuizAttemptRow.profile_id, AttemptItemRow.question_id),
-                         order_by=AttemptItemRow.answered_at.desc()).label("rank"))
-              .join(AttemptItemRow, AttemptItemRow.attempt_id == QuizAttemptRow.id)
-              .join(ProfileRow, ProfileRow.id == QuizAttemptRow.profile_id)
-              .where(AttemptItemRow.answered_at.is_not(None),
-                     AttemptItemRow.correct.is_not(None),
-                     ProfileRow.is_instructor.is_(False))
-              .subquery())
+    """Each visible trainee's latest scored answer to each question they answered.
+
+    Read from ``latest_answers``, which the database keeps (migration 0007), so a refresh
+    reads one row per trainee and question instead of ranking every answer ever given.
+    """
     rows = session.execute(
-        select(ranked.c.profile_id, ranked.c.question_id, QuestionRow.topic_id,
-               ranked.c.correct)
-        .join(QuestionRow, QuestionRow.id == ranked.c.question_id)
-        .where(ranked.c.rank == 1))
+        select(LatestAnswerRow.profile_id, LatestAnswerRow.question_id, QuestionRow.topic_id,
+               LatestAnswerRow.correct)
+        .join(QuestionRow, QuestionRow.id == LatestAnswerRow.question_id)
+        .join(ProfileRow, ProfileRow.id == LatestAnswerRow.profile_id)
+        .where(ProfileRow.is_instructor.is_(False)))
     return [AnswerRow(p, q, t, bool(c)) for p, q, t, c in rows]
 
 

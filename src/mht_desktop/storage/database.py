@@ -52,7 +52,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration. Opening an up-to-date database compares against this constant instead
 # of importing Alembic and reading every migration script (about a tenth of a second at every
 # start); tests/storage/test_database.py checks it matches the scripts.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

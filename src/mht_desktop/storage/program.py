@@ -35,7 +35,7 @@ from mht_desktop.storage.models import ProfileRow, QuizAttemptRow, ReviewLogRow
 
 # Progress tables that carry the profile they belong to.
 PROFILE_TABLES = ("cards", "review_logs", "quiz_attempts", "question_flags", "reading_progress",
-                  "bookmarks", "practice_attempts")
+                  "bookmarks", "practice_attempts", "latest_answers")
 READ_ONLY_TABLES = ("banks", "topics", "questions", "flashcards", "practice_files",
                     "alembic_version")
 MAX_ROLE_LENGTH = 63
