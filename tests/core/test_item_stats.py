@@ -26,7 +26,8 @@ def test_an_item_the_strong_get_right_discriminates_and_a_miskeyed_one_is_flagge
          "r3": "strong"}))}
     good, bad, easy = stats["good"], stats["bad"], stats["easy"]
     assert good.facility == bad.facility == 0.5 and easy.facility == 1.0
-    assert good.discrimination is not None and good.discrimination > 0.5
+    # 0.5 exactly by hand; the sums the database counts leave a rounding error either side.
+    assert good.discrimination == pytest.approx(0.5)
     assert bad.discrimination is not None and bad.discrimination < 0
     assert "weaker trainees do better (check the key)" in bad.flags
     assert "the strongest trainees miss it" in bad.flags

@@ -123,7 +123,7 @@ def _reference(program: Program, now: datetime) -> tuple[list[tuple[object, ...]
         per_topic.setdefault(topic, []).append(ok)
     weakest = sorted(((t, sum(v) / len(v)) for t, v in per_topic.items()),
                      key=lambda tv: (tv[1], tv[0]))
-    stats = item_statistics(Response(p, q, ok) for (p, q), (_, ok) in latest.items())
+    stats = item_statistics(Response(p, q, ok) for (p, q), (_, ok) in sorted(latest.items()))
     return roster, weakest, stats
 
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 GROUP_SHARE = 0.27
 MIN_GROUP = 1
+T = TypeVar("T", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +49,74 @@ class ItemStatistics:
     flags: tuple[str, ...]
 
 
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values)
+@dataclass(frozen=True, slots=True)
+class ItemTally:
+    """The sums an item's statistics are made from, counted wherever the answers are.
+
+    A class view counts them in the database (``storage.cohort.item_tallies``), so a refresh
+    moves one row per question instead of one per answer; :func:`item_statistics` counts them
+    from answers in memory. ``pairs_*`` and ``rest_*`` cover the answers of trainees who
+    answered another item too (the rest score is their share correct on their other items).
+    """
+
+    item: Hashable
+    answers: int
+    right: int
+    pairs_right: int
+    pairs_wrong: int
+    rest_sum_right: float
+    rest_sum_wrong: float
+    rest_sum_squares: float
+    upper_answers: int
+    upper_right: int
+    lower_answers: int
+    lower_right: int
 
 
-def _point_biserial(pairs: list[tuple[bool, float]]) -> float | None:
-    scores = [s for _, s in pairs]
-    right = [s for ok, s in pairs if ok]
-    wrong = [s for ok, s in pairs if not ok]
-    if not right or not wrong:
+def kelley_groups(ranked: Sequence[T]) -> tuple[set[T], set[T]]:
+    """The weakest and the strongest 27 % of ``ranked`` (trainees weakest first)."""
+    group = max(MIN_GROUP, round(len(ranked) * GROUP_SHARE))
+    return set(ranked[:group]), set(ranked[-group:])
+
+
+def _point_biserial(t: ItemTally) -> float | None:
+    if not t.pairs_right or not t.pairs_wrong:
         return None
-    mean = _mean(scores)
-    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / len(scores))
-    if sd == 0:
+    n = t.pairs_right + t.pairs_wrong
+    mean = (t.rest_sum_right + t.rest_sum_wrong) / n
+    variance = t.rest_sum_squares / n - mean * mean
+    # Sums of squares leave rounding noise where every rest score is the same: that is 0.
+    if variance <= 1e-12 * max(1.0, mean * mean):
         return None
-    p = len(right) / len(pairs)
-    return (_mean(right) - _mean(wrong)) / sd * math.sqrt(p * (1 - p))
+    p = t.pairs_right / n
+    return ((t.rest_sum_right / t.pairs_right - t.rest_sum_wrong / t.pairs_wrong)
+            / math.sqrt(variance) * math.sqrt(p * (1 - p)))
+
+
+def statistics_from_tallies(tallies: Iterable[ItemTally],
+                            trainees: int) -> list[ItemStatistics]:
+    """Facility, discrimination and flags for every tallied item, hardest first.
+
+    Args:
+        tallies: One per item, counted with the groups of :func:`kelley_groups`.
+        trainees: How many trainees were ranked into those groups.
+    """
+    results = []
+    for t in tallies:
+        enough = trainees >= 2 * MIN_GROUP + 1 and t.upper_answers and t.lower_answers
+        upper_facility = t.upper_right / t.upper_answers if t.upper_answers else None
+        upper_lower = (upper_facility - t.lower_right / t.lower_answers
+                       if enough and upper_facility is not None else None)
+        discrimination = _point_biserial(t)
+        flags = []
+        if enough and upper_facility is not None and upper_facility < 0.5:
+            flags.append("the strongest trainees miss it")
+        if discrimination is not None and discrimination < 0:
+            flags.append("weaker trainees do better (check the key)")
+        results.append(ItemStatistics(t.item, t.answers, t.right / t.answers, discrimination,
+                                      upper_lower, upper_facility, tuple(flags)))
+    results.sort(key=lambda st: (st.facility, str(st.item)))
+    return results
 
 
 def item_statistics(responses: Iterable[Response]) -> list[ItemStatistics]:
@@ -75,35 +129,22 @@ def item_statistics(responses: Iterable[Response]) -> list[ItemStatistics]:
     for r in responses:
         answers[r.trainee][r.item] = r.correct
     totals = {t: (sum(a.values()), len(a)) for t, a in answers.items()}
-    ranked = sorted(answers, key=lambda t: totals[t][0] / totals[t][1])
-    group = max(MIN_GROUP, round(len(ranked) * GROUP_SHARE))
-    lower, upper = set(ranked[:group]), set(ranked[-group:])
+    lower, upper = kelley_groups(sorted(answers, key=lambda t: totals[t][0] / totals[t][1]))
     by_item: dict[Hashable, list[tuple[Hashable, bool]]] = defaultdict(list)
     for trainee, items in answers.items():
         for item, ok in items.items():
             by_item[item].append((trainee, ok))
-    results = []
+    tallies = []
     for item, given in by_item.items():
-        pairs = []
+        rest_right: list[float] = []
+        rest_wrong: list[float] = []
         for trainee, ok in given:
             right, count = totals[trainee]
-            rest = count - 1
-            if rest > 0:  # the rest score: every other item this trainee answered
-                pairs.append((ok, (right - ok) / rest))
-        facility = sum(ok for _, ok in given) / len(given)
-        upper_given = [ok for t, ok in given if t in upper]
-        lower_given = [ok for t, ok in given if t in lower]
-        enough = len(ranked) >= 2 * MIN_GROUP + 1 and upper_given and lower_given
-        upper_facility = sum(upper_given) / len(upper_given) if upper_given else None
-        upper_lower = (upper_facility - sum(lower_given) / len(lower_given)
-                       if enough and upper_facility is not None else None)
-        discrimination = _point_biserial(pairs)
-        flags = []
-        if enough and upper_facility is not None and upper_facility < 0.5:
-            flags.append("the strongest trainees miss it")
-        if discrimination is not None and discrimination < 0:
-            flags.append("weaker trainees do better (check the key)")
-        results.append(ItemStatistics(item, len(given), facility, discrimination, upper_lower,
-                                      upper_facility, tuple(flags)))
-    results.sort(key=lambda s: (s.facility, str(s.item)))
-    return results
+            if count > 1:  # the rest score: every other item this trainee answered
+                (rest_right if ok else rest_wrong).append((right - ok) / (count - 1))
+        tallies.append(ItemTally(
+            item, len(given), sum(ok for _, ok in given), len(rest_right), len(rest_wrong),
+            sum(rest_right), sum(rest_wrong), sum(v * v for v in rest_right + rest_wrong),
+            sum(1 for t, _ in given if t in upper), sum(ok for t, ok in given if t in upper),
+            sum(1 for t, _ in given if t in lower), sum(ok for t, ok in given if t in lower)))
+    return statistics_from_tallies(tallies, len(answers))

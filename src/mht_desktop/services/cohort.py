@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from mht_desktop.core.clock import Clock
-from mht_desktop.core.item_stats import ItemStatistics, Response, item_statistics
+from mht_desktop.core.item_stats import ItemStatistics, kelley_groups, statistics_from_tallies
 from mht_desktop.core.progress import Progress
 from mht_desktop.storage import cohort as repo
 from mht_desktop.storage.database import Database
@@ -107,22 +107,29 @@ class CohortService:
         since = self._clock.now() - timedelta(days=ACTIVE_DAYS)
         with self._server_errors(), self._db.session() as s:
             trainees = repo.trainees(s, since)
-            answers = repo.latest_answers(s)
-            texts = repo.question_texts(s, sorted({a.question_id for a in answers}))
-            titles = repo.topic_titles(s, sorted({a.topic_id for a in answers}))
-        per_topic: dict[int, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
-        cohort_topic: dict[str, list[bool]] = defaultdict(list)
-        for a in answers:
-            per_topic[a.profile_id][a.topic_id].append(a.correct)
-            cohort_topic[a.topic_id].append(a.correct)
+            topics = repo.topic_tallies(s)
+            by_trainee: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+            for t in topics:
+                by_trainee[t.profile_id][t.topic_id] = (t.right, t.answered)
+            # Rank on every latest answer, weakest first; profile order settles a tie.
+            shares = {pid: sum(r for r, _ in v.values()) / sum(n for _, n in v.values())
+                      for pid, v in sorted(by_trainee.items())}
+            ranked = sorted(shares, key=shares.__getitem__)
+            lower, upper = kelley_groups(ranked)
+            tallies = repo.item_tallies(s, upper, lower)
+            texts = repo.question_texts(s, sorted(cast(int, t.item) for t in tallies))
+            titles = repo.topic_titles(s, sorted({t.topic_id for t in topics}))
+        cohort_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for t in topics:
+            cohort_topic[t.topic_id][0] += t.right
+            cohort_topic[t.topic_id][1] += t.answered
         roster = tuple(RosterEntry(
             t.name, t.cohort, t.reviews_since, t.answers_since, t.last_active,
-            {topic: sum(v) / len(v) for topic, v in sorted(per_topic[t.profile_id].items())})
+            {topic: r / n for topic, (r, n) in sorted(by_trainee[t.profile_id].items())})
             for t in trainees)
-        weakest = tuple(sorted(((topic, sum(v) / len(v)) for topic, v in cohort_topic.items()),
+        weakest = tuple(sorted(((topic, r / n) for topic, (r, n) in cohort_topic.items()),
                                key=lambda tv: (tv[1], tv[0])))
-        stats = item_statistics(Response(a.profile_id, a.question_id, a.correct)
-                                for a in answers)
+        stats = statistics_from_tallies(tallies, len(ranked))
         items = tuple(ItemReport(*texts[cast(int, st.item)], stats=st) for st in stats)
         return ClassView(roster, tuple(r.name for r in roster if not r.studied_this_week),
                          weakest, items, titles)

@@ -7,12 +7,15 @@ same queries run on SQLite, where a learner's own file holds only their own rows
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Float, and_, case, cast, func, not_, select, true
 from sqlalchemy.orm import Session
 
+from mht_desktop.core.item_stats import ItemTally
 from mht_desktop.storage.models import (
     AttemptItemRow,
     LatestAnswerRow,
@@ -37,13 +40,13 @@ class TraineeRow:
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerRow:
-    """One trainee's latest scored answer to one question."""
+class TopicTally:
+    """One trainee's latest answers in one topic: how many, how many right."""
 
     profile_id: int
-    question_id: int
     topic_id: str
-    correct: bool
+    right: int
+    answered: int
 
 
 def trainees(session: Session, since: datetime) -> list[TraineeRow]:
@@ -83,19 +86,68 @@ def trainees(session: Session, since: datetime) -> list[TraineeRow]:
     return out
 
 
-def latest_answers(session: Session) -> list[AnswerRow]:
-    """Each visible trainee's latest scored answer to each question they answered.
+def _right(condition: ColumnElement[bool] | None = None) -> ColumnElement[int]:
+    """How many latest answers are right (and meet ``condition``)."""
+    when = LatestAnswerRow.correct if condition is None else and_(LatestAnswerRow.correct,
+                                                                 condition)
+    return func.sum(case((when, 1), else_=0))
 
-    Read from ``latest_answers``, which the database keeps (migration 0007), so a refresh
-    reads one row per trainee and question instead of ranking every answer ever given.
+
+def topic_tallies(session: Session) -> list[TopicTally]:
+    """Each visible trainee's latest answers counted by topic (one row per trainee and topic).
+
+    Latest answers come from ``latest_answers``, which the database keeps (migration 0007),
+    so a refresh counts one row per trainee and question instead of ranking every answer
+    ever given, and only the counts leave the server.
     """
     rows = session.execute(
-        select(LatestAnswerRow.profile_id, LatestAnswerRow.question_id, QuestionRow.topic_id,
-               LatestAnswerRow.correct)
+        select(LatestAnswerRow.profile_id, QuestionRow.topic_id, _right(), func.count())
         .join(QuestionRow, QuestionRow.id == LatestAnswerRow.question_id)
         .join(ProfileRow, ProfileRow.id == LatestAnswerRow.profile_id)
-        .where(ProfileRow.is_instructor.is_(False)))
-    return [AnswerRow(p, q, t, bool(c)) for p, q, t, c in rows]
+        .where(ProfileRow.is_instructor.is_(False))
+        .group_by(LatestAnswerRow.profile_id, QuestionRow.topic_id))
+    return [TopicTally(p, t, int(r), int(n)) for p, t, r, n in rows]
+
+
+def item_tallies(session: Session, upper: Collection[int],
+                 lower: Collection[int]) -> list[ItemTally]:
+    """The sums of each question's statistics over visible trainees' latest answers.
+
+    Args:
+        upper: The strongest trainees (profile ids), as :func:`kelley_groups` chose them.
+        lower: The weakest.
+
+    A trainee's rest score on a question is their share right on their other questions; it
+    is counted only for trainees who answered more than one (as ``item_statistics`` does).
+    """
+    la = LatestAnswerRow
+    totals = (select(la.profile_id, func.count().label("n"), _right().label("r"))
+              .join(ProfileRow, ProfileRow.id == la.profile_id)
+              .where(ProfileRow.is_instructor.is_(False))
+              .group_by(la.profile_id).subquery("totals"))
+    paired = totals.c.n > 1
+    rest = (cast(totals.c.r - case((la.correct, 1), else_=0), Float)
+            / case((paired, totals.c.n - 1), else_=1))
+
+    def rest_sum(condition: ColumnElement[bool], value: ColumnElement[Any]
+                 ) -> ColumnElement[float]:
+        return func.coalesce(func.sum(case((and_(paired, condition), value), else_=0.0)), 0.0)
+
+    def answered(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.sum(case((condition, 1), else_=0))
+
+    in_upper, in_lower = la.profile_id.in_(sorted(upper)), la.profile_id.in_(sorted(lower))
+    rows = session.execute(
+        select(la.question_id, func.count(), _right(), _right(paired),
+               answered(and_(paired, not_(la.correct))),
+               rest_sum(la.correct.is_(True), rest), rest_sum(not_(la.correct), rest),
+               rest_sum(true(), rest * rest),
+               answered(in_upper), _right(in_upper), answered(in_lower), _right(in_lower))
+        .join(totals, totals.c.profile_id == la.profile_id)
+        .group_by(la.question_id))
+    return [ItemTally(q, int(n), int(r), int(pr), int(pw), float(sr), float(sw), float(sq),
+                      int(un), int(ur), int(ln), int(lr))
+            for q, n, r, pr, pw, sr, sw, sq, un, ur, ln, lr in rows]
 
 
 def question_texts(session: Session, ids: list[int]) -> dict[int, tuple[str, str, str]]:
