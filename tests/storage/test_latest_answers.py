@@ -2,17 +2,21 @@
 
 The table is kept by triggers, not by the app, so these tests change answers the way the app
 does (a quiz) and the ways it never does but a coordinator or a sync might (an update
-straight in SQL, a deleted attempt), and compare the table with the answers themselves.
+straight in SQL, a deleted attempt), and compare the table with the answers themselves; and
+the item statistics summed by each engine with the ones counted in memory.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.item_stats import Response, item_statistics
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.storage.models import AttemptItemRow, LatestAnswerRow, QuizAttemptRow
@@ -89,3 +93,30 @@ def test_the_kept_latest_answers_match_the_answers_through_every_change(
         s.execute(delete(AttemptItemRow).where(AttemptItemRow.attempt_id.in_([first, second])))
     assert _kept(ctx) == _from_the_answers(ctx)
     assert {p for p, _ in _kept(ctx)} == {ben.id}
+
+
+def test_item_statistics_counted_by_the_database_match_the_ones_counted_in_memory(
+        ctx: AppContext, sample_bank_file: Path, clock: FixedClock) -> None:
+    """Seven learners of differing strength; the engine's sums give the in-memory figures."""
+    ctx.banks.import_file_now(sample_bank_file)
+    chance = random.Random(7)
+    for i, strength in enumerate((0.1, 0.3, 0.45, 0.6, 0.7, 0.85, 0.95)):
+        profile, _ = ctx.profiles.create(f"Learner {i}")
+        for _ in range(4):
+            quiz = ctx.quiz(profile.id)
+            attempt = quiz.start(QuizConfig(count=3, seed=chance.randrange(1000)))
+            for item in attempt.items:
+                keys = {k for k, c in enumerate(item.question.choices) if c.correct}
+                others = set(range(len(item.question.choices))) - keys
+                clock.advance(timedelta(minutes=1))
+                quiz.answer(attempt.id, item.position,
+                            frozenset(keys if chance.random() < strength else others))
+    newest = _from_the_answers(ctx)
+    want = item_statistics(Response(p, q, ok) for (p, q), (_, ok) in sorted(newest.items()))
+    got = [i.stats for i in ctx.cohort.class_view().items]
+    assert [(s.item, s.answers, s.flags) for s in got] == [(s.item, s.answers, s.flags)
+                                                           for s in want]
+    assert any(s.discrimination is not None for s in want)
+    for g, w in zip(got, want, strict=True):
+        for name in ("facility", "discrimination", "upper_lower", "upper_facility"):
+            assert getattr(g, name) == pytest.approx(getattr(w, name)), name

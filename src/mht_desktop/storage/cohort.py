@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, func, not_, select, true
+from sqlalchemy import ColumnElement, Float, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from mht_desktop.core.item_stats import ItemTally
@@ -121,29 +121,34 @@ def item_tallies(session: Session, upper: Collection[int],
     is counted only for trainees who answered more than one (as ``item_statistics`` does).
     """
     la = LatestAnswerRow
-    totals = (select(la.profile_id, func.count().label("n"), _right().label("r"))
+    n, r = func.count(), _right()
+    # Everything that depends on the trainee alone is worked out once per trainee here, not
+    # once per answer below: their rest score if this answer was right (a) or wrong (b),
+    # NULL for a trainee with a single answer, and their group.
+    a = case((n > 1, cast(r - 1, Float) / (n - 1)))
+    b = case((n > 1, cast(r, Float) / (n - 1)))
+    totals = (select(la.profile_id, a.label("a"), b.label("b"), (a * a).label("a2"),
+                     (b * b).label("b2"),
+                     case((la.profile_id.in_(sorted(upper)), 1), else_=0).label("up"),
+                     case((la.profile_id.in_(sorted(lower)), 1), else_=0).label("low"))
               .join(ProfileRow, ProfileRow.id == la.profile_id)
               .where(ProfileRow.is_instructor.is_(False))
               .group_by(la.profile_id).subquery("totals"))
-    paired = totals.c.n > 1
-    rest = (cast(totals.c.r - case((la.correct, 1), else_=0), Float)
-            / case((paired, totals.c.n - 1), else_=1))
+    t = totals.c
+    right, wrong = la.correct.is_(True), la.correct.is_(False)
 
-    def rest_sum(condition: ColumnElement[bool], value: ColumnElement[Any]
-                 ) -> ColumnElement[float]:
-        return func.coalesce(func.sum(case((and_(paired, condition), value), else_=0.0)), 0.0)
+    def when(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
+        return case((condition, value))
 
-    def answered(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.sum(case((condition, 1), else_=0))
-
-    in_upper, in_lower = la.profile_id.in_(sorted(upper)), la.profile_id.in_(sorted(lower))
     rows = session.execute(
-        select(la.question_id, func.count(), _right(), _right(paired),
-               answered(and_(paired, not_(la.correct))),
-               rest_sum(la.correct.is_(True), rest), rest_sum(not_(la.correct), rest),
-               rest_sum(true(), rest * rest),
-               answered(in_upper), _right(in_upper), answered(in_lower), _right(in_lower))
-        .join(totals, totals.c.profile_id == la.profile_id)
+        select(la.question_id, func.count(), _right(),
+               func.count(when(right, t.a)), func.count(when(wrong, t.b)),
+               func.coalesce(func.sum(when(right, t.a)), 0.0),
+               func.coalesce(func.sum(when(wrong, t.b)), 0.0),
+               func.coalesce(func.sum(case((right, t.a2), else_=t.b2)), 0.0),
+               func.sum(t.up), func.sum(case((right, t.up), else_=0)),
+               func.sum(t.low), func.sum(case((right, t.low), else_=0)))
+        .join(totals, t.profile_id == la.profile_id)
         .group_by(la.question_id))
     return [ItemTally(q, int(n), int(r), int(pr), int(pw), float(sr), float(sw), float(sq),
                       int(un), int(ur), int(ln), int(lr))
