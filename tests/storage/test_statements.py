@@ -10,12 +10,13 @@ SQLite its error messages and the thread guard.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import event, insert, select, update
 
 from mht_desktop.core.cards import CardState, Rating, Schedule
 from mht_desktop.core.errors import DatabaseBusyError, NotFoundError
@@ -127,22 +128,48 @@ def test_a_unit_of_work_commits_whole_or_not_at_all(ctx: AppContext, profile_id:
 def test_a_held_write_lock_is_explained(ctx: AppContext, profile_id: int,
                                         engine_name: str) -> None:
     _sqlite_only(engine_name)
-    with ctx.db.work() as w:  # a pooled connection; make it give up on the lock quickly
-        w.first(Prepared(_select_one()), {})
-    raw = ctx.db.engine.raw_connection()
-    raw.driver_connection.execute("PRAGMA busy_timeout=50")
-    raw.close()
+    with ctx.db.work() as w:
+        _answer(w, 1, profile_id)
+
+    def quick(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=50")
+    event.listen(ctx.db.engine, "connect", quick)
+    ctx.db.engine.dispose()  # the unit's connection goes too: the next one is a new one
     assert ctx.db.path is not None
     holder = sqlite3.connect(ctx.db.path.parent / DATABASE_NAME, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(DatabaseBusyError, match="not saved"), ctx.db.work() as w:
-            _answer(w, 1, profile_id)
+            _answer(w, 2, profile_id)
     finally:
         holder.rollback()
         holder.close()
-    with ctx.db.work() as w:  # the connection went back to the pool usable
-        _answer(w, 1, profile_id)
+    with ctx.db.work() as w:  # the next unit works again
+        _answer(w, 2, profile_id)
+    assert len(_log_ids(ctx)) == 2
+
+
+def test_each_thread_has_its_own_connection_and_close_releases_them(
+        ctx: AppContext, profile_id: int, engine_name: str) -> None:
+    _sqlite_only(engine_name)
+    seen: list[int] = []
+
+    def unit() -> None:
+        with ctx.db.work() as w:
+            assert isinstance(w, DriverWork)
+            seen.append(id(w._connection))
+            _answer(w, len(seen), profile_id)
+
+    unit()
+    unit()
+    worker = threading.Thread(target=unit)
+    worker.start()
+    worker.join()
+    assert seen[0] == seen[1] != seen[2]  # kept between units, one per thread
+    assert ctx.db.engine.pool.checkedout() == 2
+    ctx.db.close()
+    assert ctx.db.engine.pool.checkedout() == 0
+    assert len(_log_ids(ctx)) == 3  # all committed; the database opens again after close
 
 
 def test_the_gui_thread_guard_is_asked(ctx: AppContext, profile_id: int) -> None:
@@ -172,8 +199,3 @@ def test_work_in_a_session_uses_the_engine_s_executor(ctx: AppContext, profile_i
         _answer(s, 1, profile_id)
     assert len(_log_ids(ctx)) == 1
 
-
-def _select_one() -> Any:
-    from sqlalchemy import literal, select
-
-    return select(literal(1))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -138,6 +139,13 @@ class Database:
         event.listen(engine, "checkout", _verify_thread)
         # What opening changed that the user should hear about once (permissions tightened).
         self.notices: list[str] = []
+        # work()'s connection on each thread that runs it (the database lane, in the app),
+        # kept checked out between units; released on close() and on any engine.dispose().
+        self._held = threading.local()
+        self._held_all: list[Any] = []
+        self._held_lock = threading.Lock()
+        self._held_generation = 0
+        event.listen(engine, "engine_disposed", self._release_held)
 
     @classmethod
     def open(cls, data_dir: Path) -> Database:
@@ -330,9 +338,10 @@ class Database:
         """One unit of work in prepared statements (the study loop): committed when the block
         ends, rolled back on any error, like :meth:`session`.
 
-        On SQLite it is a pooled connection with our own BEGIN and COMMIT, and no ORM
-        session: that saves about 150 µs per transaction (see storage/statements.py). Taking
-        the connection from the pool asks the GUI-thread guard, as a session does.
+        On SQLite it runs on a connection this thread keeps between units, with our own
+        BEGIN and COMMIT and no ORM session: checking a connection out of the pool and back
+        in, and an ORM session, cost more than the statements (see storage/statements.py).
+        The GUI-thread guard is asked at every unit, as a pool checkout asks it.
 
         Raises:
             DatabaseError: as :meth:`session`.
@@ -341,10 +350,8 @@ class Database:
             with self.session() as session:
                 yield work_in(session)
             return
-        try:
-            pooled = self.engine.raw_connection()
-        except (OperationalError, SQLDatabaseError) as exc:
-            raise _explain(self.path, exc, saving=True) from exc
+        thread_guard.verify()
+        pooled = self._held_connection()
         connection = pooled.driver_connection
         assert connection is not None  # a checked-out connection always has one
         try:
@@ -354,14 +361,43 @@ class Database:
         except BaseException as exc:
             if connection.in_transaction:
                 connection.rollback()
+            self._forget_held(pooled)  # after a failure the next unit starts from the pool
             if isinstance(exc, sqlite3.DatabaseError):
                 raise _explain(self.path, exc, saving=True) from exc
             raise
-        finally:
-            pooled.close()
+
+    def _held_connection(self) -> Any:
+        held = getattr(self._held, "connection", None)
+        if held is not None and held[0] == self._held_generation:
+            return held[1]
+        try:
+            pooled = self.engine.raw_connection()
+        except (OperationalError, SQLDatabaseError) as exc:
+            raise _explain(self.path, exc, saving=True) from exc
+        with self._held_lock:
+            self._held_all.append(pooled)
+            self._held.connection = (self._held_generation, pooled)
+        return pooled
+
+    def _forget_held(self, pooled: Any) -> None:
+        with self._held_lock:
+            if pooled in self._held_all:
+                self._held_all.remove(pooled)
+        self._held.connection = None
+        pooled.close()
+
+    def _release_held(self, *_args: Any) -> None:
+        # On close() and engine.dispose(): no unit is running then (both happen on the lane,
+        # or in tests between steps), and every connection must go, held ones included.
+        with self._held_lock:
+            held, self._held_all = self._held_all, []
+            self._held_generation += 1
+        for pooled in held:
+            pooled.invalidate()  # closes the driver's connection now, whichever the pool
 
     def close(self) -> None:
         """Release every connection."""
+        self._release_held()
         self.engine.dispose()
 
 
