@@ -411,8 +411,9 @@ class QuizService:
             return self._submit(attempt_id, now, timed_out)
         except ServerUnreachableError as exc:
             self._server_away(exc, attempt_id)
-            kept = self._rt.away.submit(attempt_id, elapsed_s=self._local_elapsed(attempt_id),
-                                        timed_out=timed_out, now=now)
+            saved = self._rt.away.views[attempt_id].elapsed_s
+            kept = self._rt.away.submit(attempt_id, timed_out=timed_out, now=now,
+                                        elapsed_s=self._local_elapsed(attempt_id, saved))
             assert kept is not None and self.outbox is not None  # see _server_away
             self.outbox.keep(quiz_offline.ATTEMPT_END, kept[0])
             self._rt.clocks.pop(attempt_id, None)

@@ -124,8 +124,10 @@ def _end(session: Session, attempt: QuizAttemptRow, p: dict[str, Any]) -> None:
     if attempt.status != AttemptStatus.IN_PROGRESS.value:
         return  # sent before, or finished on another computer
     if p["submitted"]:
+        # Never less time than the server already had (a clock restarted from zero).
         finish_attempt(session, attempt, now=datetime.fromisoformat(p["now"]),
-                       elapsed_s=float(p["elapsed_s"]), timed_out=bool(p["timed_out"]))
+                       elapsed_s=max(attempt.elapsed_s, float(p["elapsed_s"])),
+                       timed_out=bool(p["timed_out"]))
     else:
         attempt.status = AttemptStatus.ABANDONED.value
         attempt.elapsed_s = max(attempt.elapsed_s, float(p["elapsed_s"]))
