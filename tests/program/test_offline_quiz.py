@@ -224,3 +224,42 @@ def test_an_exam_on_the_server_is_finished_while_it_is_away_and_lands_once(
         assert answered == [(2,)]
     finally:
         ctx.close()
+
+
+def test_a_missed_question_review_started_offline_lands_with_every_question_it_asked(
+        program: Program, clock: FixedClock, tmp_path: Path) -> None:
+    url, data = program.url("ana"), tmp_path / "laptop"
+    pid, missed_online = _sync_once_online(program, clock, data)
+    program.server.stop("immediate")
+    try:
+        offline = AppContext.open_offline(url, data, clock=clock)
+        try:
+            outbox = offline.attach_outbox(data)
+            quiz = offline.quiz(pid)
+            review = quiz.start(QuizConfig(mode=QuizMode.MISSED, seed=4))
+            assert [i.question_id for i in review.items] == [missed_online]
+            # Missed review asks a question again until it is right twice: wrong, right, right.
+            first = quiz.answer(review.id, 0, _wrong(review.items[0]))
+            assert first.added is not None
+            second = quiz.answer(review.id, 1, _right(first.added))
+            assert second.added is not None
+            third = quiz.answer(review.id, 2, _right(second.added))
+            assert third.done
+            quiz.submit(review.id)
+            assert outbox.answers_waiting == 3
+        finally:
+            offline.close()
+    finally:
+        program.server.start()
+    again = AppContext.open_offline(url, data, clock=clock)
+    try:
+        outbox = again.attach_outbox(data)
+        outbox.flush()
+        assert outbox.waiting == 0
+    finally:
+        again.close()
+    rows = _server_rows(program, "SELECT i.position, i.question_id, i.correct, a.status "
+                                 "FROM attempt_items i JOIN quiz_attempts a ON "
+                                 "a.id = i.attempt_id WHERE a.uid IS NOT NULL ORDER BY position")
+    assert rows == [(0, missed_online, False, "submitted"), (1, missed_online, True, "submitted"),
+                    (2, missed_online, True, "submitted")]
