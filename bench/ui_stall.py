@@ -70,7 +70,7 @@ class _SavePdfHere(QtDialogs):
 EXPLAIN = {"on": False}  # --explain: say what ran on the GUI thread in the longest gaps
 
 
-def longest_stall_ms(start: Callable[[Callable[[], None]], None], *,
+def longest_stall_ms(start: Callable[[Callable[[], None]], None], *, label: str = "settle",
                      at_least_s: float = 0.0, timeout_s: float = 300.0) -> float:
     """Run ``start(done)``; the longest heartbeat gap (ms, less the period) until ``done``."""
     app = QApplication.instance()
@@ -116,6 +116,7 @@ def longest_stall_ms(start: Callable[[Callable[[], None]], None], *,
             loop.exec()
     heartbeat.stop()
     if trace is not None:
+        print(f"  {label}:")
         explain(gaps, trace)
     return max(0.0, worst[0] * 1000 - HEARTBEAT_MS)
 
@@ -146,7 +147,8 @@ def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
 
             tasks.run(work, on_done=lambda result: (window.publish(result[1]), done()))
 
-        out["baseline_idle"] = longest_stall_ms(lambda done: QTimer.singleShot(2000, done))
+        out["baseline_idle"] = longest_stall_ms(
+            label="baseline_idle", start=lambda done: QTimer.singleShot(2000, done))
 
         def busy_worker(done: Callable[[], None]) -> None:
             # A plain thread, not the lane: a lane task over 0.6 s brings up the "Working…"
@@ -166,8 +168,9 @@ def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
             poll.timeout.connect(lambda: finished.is_set() and (poll.stop(), done()))
             poll.start(20)
 
-        out["baseline_busy_worker"] = longest_stall_ms(busy_worker)
-        out["import_10k"] = longest_stall_ms(import_bank)
+        out["baseline_busy_worker"] = longest_stall_ms(label="baseline_busy_worker",
+                                                       start=busy_worker)
+        out["import_10k"] = longest_stall_ms(label="import_10k", start=import_bank)
 
         def first_visits(done: Callable[[], None]) -> None:
             # The learner opens Progress, then Quiz, for the first time: each section's module
@@ -181,7 +184,7 @@ def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
 
             when_idle(tasks, lambda: QTimer.singleShot(200, to_quiz))
 
-        out["first_visit"] = longest_stall_ms(first_visits)
+        out["first_visit"] = longest_stall_ms(label="first_visit", start=first_visits)
         window.show_section("progress")
         longest_stall_ms(lambda done: when_idle(tasks, done))
 
@@ -213,7 +216,7 @@ def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
             stats = ctx.stats(progress.ctx.profile_id)
             tasks.run(lambda: stats.report(progress.period_kind), on_done=preview)
 
-        out["report_pdf"] = longest_stall_ms(report)
+        out["report_pdf"] = longest_stall_ms(label="report_pdf", start=report)
 
         window.show_section("quiz")
         longest_stall_ms(lambda done: when_idle(tasks, done))
@@ -222,7 +225,8 @@ def run(data_dir: Path, bank: Path, exam_s: float) -> dict[str, float]:
             window.quiz.start(QuizConfig(mode=QuizMode.EXAM, count=100, minutes=120))
             done()
 
-        out["exam_running"] = longest_stall_ms(exam, at_least_s=exam_s)
+        out["exam_running"] = longest_stall_ms(label="exam_running", start=exam,
+                                               at_least_s=exam_s)
         window.quiz.about_to_close()
         tasks.wait()
         window.close()

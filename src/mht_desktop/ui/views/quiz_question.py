@@ -44,10 +44,10 @@ QPushButton[nav="true"][state="answered"] { background: #8ab4f8; border-style: s
 QPushButton[nav="true"][marked="true"] { border-color: #f29900; }
 QPushButton[nav="true"][current="true"] { font-weight: bold; }
 """
-# Navigator buttons made ahead of the first exam, a few per event-loop turn while the learner
+# Navigator buttons made ahead of the first exam, five per event-loop turn while the learner
 # is still choosing: made and styled at the exam's start, 100 of them held the window ~15 ms.
 NAV_AHEAD = 100
-NAV_SLICE = 10
+NAV_SLICE = 5
 PLAIN_LOOK = (False, False, False)  # (answered, marked, current) of a newly styled button
 
 
