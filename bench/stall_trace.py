@@ -86,12 +86,12 @@ class StallTrace:
         return [c for c in self.callbacks if c.start < end and (c.end or end) > start]
 
 
-def explain(gaps: list[tuple[float, float]], trace: StallTrace, *, top: int = 4,
-            out: Any = None) -> None:
-    """Print the ``top`` longest gaps with the callbacks inside them."""
+def explain(gaps: list[tuple[float, float]], trace: StallTrace, *, began: float,
+            top: int = 4, out: Any = None) -> None:
+    """Print the ``top`` longest gaps (and when, from ``began``) with the callbacks inside."""
     out = out or sys.stdout
     for start, end in sorted(gaps, key=lambda g: g[0] - g[1])[:top]:
-        print(f"    gap {(end - start) * 1000:7.1f} ms", file=out)
+        print(f"    gap {(end - start) * 1000:7.1f} ms at +{start - began:.2f} s", file=out)
         inside = trace.inside(start, end)
         covered = sum(min(c.end or end, end) - max(c.start, start) for c in inside) * 1000
         for cb in sorted(inside, key=lambda c: -c.ms)[:6]:

@@ -117,7 +117,7 @@ def longest_stall_ms(start: Callable[[Callable[[], None]], None], *, label: str 
     heartbeat.stop()
     if trace is not None:
         print(f"  {label}:")
-        explain(gaps, trace)
+        explain(gaps, trace, began=began)
     return max(0.0, worst[0] * 1000 - HEARTBEAT_MS)
 
 
