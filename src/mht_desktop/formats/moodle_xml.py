@@ -234,44 +234,23 @@ class _XmlReader:
         before = len(self.problems)
         stem = self._text(questiontext, line, label)
         rationale = self._text(generalfeedback, line, label)
-        self.finish_question(kind, line, name, stem, rationale, self._answers(answers, line, label),
-                             had_answers=bool(answers), single=single, shuffle=shuffle,
-                             idnumber=idnumber, tags=tags, before=before)
-
-    def finish_question(self, kind: str, line: int | None, name: str, stem: str,
-                        rationale: str, answers: list[tuple[str, float, str]], *,
-                        had_answers: bool, single: str, shuffle: str, idnumber: str,
-                        tags: list[str] | None, before: int) -> None:
-        """The rest of ``question`` once its texts are final.
-
-        Args:
-            kind: "multichoice" or "truefalse".
-            line: Where the question starts.
-            name: The question's name as plain text.
-            stem: The question text.
-            rationale: The general feedback.
-            answers: (text, fraction, feedback) of each answer whose fraction is a number.
-            had_answers: Whether the question had any ``<answer>`` at all.
-            single: See ``question``.
-            shuffle: See ``question``.
-            idnumber: See ``question``.
-            tags: See ``question``.
-            before: How many problems there were before this question.
-        """
+        parsed = self._answers(answers, line, label)
         if kind == "truefalse":
-            choices = self._true_false(answers, line, name)
+            choices = self._true_false(parsed, line, name)
             qtype = QuestionType.TRUE_FALSE
         else:
-            choices, qtype = self._multichoice(single, shuffle, answers, had_answers, line, name)
+            choices, qtype = self._multichoice(single, shuffle, parsed, bool(answers), line,
+                                               name)
         if len(self.problems) > before and any(
                 p.severity is Severity.ERROR for p in self.problems[before:]):
             return
         question_id = self.ids.take(self.position, exact=idnumber, title=name)
         kept = () if tags is None else tuple([t for t in map(str.strip, tags) if t])
+        # Positional: Question(id, type, topic, stem, choices, rationale, difficulty, tags,
+        # source, reviewed, jurisdiction, setting, title, line), a call 10,000 times over.
         self.questions.append(Question(
             question_id, qtype, self.topics.use(self.current_topic), stem, tuple(choices),
-            rationale, tags=kept, title=name if name != question_id else "", line=line,
-        ))
+            rationale, 2, kept, "", None, (), (), name if name != question_id else "", line))
 
     def category(self, path_text: str, info: _Holder | None) -> None:
         """Handle a category pseudo-question: its path text and its ``<info>``."""
