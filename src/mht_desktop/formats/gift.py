@@ -233,11 +233,11 @@ class _GiftReader:
                 block, answers, open_at + 1, [stem, rationale], fmt, title)
         idnumber, tags = _moodle_comments(block.comments) if "[" in block.comments else ("", ())
         question_id = self.ids.take(self.position, exact=idnumber, title=idnumber or title)
+        # Positional: Question(id, type, topic, stem, choices, rationale, difficulty, tags,
+        # source, reviewed, jurisdiction, setting, title, line), a call 10,000 times over.
         self.questions.append(Question(
-            id=question_id, type=kind, topic=self.topics.use(self.current_topic),
-            stem=stem, choices=tuple(choices), rationale=rationale, tags=tags,
-            title=title if title != question_id else "", line=start,
-        ))
+            question_id, kind, self.topics.use(self.current_topic), stem, tuple(choices),
+            rationale, 2, tags, "", None, (), (), title if title != question_id else "", start))
 
     def _title(self, block: _Block) -> tuple[str, int]:
         """The ``::title::`` (or '') and where the text after it starts."""
@@ -474,7 +474,7 @@ def _finish_all(fragments: list[str], fmt: str, escaped: bool) -> list[str]:
         parts = [html_to_text(part) for part in parts]
     if escaped and _NEWLINE in joined:
         parts = [part.replace(_NEWLINE, "\n") for part in parts]
-    return [part.strip() for part in parts]
+    return list(map(str.strip, parts))
 
 
 def read_gift(text: str, *, file: str) -> ParsedBank:
