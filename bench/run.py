@@ -284,26 +284,35 @@ def _import_result(name: str, path: Path, fmt: BankFormat, n: int, repeat: int,
                          "questions_per_cpu_s": round(n / cpu_seconds)})
 
 
-def fsync_floor(folder: Path, rounds: int) -> float:
-    """Median seconds to commit one tiny row durably, as the app commits each answer.
+class FsyncFloor:
+    """Commits one tiny row durably, as the app commits each answer: the fsync floor.
 
-    Raw sqlite3 on the same file system, in WAL mode with ``synchronous=FULL`` like our
-    database: the commit's fsync that every answer pays, whatever the code around it does.
+    Raw sqlite3 on the same file system as the database, in WAL mode with
+    ``synchronous=FULL`` like ours: the commit's fsync that every answer pays, whatever the
+    code around it does.
     """
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        con = sqlite3.connect(Path(tmp) / "floor.sqlite3", isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=FULL")
-        con.execute("CREATE TABLE r (id INTEGER PRIMARY KEY, card INT, rating INT, at TEXT)")
-        times = []
-        for i in range(rounds):
-            started = time.perf_counter()
-            con.execute("BEGIN")
-            con.execute("INSERT INTO r (card, rating, at) VALUES (?, 3, '2026-12-01')", (i,))
-            con.execute("COMMIT")
-            times.append(time.perf_counter() - started)
-        con.close()
-    return statistics.median(times)
+
+    def __init__(self, folder: Path) -> None:
+        self._con = sqlite3.connect(folder / "floor.sqlite3", isolation_level=None)
+        self._con.execute("PRAGMA journal_mode=WAL")
+        self._con.execute("PRAGMA synchronous=FULL")
+        self._con.execute("CREATE TABLE r (id INTEGER PRIMARY KEY, card INT, rating INT, "
+                          "at TEXT)")
+        self._rows = 0
+
+    def once(self) -> float:
+        """Seconds for one BEGIN, INSERT, COMMIT."""
+        self._rows += 1
+        started = time.perf_counter()
+        self._con.execute("BEGIN")
+        self._con.execute("INSERT INTO r (card, rating, at) VALUES (?, 3, '2026-12-01')",
+                          (self._rows,))
+        self._con.execute("COMMIT")
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        """Close the floor's database."""
+        self._con.close()
 
 
 def bench_next_card(ctx: AppContext, profile_id: int, rounds: int) -> Result:
@@ -313,9 +322,10 @@ def bench_next_card(ctx: AppContext, profile_id: int, rounds: int) -> Result:
     ``outcomes`` (the intervals on the grade buttons, Anki's "states"), then ``answer`` with
     those outcomes, committed in its own durable transaction. It runs on a copy of the
     database (beside it, so on the same file system) so that every run starts from the same
-    cards. The commit's fsync floor is measured in the same run (interleaved, on that file
-    system) and reported with the time beyond it, which is what our code costs; the median
-    of each phase is reported too.
+    cards. The commit's fsync floor is measured in the same run, one floor commit on that
+    file system just before each card; ``beyond_fsync_ms`` is the median over cards of the
+    card's time less its floor, which is what our code costs. The median of each phase is
+    reported too.
     """
     assert ctx.db.path is not None, "next_card is measured on a database file"
     with tempfile.TemporaryDirectory(prefix="bench-next-card-", dir=ctx.db.path.parent) as tmp:
@@ -340,31 +350,37 @@ def _next_card_rounds(ctx: AppContext, profile_id: int, rounds: int, folder: Pat
     study.prepare()
     study.next_card()  # the day's counts are read once per study day, not per card
     rng = random.Random(3)
-    times, floors = [], []
+    floor = FsyncFloor(folder)
+    times, floors, beyond = [], [], []
     phases: dict[str, list[float]] = {"choose": [], "outcomes": [], "answer": []}
-    for i in range(rounds):
-        if i % 10 == 0:  # the floor drifts with the machine's load: sample it throughout
-            floors.append(fsync_floor(folder, 10))
-        started = time.perf_counter()
-        card = study.next_card()
-        if card is None:
-            break
-        chosen = time.perf_counter()
-        outcomes = study.outcomes(card)
-        shown = time.perf_counter()
-        study.answer(card, rng.choice((Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.EASY)),
-                     outcomes=outcomes)
-        done = time.perf_counter()
-        times.append(done - started)
-        for name, seconds in (("choose", chosen - started), ("outcomes", shown - chosen),
-                              ("answer", done - shown)):
-            phases[name].append(seconds)
-        clock.advance(timedelta(seconds=5))
-    median, floor = statistics.median(times), statistics.median(floors)
-    return Result("next_card", median, baseline=floor,
-                  extra={"rounds": len(times), "fsync_floor_ms": round(floor * 1000, 3),
-                         "beyond_fsync_ms": round((median - floor) * 1000, 3),
-                         **{f"{name}_ms": round(statistics.median(values) * 1000, 3)
+    try:
+        for _ in range(rounds):
+            # The floor drifts with the machine's load (other people's disks): one floor
+            # commit just before each card, and each card's time beyond its own floor.
+            floors.append(floor.once())
+            started = time.perf_counter()
+            card = study.next_card()
+            if card is None:
+                break
+            chosen = time.perf_counter()
+            outcomes = study.outcomes(card)
+            shown = time.perf_counter()
+            study.answer(card, rng.choice((Rating.GOOD, Rating.GOOD, Rating.AGAIN,
+                                           Rating.EASY)), outcomes=outcomes)
+            done = time.perf_counter()
+            times.append(done - started)
+            beyond.append(times[-1] - floors[-1])
+            for name, seconds in (("choose", chosen - started), ("outcomes", shown - chosen),
+                                  ("answer", done - shown)):
+                phases[name].append(seconds)
+            clock.advance(timedelta(seconds=5))
+    finally:
+        floor.close()
+    median = statistics.median
+    return Result("next_card", median(times), baseline=median(floors),
+                  extra={"rounds": len(times), "fsync_floor_ms": round(median(floors) * 1000, 3),
+                         "beyond_fsync_ms": round(median(beyond) * 1000, 3),
+                         **{f"{name}_ms": round(median(values) * 1000, 3)
                             for name, values in phases.items()}})
 
 
