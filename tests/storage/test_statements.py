@@ -199,3 +199,11 @@ def test_work_in_a_session_uses_the_engine_s_executor(ctx: AppContext, profile_i
         _answer(s, 1, profile_id)
     assert len(_log_ids(ctx)) == 1
 
+
+
+def test_a_unit_inside_a_unit_has_its_own_transaction(ctx: AppContext, profile_id: int) -> None:
+    with ctx.db.work() as outer:
+        _answer(outer, 1, profile_id)
+        with ctx.db.work() as inner:  # e.g. a read while the outer unit is open
+            assert repo.get_card(inner, 2).front == "Front 1"
+    assert len(_log_ids(ctx)) == 1

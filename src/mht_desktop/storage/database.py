@@ -354,6 +354,10 @@ class Database:
         pooled = self._held_connection()
         connection = pooled.driver_connection
         assert connection is not None  # a checked-out connection always has one
+        nested = connection.in_transaction
+        if nested:  # a unit inside a unit on this thread: its own connection, as a pool gives
+            pooled = self.engine.raw_connection()
+            connection = pooled.driver_connection
         try:
             connection.execute("BEGIN")
             yield DriverWork(connection, self.engine.dialect)
@@ -361,10 +365,14 @@ class Database:
         except BaseException as exc:
             if connection.in_transaction:
                 connection.rollback()
-            self._forget_held(pooled)  # after a failure the next unit starts from the pool
+            if not nested:
+                self._forget_held(pooled)  # after a failure the next unit starts afresh
             if isinstance(exc, sqlite3.DatabaseError):
                 raise _explain(self.path, exc, saving=True) from exc
             raise
+        finally:
+            if nested:
+                pooled.close()
 
     def _held_connection(self) -> Any:
         held = getattr(self._held, "connection", None)
