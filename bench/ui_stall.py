@@ -47,6 +47,7 @@ from mht_desktop.core.progress import CancelToken
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
+from mht_desktop.ui import task_runner
 from mht_desktop.ui.dialog_service import QtDialogs
 from mht_desktop.ui.main_window import MainWindow
 from mht_desktop.ui.task_runner import TaskRunner
@@ -243,8 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true",
                         help="print what the GUI thread ran in each scenario's longest gaps "
                              "(slower: a profile hook on the GUI thread)")
+    parser.add_argument("--gil-switch-ms", type=float, default=None,
+                        help="the GIL switch interval the lane sets, to compare with "
+                             "CPython's 5 (default: the app's, task_runner.GIL_SWITCH_S)")
     args = parser.parse_args(argv)
     EXPLAIN["on"] = args.explain
+    if args.gil_switch_ms is not None:
+        task_runner.GIL_SWITCH_S = args.gil_switch_ms / 1000  # before the lane is made
     with tempfile.TemporaryDirectory() as cache:
         as_installed(Path(cache))
         return report(args)
@@ -266,7 +272,8 @@ def report(args: argparse.Namespace) -> int:
     """Run the scenarios and print the figures."""
     bank = args.data_dir / "banks" / "bench.mhtbank.toml"
     stalls = run(args.data_dir, bank, 60.0 if args.size == "full" else 5.0)
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, "
+          f"GIL switch interval {sys.getswitchinterval() * 1000:g} ms")
     for name, ms in stalls.items():
         verdict = "" if name.startswith("baseline") else \
             "ok" if ms <= BUDGET_MS else f"MISS (budget {BUDGET_MS:.0f} ms)"
