@@ -73,9 +73,14 @@ class ItemTally:
     lower_right: int
 
 
+def kelley_group_size(trainees: int) -> int:
+    """How many trainees each of the upper and lower groups holds: 27 % of them."""
+    return max(MIN_GROUP, round(trainees * GROUP_SHARE))
+
+
 def kelley_groups(ranked: Sequence[T]) -> tuple[set[T], set[T]]:
     """The weakest and the strongest 27 % of ``ranked`` (trainees weakest first)."""
-    group = max(MIN_GROUP, round(len(ranked) * GROUP_SHARE))
+    group = kelley_group_size(len(ranked))
     return set(ranked[:group]), set(ranked[-group:])
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from mht_desktop.core.clock import Clock
-from mht_desktop.core.item_stats import ItemStatistics, kelley_groups, statistics_from_tallies
+from mht_desktop.core.item_stats import ItemStatistics, kelley_group_size, statistics_from_tallies
 from mht_desktop.core.progress import Progress
 from mht_desktop.storage import cohort as repo
 from mht_desktop.storage.database import Database
@@ -107,20 +107,14 @@ class CohortService:
         since = self._clock.now() - timedelta(days=ACTIVE_DAYS)
         with self._server_errors(), self._db.session() as s:
             trainees = repo.trainees(s, since)
-            topics = repo.topic_tallies(s)
-            by_trainee: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-            for t in topics:
-                by_trainee[t.profile_id][t.topic_id] = (t.right, t.answered)
-            # Rank on every latest answer, weakest first; profile order settles a tie.
-            shares = {pid: sum(r for r, _ in v.values()) / sum(n for _, n in v.values())
-                      for pid, v in sorted(by_trainee.items())}
-            ranked = sorted(shares, key=shares.__getitem__)
-            lower, upper = kelley_groups(ranked)
-            tallies = repo.item_tallies(s, upper, lower)
+            ranked = sum(1 for t in trainees if t.answered)
+            topics, tallies = repo.class_tallies(s, kelley_group_size(ranked))
             texts = repo.question_texts(s, sorted(cast(int, t.item) for t in tallies))
             titles = repo.topic_titles(s, sorted({t.topic_id for t in topics}))
+        by_trainee: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
         cohort_topic: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for t in topics:
+            by_trainee[t.profile_id][t.topic_id] = (t.right, t.answered)
             cohort_topic[t.topic_id][0] += t.right
             cohort_topic[t.topic_id][1] += t.answered
         roster = tuple(RosterEntry(
@@ -129,7 +123,7 @@ class CohortService:
             for t in trainees)
         weakest = tuple(sorted(((topic, r / n) for topic, (r, n) in cohort_topic.items()),
                                key=lambda tv: (tv[1], tv[0])))
-        stats = statistics_from_tallies(tallies, len(ranked))
+        stats = statistics_from_tallies(tallies, ranked)
         items = tuple(ItemReport(*texts[cast(int, st.item)], stats=st) for st in stats)
         return ClassView(roster, tuple(r.name for r in roster if not r.studied_this_week),
                          weakest, items, titles)

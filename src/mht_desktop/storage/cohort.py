@@ -7,12 +7,22 @@ same queries run on SQLite, where a learner's own file holds only their own rows
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from mht_desktop.core.item_stats import ItemTally
@@ -37,6 +47,7 @@ class TraineeRow:
     reviews_since: int
     answers_since: int
     last_active: datetime | None
+    answered: bool = False  # has answered any question (so is ranked for item statistics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +93,7 @@ def trainees(session: Session, since: datetime) -> list[TraineeRow]:
     for pid, name, cohort, n_reviews, n_answers, last_rev, last_ans in rows:
         times = [t for t in (last_rev, last_ans) if t is not None]
         out.append(TraineeRow(pid, name, cohort or "", n_reviews or 0, n_answers or 0,
-                              max(times) if times else None))
+                              max(times) if times else None, last_ans is not None))
     return out
 
 
@@ -93,66 +104,75 @@ def _right(condition: ColumnElement[bool] | None = None) -> ColumnElement[int]:
     return func.sum(case((when, 1), else_=0))
 
 
-def topic_tallies(session: Session) -> list[TopicTally]:
-    """Each visible trainee's latest answers counted by topic (one row per trainee and topic).
-
-    Latest answers come from ``latest_answers``, which the database keeps (migration 0007),
-    so a refresh counts one row per trainee and question instead of ranking every answer
-    ever given, and only the counts leave the server.
-    """
-    rows = session.execute(
-        select(LatestAnswerRow.profile_id, QuestionRow.topic_id, _right(), func.count())
-        .join(QuestionRow, QuestionRow.id == LatestAnswerRow.question_id)
-        .join(ProfileRow, ProfileRow.id == LatestAnswerRow.profile_id)
-        .where(ProfileRow.is_instructor.is_(False))
-        .group_by(LatestAnswerRow.profile_id, QuestionRow.topic_id))
-    return [TopicTally(p, t, int(r), int(n)) for p, t, r, n in rows]
-
-
-def item_tallies(session: Session, upper: Collection[int],
-                 lower: Collection[int]) -> list[ItemTally]:
-    """The sums of each question's statistics over visible trainees' latest answers.
+def class_tallies(session: Session, group: int) -> tuple[list[TopicTally], list[ItemTally]]:
+    """Visible trainees' latest answers counted by trainee and topic, and by question.
 
     Args:
-        upper: The strongest trainees (profile ids), as :func:`kelley_groups` chose them.
-        lower: The weakest.
+        group: How many trainees make each Kelley group (``kelley_group_size`` of the number
+            of trainees with answers).
 
-    A trainee's rest score on a question is their share right on their other questions; it
-    is counted only for trainees who answered more than one (as ``item_statistics`` does).
+    Latest answers come from ``latest_answers``, which the database keeps (migration 0007),
+    and only counts leave the server. One statement does it all, so the latest answers are
+    read twice, not three times: once into counts by trainee and topic (which are also each
+    trainee's totals), once into the sums of each question's statistics, with what depends
+    on the trainee alone worked out once per trainee from those totals: their rest score if
+    this answer was right (``a``) or wrong (``b``), NULL for a trainee with one answer (as
+    ``item_statistics`` counts them), and their rank, weakest first (the profile settles a
+    tie, as in the service), which puts them in the lower or upper group.
     """
     la = LatestAnswerRow
-    n, r = func.count(), _right()
-    # Everything that depends on the trainee alone is worked out once per trainee here, not
-    # once per answer below: their rest score if this answer was right (a) or wrong (b),
-    # NULL for a trainee with a single answer, and their group.
-    a = case((n > 1, cast(r - 1, Float) / (n - 1)))
-    b = case((n > 1, cast(r, Float) / (n - 1)))
-    totals = (select(la.profile_id, a.label("a"), b.label("b"), (a * a).label("a2"),
-                     (b * b).label("b2"),
-                     case((la.profile_id.in_(sorted(upper)), 1), else_=0).label("up"),
-                     case((la.profile_id.in_(sorted(lower)), 1), else_=0).label("low"))
-              .join(ProfileRow, ProfileRow.id == la.profile_id)
-              .where(ProfileRow.is_instructor.is_(False))
-              .group_by(la.profile_id).subquery("totals"))
+    by_topic = (select(la.profile_id, QuestionRow.topic_id, _right().label("r"),
+                       func.count().label("n"))
+                .join(QuestionRow, QuestionRow.id == la.question_id)
+                .join(ProfileRow, ProfileRow.id == la.profile_id)
+                .where(ProfileRow.is_instructor.is_(False))
+                .group_by(la.profile_id, QuestionRow.topic_id).cte("by_topic"))
+    totals = (select(by_topic.c.profile_id, func.sum(by_topic.c.r).label("r"),
+                     func.sum(by_topic.c.n).label("n"))
+              .group_by(by_topic.c.profile_id).subquery("totals"))
     t = totals.c
+    paired = t.n > 1
+
+    def ratio(top: ColumnElement[Any], bottom: ColumnElement[Any]) -> ColumnElement[Any]:
+        # Both as floating point: the quotient Python's ``/`` gives, on either engine.
+        return cast(top, Float) / cast(bottom, Float)
+
+    weights = select(
+        t.profile_id,
+        case((paired, ratio(t.r - 1, t.n - 1))).label("a"),
+        case((paired, ratio(t.r, t.n - 1))).label("b"),
+        func.row_number().over(order_by=(ratio(t.r, t.n), t.profile_id)).label("rank"),
+        func.count().over().label("ranked")).subquery("weights")
+    w = weights.c
     right, wrong = la.correct.is_(True), la.correct.is_(False)
+    up, low = w.rank > w.ranked - group, w.rank <= group
 
     def when(condition: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnElement[Any]:
         return case((condition, value))
 
-    rows = session.execute(
-        select(la.question_id, func.count(), _right(),
-               func.count(when(right, t.a)), func.count(when(wrong, t.b)),
-               func.coalesce(func.sum(when(right, t.a)), 0.0),
-               func.coalesce(func.sum(when(wrong, t.b)), 0.0),
-               func.coalesce(func.sum(case((right, t.a2), else_=t.b2)), 0.0),
-               func.sum(t.up), func.sum(case((right, t.up), else_=0)),
-               func.sum(t.low), func.sum(case((right, t.low), else_=0)))
-        .join(totals, t.profile_id == la.profile_id)
-        .group_by(la.question_id))
-    return [ItemTally(q, int(n), int(r), int(pr), int(pw), float(sr), float(sw), float(sq),
-                      int(un), int(ur), int(ln), int(lr))
-            for q, n, r, pr, pw, sr, sw, sq, un, ur, ln, lr in rows]
+    items = (select(literal(1).label("kind"), la.question_id.label("key"),
+                    null().label("topic"), func.count(), _right(),
+                    func.count(when(right, w.a)), func.count(when(wrong, w.b)),
+                    func.coalesce(func.sum(when(right, w.a)), 0.0),
+                    func.coalesce(func.sum(when(wrong, w.b)), 0.0),
+                    func.coalesce(func.sum(case((right, w.a * w.a), else_=w.b * w.b)), 0.0),
+                    func.sum(case((up, 1), else_=0)), _right(up),
+                    func.sum(case((low, 1), else_=0)), _right(low))
+             .join(weights, w.profile_id == la.profile_id)
+             .group_by(la.question_id))
+    nothing = [null()] * 9
+    topics = select(literal(0), by_topic.c.profile_id, by_topic.c.topic_id, by_topic.c.n,
+                    by_topic.c.r, *nothing)
+    tallies: tuple[list[TopicTally], list[ItemTally]] = ([], [])
+    for kind, key, topic, n, r, pr, pw, sr, sw, sq, un, ur, ln, lr in session.execute(
+            union_all(topics, items)):
+        if kind == 0:
+            tallies[0].append(TopicTally(key, topic, int(r), int(n)))
+        else:
+            tallies[1].append(ItemTally(key, int(n), int(r), int(pr), int(pw), float(sr),
+                                        float(sw), float(sq), int(un), int(ur), int(ln),
+                                        int(lr)))
+    return tallies
 
 
 def question_texts(session: Session, ids: list[int]) -> dict[int, tuple[str, str, str]]:
