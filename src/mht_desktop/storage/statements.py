@@ -40,7 +40,6 @@ class _Bind:
     """One ``?`` of the compiled SQL: a caller's parameter, or a constant of the statement."""
 
     key: str | None  # the caller's parameter; None for a constant (a literal, LIMIT 1)
-    processor: Processor | None
     constant: Any = None
 
 
@@ -50,18 +49,17 @@ class _DriverForm:
 
     sql: str
     binds: tuple[_Bind, ...]
+    keys: tuple[tuple[str, Processor | None], ...]  # each parameter once, with its converter
     results: tuple[tuple[int, Processor], ...]  # (column, converter) for those that need one
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
-        out = []
-        for bind in self.binds:
-            if bind.key is None:
-                out.append(bind.constant)
-                continue
-            value = params[bind.key]
-            out.append(value if bind.processor is None or value is None
-                       else bind.processor(value))
-        return out
+        # A parameter used in several places (``now``) is converted once.
+        converted = {}
+        for key, processor in self.keys:
+            value = params[key]
+            converted[key] = value if processor is None or value is None else processor(value)
+        return [bind.constant if bind.key is None else converted[bind.key]
+                for bind in self.binds]
 
     def row(self, raw: Sequence[Any]) -> Row:
         if not self.results:
@@ -105,15 +103,19 @@ class Prepared:
             names = ", ".join(column.name for column in prefetch)
             raise ValueError(f"pass {names}: their defaults are computed at execution time")
         binds = []
+        keys: dict[str, tuple[type, Processor | None]] = {}
         for name in compiled.positiontup:
             bind = compiled.binds[name]
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             wanted = bind.key in self._keys if self._keys is not None else bind.required
             if wanted:
-                binds.append(_Bind(bind.key, processor))
+                binds.append(_Bind(bind.key))
+                seen = keys.setdefault(bind.key, (type(bind.type), processor))
+                if seen[0] is not type(bind.type):
+                    raise ValueError(f"{bind.key} is bound with two types")
             elif bind.callable is None and not bind.required and not bind.expanding:
                 value = bind.effective_value
-                binds.append(_Bind(None, None, processor(value) if processor else value))
+                binds.append(_Bind(None, processor(value) if processor else value))
             else:
                 raise ValueError(f"{name} needs a value the prepared form cannot supply")
         results: list[tuple[int, Processor]] = []
@@ -122,7 +124,9 @@ class Prepared:
                 convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
                 if convert is not None:
                     results.append((index, convert))
-        return _DriverForm(compiled.string, tuple(binds), tuple(results))
+        return _DriverForm(compiled.string, tuple(binds),
+                           tuple((key, processor) for key, (_, processor) in keys.items()),
+                           tuple(results))
 
 
 class Work:
