@@ -47,7 +47,6 @@ from mht_desktop.core.progress import CancelToken
 from mht_desktop.core.quiz import QuizMode
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
-from mht_desktop.ui import task_runner
 from mht_desktop.ui.dialog_service import QtDialogs
 from mht_desktop.ui.main_window import MainWindow
 from mht_desktop.ui.task_runner import TaskRunner
@@ -245,12 +244,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="print what the GUI thread ran in each scenario's longest gaps "
                              "(slower: a profile hook on the GUI thread)")
     parser.add_argument("--gil-switch-ms", type=float, default=None,
-                        help="the GIL switch interval the lane sets, to compare with "
-                             "CPython's 5 (default: the app's, task_runner.GIL_SWITCH_S)")
+                        help="run with another GIL switch interval than CPython's 5 ms "
+                             "(an experiment: the app does not set one)")
     args = parser.parse_args(argv)
     EXPLAIN["on"] = args.explain
     if args.gil_switch_ms is not None:
-        task_runner.GIL_SWITCH_S = args.gil_switch_ms / 1000  # before the lane is made
+        sys.setswitchinterval(args.gil_switch_ms / 1000)
     with tempfile.TemporaryDirectory() as cache:
         as_installed(Path(cache))
         return report(args)

@@ -8,7 +8,6 @@ longer than :data:`PROGRESS_DELAY_MS`, so quick work never flashes a dialog.
 
 from __future__ import annotations
 
-import sys
 import traceback
 from collections.abc import Callable, Generator
 from typing import Any
@@ -21,14 +20,6 @@ from mht_desktop.storage.thread_guard import DatabaseOnWrongThread
 from mht_desktop.ui.gui_thread_guard import lane_scope
 
 PROGRESS_DELAY_MS = 600
-# The lane shares the GIL with the GUI thread, and a thread that wants the GIL waits up to
-# the switch interval (CPython's default: 5 ms) before the holder lets go. The GUI thread
-# wants it for every slot, paint override and layout hook it calls in Python, dozens per
-# repaint, so while the lane runs Python a repaint could wait 5 ms at each of them. 1 ms
-# bounds each wait; it costs the lane nothing while the GUI thread is idle (no one asks).
-# ui_stall, 100-question exam start, 8 runs alternating (load ~3.7): 33 ms mean at 5 ms,
-# 27 ms at 1 ms, lower in each pair.
-GIL_SWITCH_S = 0.001
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
@@ -91,8 +82,6 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        if sys.getswitchinterval() > GIL_SWITCH_S:
-            sys.setswitchinterval(GIL_SWITCH_S)
         self.default_error_handler: Failed = _report
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
