@@ -11,9 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 
+from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.errors import ServerUnreachableError
 from mht_desktop.core.quiz import AttemptStatus, Pool, QuizMode
 from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig, QuizService
@@ -263,3 +266,38 @@ def test_a_missed_question_review_started_offline_lands_with_every_question_it_a
                                  "a.id = i.attempt_id WHERE a.uid IS NOT NULL ORDER BY position")
     assert rows == [(0, missed_online, False, "submitted"), (1, missed_online, True, "submitted"),
                     (2, missed_online, True, "submitted")]
+
+
+def test_marks_strike_outs_and_flags_during_an_exam_while_the_server_is_away(
+        program: Program, clock: FixedClock, tmp_path: Path) -> None:
+    # Each of these used to raise "server unreachable": an error dialog at every click.
+    ctx = program.open_as("ana", clock)
+    try:
+        outbox = ctx.attach_outbox(tmp_path / "laptop")
+        with ctx.db.session() as s:
+            pid = own_profile_id(s)
+        assert pid is not None
+        quiz = ctx.quiz(pid)
+        exam = quiz.start(QuizConfig(mode=QuizMode.EXAM, count=3, seed=5))
+        program.server.stop("immediate")
+        try:
+            marked = quiz.set_marked(exam.id, 1, True)
+            assert marked.item.marked and marked.item.position == 1
+            struck = quiz.set_struck(exam.id, 1, frozenset({0}))
+            assert struck.item.struck == frozenset({0}) and struck.item.marked
+            flagged_id = exam.items[2].question_id
+            assert quiz.toggle_flag(flagged_id, True) == Changes()   # nothing stored
+            with pytest.raises(ServerUnreachableError):      # not a question of this sitting
+                quiz.toggle_flag(-1, True)
+            quiz.answer(exam.id, 1, _right(exam.items[1]))
+            done = quiz.submit(exam.id)
+            item = done.attempt.items[1]
+            assert item.marked and item.struck == frozenset({0}) and item.answered
+            assert done.attempt.items[2].flagged
+        finally:
+            program.server.start()
+        outbox.flush()
+        assert outbox.waiting == 0
+        assert quiz.results(exam.id).earned == done.earned == 1
+    finally:
+        ctx.close()

@@ -300,18 +300,28 @@ class QuizService:
             self.outbox.try_send()  # the server may be back: what waits goes now
 
     def set_marked(self, attempt_id: int, position: int, marked: bool) -> ItemUpdate:
-        """Mark a question for review (exam navigator)."""
-        with self._db.session() as s:
-            row = repo.item_row(s, attempt_id, position)
-            row.marked = marked
-            return self._item_update(s, row)
+        """Mark a question for review (here only while the server is away, as offline)."""
+        try:
+            with self._db.session() as s:
+                row = repo.item_row(s, attempt_id, position)
+                row.marked = marked
+                return self._item_update(s, row)
+        except ServerUnreachableError as exc:
+            self._server_away(exc, attempt_id)
+            return ItemUpdate(self._rt.away.change(attempt_id, position, marked=marked),
+                              Changes())
 
     def set_struck(self, attempt_id: int, position: int, struck: frozenset[int]) -> ItemUpdate:
-        """Remember which choices the learner struck out."""
-        with self._db.session() as s:
-            row = repo.item_row(s, attempt_id, position)
-            row.struck = sorted(struck)
-            return self._item_update(s, row)
+        """Remember which choices the learner struck out (here only, with the server away)."""
+        try:
+            with self._db.session() as s:
+                row = repo.item_row(s, attempt_id, position)
+                row.struck = sorted(struck)
+                return self._item_update(s, row)
+        except ServerUnreachableError as exc:
+            self._server_away(exc, attempt_id)
+            return ItemUpdate(self._rt.away.change(attempt_id, position, struck=struck),
+                              Changes())
 
     def _item_update(self, s: Any, row: AttemptItemRow) -> ItemUpdate:
         question = repo.load_questions(s, [row.question_id])[row.question_id]
@@ -331,9 +341,15 @@ class QuizService:
         return Changes(quizzes=True)
 
     def toggle_flag(self, question_id: int, flagged: bool) -> Changes:
-        """Flag a question to come back to (feeds the "flagged" pool)."""
-        with self._db.session() as s:
-            repo.set_flag(s, self.profile_id, question_id, flagged, self._clock.now())
+        """Flag a question to come back to (with the server away: on screen, this sitting)."""
+        try:
+            with self._db.session() as s:
+                repo.set_flag(s, self.profile_id, question_id, flagged, self._clock.now())
+        except ServerUnreachableError:
+            if self.outbox is None or self._offline or not self._rt.away.flag(question_id,
+                                                                               flagged):
+                raise
+            return Changes()
         return Changes(quizzes=True)
 
     # -- clock -----------------------------------------------------------------------------

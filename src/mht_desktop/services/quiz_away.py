@@ -17,7 +17,7 @@ from typing import Any
 
 from mht_desktop.core.quiz import AttemptStatus, QuizMode, TopicScore, attempt_score
 from mht_desktop.services.quiz_offline import ATTEMPT_END
-from mht_desktop.services.quiz_types import AttemptView, Results
+from mht_desktop.services.quiz_types import AttemptView, ItemView, Results
 
 
 def results_of(view: AttemptView, titles: dict[str, str]) -> Results:
@@ -64,6 +64,34 @@ class AwayCopy:
         items[position] = replace(items[position], selected=selected, score=score,
                                   correct=score >= 1.0)
         self.views[attempt_id] = replace(view, items=tuple(items))
+
+    def change(self, attempt_id: int, position: int, **values: Any) -> ItemView:
+        """Set ``marked`` or ``struck`` on one question of a running attempt; the question.
+
+        Raises:
+            KeyError: when this attempt was never read from the server on this run (the
+                caller's ``_server_away`` has already refused those).
+        """
+        view = self.views[attempt_id]
+        items = list(view.items)
+        items[position] = replace(items[position], **values)
+        self.views[attempt_id] = replace(view, items=tuple(items))
+        return items[position]
+
+    def flag(self, question_id: int, flagged: bool) -> bool:
+        """Show ``question_id`` flagged (or not) in every running attempt that holds it.
+
+        Returns:
+            Whether any attempt kept here holds the question.
+        """
+        found = False
+        for attempt_id, view in list(self.views.items()):
+            if any(item.question_id == question_id for item in view.items):
+                found = True
+                self.views[attempt_id] = replace(view, items=tuple(
+                    replace(item, flagged=flagged) if item.question_id == question_id
+                    else item for item in view.items))
+        return found
 
     def limit(self, attempt_id: int) -> int | None:
         """The attempt's time limit in seconds (None when untimed or not known here)."""
