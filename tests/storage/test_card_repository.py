@@ -156,3 +156,19 @@ def test_what_is_left_today_is_counted_up_to_the_daily_limits(ctx: AppContext,
     assert left(new_cap=0, review_cap=0) == (0, 1, 0)
     assert left(Deck("deck")) == (2, 0, 2)
     assert left(Deck("other", "b"), new_cap=5) == (0, 1, 0)
+
+
+def test_the_earliest_learning_card_comes_first_whichever_its_state(
+        ctx: AppContext, profile_id: int) -> None:
+    # Learning and relearning cards are read by one ordered scan per state; the earlier due
+    # of the two must win, in either order of states.
+    _set(ctx, "deck 1", state=int(CardState.RELEARNING), due=NOW - timedelta(minutes=9))
+    _set(ctx, "deck 2", state=int(CardState.LEARNING), due=NOW - timedelta(minutes=5))
+    assert _next(ctx, profile_id) == "deck 1"
+    _set(ctx, "deck 3", state=int(CardState.LEARNING), due=NOW - timedelta(minutes=12))
+    assert _next(ctx, profile_id) == "deck 3"
+    _set(ctx, "deck 1", due=NOW + timedelta(minutes=8))  # learning ahead, after new cards
+    _set(ctx, "deck 2", due=NOW + timedelta(minutes=3))
+    _set(ctx, "deck 3", due=NOW + timedelta(minutes=6))
+    assert _next(ctx, profile_id) == "deck 0"  # new cards before learning ahead
+    assert _next(ctx, profile_id, new_left=0) == "deck 2"

@@ -33,6 +33,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session
@@ -125,6 +126,7 @@ _STUDY_COLUMNS = (
     _flashcards.front, _flashcards.back, _flashcards.source, _flashcards.tags,
     _flashcards.reviewed, _flashcards.review_due)
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
+_DUE = _STUDY_COLUMNS.index(_cards.due)
 
 
 def _bound_time(name: str) -> BindParameter[datetime]:
@@ -155,7 +157,9 @@ def _study_card_from_row(row: Sequence[Any]) -> StudyCard:
 class _ChoiceStatements:
     """The three queries :func:`next_card` chooses with, for one shape of deck."""
 
-    learning: Prepared  # learning/relearning due by :until (now, or the learn-ahead limit)
+    # Learning and relearning cards due by :until (now, or the learn-ahead limit): the
+    # first of each state, in one statement; next_card takes the earlier of the two.
+    learning: Prepared
     review: Prepared  # review cards due before :day_end
     new: Prepared  # new cards in introduction order
     # What is left today (remaining_counts): new and review counts stop at :cap, what the
@@ -185,6 +189,13 @@ def _choice_statements(by_bank: bool, by_topic: bool) -> _ChoiceStatements:
     # Literal binds render ``IN (?, ?)``, which is what an ``in_()`` list expands to at run
     # time, without the per-execution expansion.
     learning = _cards.state.in_([literal(s) for s in _LEARNING_STATES])
+    # ``state IN (1, 3) ORDER BY due`` cannot read the index in due order: SQLite joined
+    # and sorted every learning card (64 µs with 43 of them); one ordered LIMIT 1 scan per
+    # state stops at the first card (21 µs for both).
+    first_learning = union_all(*(
+        select(base.where(_cards.state == state, _cards.due <= _bound_time("until"))
+               .order_by(_cards.due).limit(1).subquery())
+        for state in _LEARNING_STATES))
     joined = _CARDS.join(_FLASHCARDS, _flashcards.id == _cards.flashcard_id).join(
         _BANKS, _banks.id == _flashcards.bank_id)
 
@@ -199,8 +210,7 @@ def _choice_statements(by_bank: bool, by_topic: bool) -> _ChoiceStatements:
         count_new=count(_cards.state == int(CardState.NEW)),
         count_learning=count(learning, _cards.due < day_end, capped=False),
         count_review=count(_cards.state == int(CardState.REVIEW), _cards.due < day_end),
-        learning=Prepared(base.where(learning, _cards.due <= _bound_time("until"))
-                          .order_by(_cards.due).limit(1)),
+        learning=Prepared(first_learning),
         review=Prepared(base.where(_cards.state == int(CardState.REVIEW),
                                    _cards.due < _bound_time("day_end"))
                         .order_by(_cards.due).limit(1)),
@@ -263,10 +273,17 @@ def next_card(session: Session | Work, profile_id: int, deck: Deck, *, now: date
         steps.append((statements.new, params))
     steps.append((statements.learning, {**params, "until": learn_ahead_until}))
     for statement, values in steps:
-        found = work.first(statement, values)
+        if statement is statements.learning:  # the earlier of learning and relearning
+            found = min(work.rows(statement, values), key=_due, default=None)
+        else:
+            found = work.first(statement, values)
         if found is not None:
             return _study_card_from_row(found)
     return None
+
+
+def _due(row: Sequence[Any]) -> datetime:
+    return cast(datetime, row[_DUE])
 
 
 def remaining_counts(session: Session | Work, profile_id: int, deck: Deck, *, now: datetime,

@@ -28,11 +28,11 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
-from sqlalchemy.sql.selectable import Select
+from sqlalchemy.sql.selectable import CompoundSelect, Select
 
 Processor = Callable[[Any], Any]
 Row = tuple[Any, ...]
-Statement = Select[*tuple[Any, ...]] | Insert | Update
+Statement = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]] | Insert | Update
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,8 @@ class Prepared:
     """A Core statement compiled once per dialect.
 
     Args:
-        statement: A ``select()``, ``insert()`` or ``update()`` with named bind parameters.
+        statement: A ``select()`` (or a ``union_all()`` of them), ``insert()`` or
+            ``update()`` with named bind parameters.
         keys: The parameters every execution passes, for an INSERT (its columns); for
             other statements they are read from the statement's bind parameters.
     """
@@ -119,7 +120,7 @@ class Prepared:
             else:
                 raise ValueError(f"{name} needs a value the prepared form cannot supply")
         results: list[tuple[int, Processor]] = []
-        if isinstance(self.statement, Select):
+        if isinstance(self.statement, Select | CompoundSelect):
             for index, column in enumerate(self.statement.selected_columns):
                 convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
                 if convert is not None:
@@ -134,6 +135,10 @@ class Work:
 
     def first(self, prepared: Prepared, params: Mapping[str, Any]) -> Row | None:
         """The first row of a SELECT (None when there is none)."""
+        raise NotImplementedError
+
+    def rows(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Row]:
+        """Every row of a SELECT."""
         raise NotImplementedError
 
     def run(self, prepared: Prepared, params: Mapping[str, Any]) -> None:
@@ -157,6 +162,11 @@ class DriverWork(Work):
         raw = self._connection.execute(form.sql, form.arguments(params)).fetchone()
         return None if raw is None else form.row(raw)
 
+    def rows(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Row]:
+        form = prepared.driver_form(self._dialect)
+        return [form.row(raw) for raw in
+                self._connection.execute(form.sql, form.arguments(params)).fetchall()]
+
     def run(self, prepared: Prepared, params: Mapping[str, Any]) -> None:
         form = prepared.driver_form(self._dialect)
         self._connection.execute(form.sql, form.arguments(params))
@@ -175,6 +185,9 @@ class CoreWork(Work):
     def first(self, prepared: Prepared, params: Mapping[str, Any]) -> Row | None:
         found = self._connection.execute(prepared.statement, dict(params)).first()
         return None if found is None else tuple(found)
+
+    def rows(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Row]:
+        return [tuple(row) for row in self._connection.execute(prepared.statement, dict(params))]
 
     def run(self, prepared: Prepared, params: Mapping[str, Any]) -> None:
         self._connection.execute(prepared.statement, dict(params))
