@@ -28,6 +28,7 @@ from mht_desktop.core.banks import (
     QuestionType,
     Topic,
 )
+from mht_desktop.core.errors import Problem
 from mht_desktop.formats import gift, native
 from mht_desktop.formats.moodle_xml import read_moodle_xml
 from mht_desktop.formats.moodle_xml_writer import write_moodle_xml
@@ -210,7 +211,7 @@ def test_gift_escapes_in_one_pass_match_replacing_each_in_turn() -> None:
 # --- the model's own constructors -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("cls", [Choice, Question])
+@pytest.mark.parametrize("cls", [Choice, Question, Problem])
 def test_hand_written_init_takes_exactly_the_dataclass_fields(cls: type) -> None:
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     fields = dataclasses.fields(cls)

@@ -75,13 +75,18 @@ def validate_bank(bank: Bank, *, file: str, strict: bool = False) -> list[Proble
         if n > MAX_CHOICES:
             add(where, f"question {qid!r} has {n} choices; at most {MAX_CHOICES} are allowed",
                 item=qid)
-        correct = 0
-        for i, choice in enumerate(choices):
+        correct, empty = 0, False
+        for choice in choices:  # no enumerate: the position is only needed for a message
             text = choice.text
             if not text or text.isspace():
-                add(where, f"question {qid!r}: choice {i + 1} is empty", item=qid)
+                empty = True
             if choice.correct:
                 correct += 1
+        if empty:
+            for i, choice in enumerate(choices):
+                text = choice.text
+                if not text or text.isspace():
+                    add(where, f"question {qid!r}: choice {i + 1} is empty", item=qid)
         qtype = q.type
         if correct == 0:
             add(where, f"question {qid!r} has no correct answer", item=qid)
@@ -106,7 +111,9 @@ def validate_bank(bank: Bank, *, file: str, strict: bool = False) -> list[Proble
             add(where, f"question {qid!r} has no source", item=qid, severity=level)
         if strict and q.reviewed is None:
             add(where, f"question {qid!r} has no last-reviewed date", item=qid)
-        _check_dates(add, where, f"question {qid!r}", qid, q.reviewed, q.review_due, strict)
+        review_due = q.review_due
+        if review_due is not None or strict:  # else no date rule applies (and no label made)
+            _check_dates(add, where, f"question {qid!r}", qid, q.reviewed, review_due, strict)
 
     for card in bank.flashcards:
         where = card.line
