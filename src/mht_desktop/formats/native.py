@@ -402,8 +402,11 @@ def _read_choices(raw_choices: Any, careful: Any, line: int | None, file: str,
             cf = _Fields(c, file=file, line=line, what="choice", problems=problems)
             text, correct = cf.text("text", required=True), cf.boolean("correct")
             feedback, fixed = cf.text("feedback"), cf.boolean("fixed")
+        # "weight is None" first: most choices have none, and isinstance against a union
+        # costs ~90 ns a call (40,000 choices in a big bank).
         choices.append(Choice(text.strip(), correct, feedback.strip(), fixed,
-                              float(weight) if isinstance(weight, int | float) else None))
+                              None if weight is None
+                              else float(weight) if isinstance(weight, int | float) else None))
     return tuple(choices)
 
 
