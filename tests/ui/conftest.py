@@ -6,6 +6,7 @@ answers instead of a modal box, and records what was asked so a test can check i
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -106,6 +107,17 @@ def _gui_thread_guard(qapp: QApplication) -> Iterator[None]:
     gui_thread_guard.enable()
     yield
     gui_thread_guard.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collector_thawed() -> Iterator[None]:
+    """Undo the window's ``gc.freeze`` after each test (ui/long_lived.py).
+
+    The app freezes a few times in its life; a test process opens hundreds of windows, and
+    the reference cycles they leave behind must stay collectable between tests.
+    """
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture
