@@ -6,7 +6,6 @@ answers instead of a modal box, and records what was asked so a test can check i
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from mht_desktop.core.collector import thaw
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.core.server_login import ServerLogin
@@ -111,13 +111,13 @@ def _gui_thread_guard(qapp: QApplication) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _collector_thawed() -> Iterator[None]:
-    """Undo the window's ``gc.freeze`` after each test (ui/long_lived.py).
+    """Undo the window's ``gc.freeze`` after each test (core/collector.py).
 
     The app freezes a few times in its life; a test process opens hundreds of windows, and
     the reference cycles they leave behind must stay collectable between tests.
     """
     yield
-    gc.unfreeze()
+    thaw()
 
 
 @pytest.fixture

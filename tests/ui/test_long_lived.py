@@ -1,10 +1,12 @@
-"""A built section is out of the collector's full passes (ui/long_lived.py, bench/ui_stall.py)."""
+"""A built section is out of the collector's full passes (core/collector.py, bench/ui_stall.py)."""
 
 from __future__ import annotations
 
 import gc
 
 from tests.ui.conftest import WindowFactory
+
+from mht_desktop.core.collector import thaw
 
 
 def _tracked(obj: object) -> bool:
@@ -14,7 +16,7 @@ def _tracked(obj: object) -> bool:
 
 def test_each_section_built_leaves_the_collectors_full_passes(make_window: WindowFactory
                                                                ) -> None:
-    gc.unfreeze()
+    thaw()
     window = make_window()                    # builds the first section on attach
     first = window.views[0]
     assert gc.get_freeze_count() > 0 and not _tracked(first)

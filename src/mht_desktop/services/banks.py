@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from mht_desktop.core.banks import Bank, BankFormat
 from mht_desktop.core.changes import Changes
 from mht_desktop.core.clock import Clock
+from mht_desktop.core.collector import gc_paused
 from mht_desktop.core.errors import FileFindings, MhtError, Problem, Severity
 from mht_desktop.core.figures import resolve_figures
 from mht_desktop.core.progress import CancelToken, Progress
@@ -316,35 +315,6 @@ def content_digest(data: bytes) -> str:
         except OSError:
             pass
     return digest.hexdigest()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk load.
-
-    Parsing a big bank allocates hundreds of thousands of small objects that all stay alive;
-    the collector would rescan them again and again for nothing (it cost a third of the
-    import time at 10,000 questions).
-
-    On the way out, what the load made is moved straight to the oldest generation (a freeze
-    and an unfreeze: two list splices, no scan). Otherwise the first allocation after the
-    pause would scan the whole new bank as young objects (~15–20 ms of CPU for 10,000
-    questions, in every import) and the next middle-generation collection would scan it
-    again, to find that it all lives: a bank is frozen dataclasses and tuples, freed by
-    reference counting. Cyclic garbage made during the load waits for the next full
-    collection instead. Skipped when something else froze objects (unfreezing would undo
-    that) or when an outer pause is still on (it promotes on its own way out).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _atomic_write(out: Path, data: bytes) -> None:

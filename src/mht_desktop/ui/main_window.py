@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from mht_desktop.core.changes import Changes
+from mht_desktop.core.collector import settle_long_lived
 from mht_desktop.core.profiles import Profile
 from mht_desktop.ui import profile_actions
 from mht_desktop.ui.backup_dialog import BackupSchedule
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
 from mht_desktop.ui.imports import import_and_forget_source
-from mht_desktop.ui.long_lived import settle_long_lived
 from mht_desktop.ui.rich_text import plain_label
 from mht_desktop.ui.sections import (
     BANKS,
@@ -193,7 +193,7 @@ class MainWindow(ScreenFittedWindow):
         if placeholder is not None:
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
-        settle_long_lived()  # the section lives as long as the window: see ui/long_lived.py
+        settle_long_lived()  # the section lives as long as the window: see core/collector.py
         return view
 
     def section(self, key: str) -> SectionView:

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from mht_desktop.services.banks import gc_paused
+from mht_desktop.core.collector import gc_paused, settle_long_lived, thaw
 
 
 class _Node:
@@ -68,3 +68,19 @@ def test_an_outer_pause_and_a_freeze_made_elsewhere_are_left_alone() -> None:
         assert not _in_generation(frozen, 2)
     finally:
         gc.unfreeze()
+
+
+def test_after_the_window_froze_its_objects_a_load_leaves_them_frozen() -> None:
+    kept = _Node()
+    settle_long_lived()
+    try:
+        count = gc.get_freeze_count()
+        with gc_paused():
+            made = [_Node() for _ in range(100)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == count   # the window's freeze is not undone
+        assert not any(o is kept for o in gc.get_objects())
+        assert any(o is made[0] for o in gc.get_objects())  # the load stays collectable
+    finally:
+        thaw()
+    assert any(o is kept for o in gc.get_objects())
