@@ -13,10 +13,22 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from mht_desktop.core.clock import FixedClock
+from mht_desktop.core.collector import thaw
 from mht_desktop.services.context import AppContext
 from tests.pg_server import LocalServer, find_bin_dir, local_server
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _collector_thawed() -> Iterator[None]:
+    """Undo the window's ``gc.freeze`` after each test that opens one (core/collector.py).
+
+    The app freezes a few times in its life; a test process opens hundreds of windows, and
+    the reference cycles they leave behind must stay collectable between tests.
+    """
+    yield
+    thaw()
 
 
 @pytest.fixture(autouse=True)

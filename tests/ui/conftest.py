@@ -15,7 +15,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from mht_desktop.core.collector import thaw
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.profiles import Profile
 from mht_desktop.core.server_login import ServerLogin
@@ -107,17 +106,6 @@ def _gui_thread_guard(qapp: QApplication) -> Iterator[None]:
     gui_thread_guard.enable()
     yield
     gui_thread_guard.disable()
-
-
-@pytest.fixture(autouse=True)
-def _collector_thawed() -> Iterator[None]:
-    """Undo the window's ``gc.freeze`` after each test (core/collector.py).
-
-    The app freezes a few times in its life; a test process opens hundreds of windows, and
-    the reference cycles they leave behind must stay collectable between tests.
-    """
-    yield
-    thaw()
 
 
 @pytest.fixture
