@@ -7,25 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from mht_desktop.core.banks import Bank, BankInfo, Topic, slugify, title_from_id
-from mht_desktop.core.errors import Problem, Severity
+from mht_desktop.core.errors import FileFindings, Problem
 
 
 @dataclass(slots=True)
-class ParsedBank:
+class ParsedBank(FileFindings):
     """A reader's result: the bank (None when unreadable) and every problem found."""
 
     bank: Bank | None
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems that block the import."""
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems the user may accept."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
 class DecodeError(ValueError):
