@@ -8,14 +8,25 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
 from tests.progress_history import Learner, add_history, new_learner
 
 from mht_desktop.core.clock import FixedClock
 from mht_desktop.core.periods import PeriodKind
+from mht_desktop.rendering.charts import ChartStyle
 from mht_desktop.rendering.class_report import write_class_pdf
-from mht_desktop.rendering.pages import Paper, Sheet, Table, page_layout, write_pdf
-from mht_desktop.rendering.report import paint_learner_report, write_learner_pdf
+from mht_desktop.rendering.page_images import render_page_image
+from mht_desktop.rendering.pages import (
+    Document,
+    Paper,
+    Sheet,
+    Table,
+    lay_out,
+    page_layout,
+    write_pdf,
+)
+from mht_desktop.rendering.report import learner_document, paint_learner_report, write_learner_pdf
 from mht_desktop.services import progress_file
 from mht_desktop.services.context import AppContext
 
@@ -174,3 +185,44 @@ def test_a_report_made_during_the_study_day_has_no_such_note(history: Learner,
     out = tmp_path / "noon.pdf"
     write_learner_pdf(history.stats().report(PeriodKind.ALL), out)
     assert "study days begin" not in " ".join(pages_text(out))
+
+
+def _chart_color_pixels(image: QImage, color: str) -> int:
+    """How many pixels of ``image`` are ``color`` (within a little antialiasing)."""
+    want = QColor(color)
+    found = 0
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            pixel = image.pixelColor(x, y)
+            if (abs(pixel.red() - want.red()) + abs(pixel.green() - want.green())
+                    + abs(pixel.blue() - want.blue())) < 24:
+                found += 1
+    return found
+
+
+def test_charts_are_drawn_into_the_pdf_as_vectors_not_images(history: Learner,
+                                                             tmp_path: Path) -> None:
+    # Charts used to be 300 dpi images, compressed into the PDF inside one long Qt call;
+    # drawn in place, their titles and labels are the PDF's own text and it holds no image.
+    out = tmp_path / "report.pdf"
+    write_learner_pdf(history.stats().report(PeriodKind.ALL), out)
+    reader = PdfReader(out)
+    text = " ".join(pages_text(out))
+    for chart_text in ("Activity per", "cards + questions", "Study calendar", "less", "more",
+                       "Cards due over the next 30 days", "Quiz and exam scores", "pass mark"):
+        assert chart_text in text, chart_text
+    images = [name for page in reader.pages for name in page.images]
+    assert images == []
+    assert out.stat().st_size < 150_000  # the raster charts made it ~350 KB
+
+
+def test_the_preview_image_draws_the_charts(history: Learner) -> None:
+    # The preview's page images replay the same drawing at the preview's scale: the
+    # orange of the minutes line and of today's forecast bar is on the page with the charts.
+    laid = lay_out(learner_document(history.stats().report(PeriodKind.ALL)), Paper.LETTER)
+    orange = ChartStyle.light().second.name()
+    counts = [_chart_color_pixels(render_page_image(laid, page, 0.3), orange)
+              for page in range(laid.pages)]
+    assert max(counts) > 50, counts
+    blank = lay_out(Document(lambda sheet: ["<p>No charts here.</p>"], "t", "f"), Paper.LETTER)
+    assert _chart_color_pixels(render_page_image(blank, 0, 0.3), orange) == 0

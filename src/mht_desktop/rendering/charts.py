@@ -2,20 +2,26 @@
 
 Why not QtCharts here: QtCharts draws through QGraphicsView widgets, which need a
 QApplication and a widget stack; the report must render on a server with no display from the
-command line. These painter charts need only QtGui, draw into a QImage at the PDF's own
-resolution (so text stays crisp when printed), and the window reuses the heat map painter for
-its calendar widget.
+command line. These painter charts need only QtGui, and the window reuses the heat map painter
+for its calendar widget.
+
+A report's chart is a :class:`Chart`: drawing instructions, not pixels. The document paints it
+where its ``<img>`` placeholder was laid out (:mod:`.chart_objects`), so a PDF holds the
+chart as vector paths and text, sharp at any zoom, and no chart image is compressed into the
+PDF (that compression ran for ~70 ms inside one Qt call on the lane, holding Python's lock
+while the window waited). The print preview's page images draw the same instructions at the
+preview's scale.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 
 from mht_desktop.core.activity import DayActivity, ScorePoint
 
@@ -54,25 +60,6 @@ class ChartStyle:
                    (QColor("#1c3a5e"), QColor("#245a94"), QColor("#3a7fd0"), QColor("#7db4ff")))
 
 
-def new_image(width_pt: float, height_pt: float, dpi: float, style: ChartStyle) -> QImage:
-    """A blank image of a size in points at ``dpi``, whose fonts are sized for that dpi."""
-    scale = dpi / POINTS_PER_INCH
-    image = QImage(max(1, round(width_pt * scale)), max(1, round(height_pt * scale)),
-                   QImage.Format.Format_ARGB32_Premultiplied)
-    dots_per_meter = round(dpi / 0.0254)
-    image.setDotsPerMeterX(dots_per_meter)
-    image.setDotsPerMeterY(dots_per_meter)
-    image.fill(style.background)
-    return image
-
-
-def _font(size_pt: float, *, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSizeF(size_pt)
-    font.setBold(bold)
-    return font
-
-
 def nice_ceiling(value: float, ticks: int = 4) -> float:
     """A tidy axis maximum at or above ``value`` whose ``ticks`` steps are 1, 2 or 5 × 10ⁿ
     (so every gridline gets a round label)."""
@@ -91,15 +78,31 @@ def _value_text(value: float) -> str:
 
 
 class _Canvas:
-    """A painter on an image with point-based measurements."""
+    """A painter with point-based measurements, for one chart's rectangle.
 
-    def __init__(self, image: QImage, style: ChartStyle) -> None:
-        self.image = image
+    Attributes:
+        painter: The painter, its origin at the chart's top left corner.
+        width: The chart's width in the painter's units.
+        height: Its height.
+        k: Painter units per point.
+        style: The colours.
+    """
+
+    def __init__(self, painter: QPainter, width: float, height: float, k: float,
+                 style: ChartStyle) -> None:
+        self.painter = painter
+        self.width = width
+        self.height = height
+        self.k = k
         self.style = style
-        self.k = image.dotsPerMeterX() * 0.0254 / POINTS_PER_INCH  # pixels per point
-        self.painter = QPainter(image)
-        self.painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+
+    def font(self, size_pt: float, *, bold: bool = False) -> QFont:
+        """A font ``size_pt`` high in this chart's units.
+
+        A pixel size, not a point size: the painter's device may be an image whose own
+        resolution has nothing to do with the layout the chart was placed in.
+        """
+        return pixel_font(size_pt, self.k, bold=bold)
 
     def pen(self, color: QColor, width_pt: float = 1.0,
             style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -109,20 +112,57 @@ class _Canvas:
 
     def text(self, rect: QRectF, flags: Qt.AlignmentFlag, text: str, *, size: float = 7.5,
              color: QColor | None = None, bold: bool = False) -> None:
-        self.painter.setFont(_font(size, bold=bold))
+        self.painter.setFont(self.font(size, bold=bold))
         self.painter.setPen(color or self.style.muted)
         self.painter.drawText(rect, int(flags), text)
 
     def pt(self, value: float) -> float:
         return value * self.k
 
-    def end(self) -> None:
-        self.painter.end()
+
+def pixel_font(size_pt: float, k: float, *, bold: bool = False) -> QFont:
+    """The default font at ``size_pt`` points, where a point is ``k`` painter units."""
+    font = QFont()
+    font.setPixelSize(max(1, round(size_pt * k)))
+    font.setBold(bold)
+    return font
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as drawing instructions, drawn at whatever size it is given.
+
+    Attributes:
+        width_pt: Its natural width in points (its fonts and lines are sized for it).
+        height_pt: Its natural height.
+        style: The colours.
+        draw: Paints the chart on a canvas whose origin is the chart's corner.
+    """
+
+    width_pt: float
+    height_pt: float
+    style: ChartStyle
+    draw: Callable[[_Canvas], None]
+
+    def paint(self, painter: QPainter, rect: QRectF) -> None:
+        """Draw the chart into ``rect`` (scaled to fit it), on its background colour."""
+        painter.save()
+        try:
+            painter.translate(rect.topLeft())
+            area = QRectF(0, 0, rect.width(), rect.height())
+            painter.setClipRect(area, Qt.ClipOperation.IntersectClip)
+            painter.fillRect(area, self.style.background)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            k = rect.width() / self.width_pt if self.width_pt > 0 else 1.0
+            self.draw(_Canvas(painter, rect.width(), rect.height(), k, self.style))
+        finally:
+            painter.restore()
 
 
 def _frame(c: _Canvas, title: str, right_axis: bool) -> QRectF:
     """Draw the title; return the plot area (inside the axes)."""
-    w, h = c.image.width(), c.image.height()
+    w, h = c.width, c.height
     if title:
         c.text(QRectF(0, 0, w, c.pt(14)), Qt.AlignmentFlag.AlignLeft
                | Qt.AlignmentFlag.AlignVCenter, title, size=8.5, color=c.style.text, bold=True)
@@ -133,9 +173,9 @@ def _frame(c: _Canvas, title: str, right_axis: bool) -> QRectF:
 
 def _legend(c: _Canvas, items: Sequence[tuple[QColor, str]]) -> None:
     """Colour keys right-aligned on the title row."""
-    c.painter.setFont(_font(6.5))
+    c.painter.setFont(c.font(6.5))
     metrics = c.painter.fontMetrics()
-    x = float(c.image.width())
+    x = float(c.width)
     for color, label in reversed(items):
         width = metrics.horizontalAdvance(label) + c.pt(4)
         x -= width
@@ -178,63 +218,68 @@ def _x_labels(c: _Canvas, plot: QRectF, labels: Sequence[str]) -> None:
 
 
 def bar_chart(values: Sequence[tuple[str, float]], *, title: str, width_pt: float,
-              height_pt: float, dpi: float, style: ChartStyle,
-              highlight_first: bool = False) -> QImage:
+              height_pt: float, style: ChartStyle, highlight_first: bool = False) -> Chart:
     """Vertical bars, one per labelled value (e.g. cards due on each coming day)."""
-    image = new_image(width_pt, height_pt, dpi, style)
-    c = _Canvas(image, style)
-    plot = _frame(c, title, right_axis=False)
-    top = nice_ceiling(max((v for _, v in values), default=0.0))
-    _y_axis(c, plot, top)
-    n = max(1, len(values))
-    slot = plot.width() / n
-    for i, (_label, value) in enumerate(values):
-        height = plot.height() * (value / top)
-        color = style.second if highlight_first and i == 0 else style.accent
-        c.painter.fillRect(QRectF(plot.left() + slot * i + slot * 0.15, plot.bottom() - height,
-                                  slot * 0.7, height), color)
-    _x_labels(c, plot, [label for label, _ in values])
-    c.end()
-    return image
+    values = list(values)
+
+    def draw(c: _Canvas) -> None:
+        plot = _frame(c, title, right_axis=False)
+        top = nice_ceiling(max((v for _, v in values), default=0.0))
+        _y_axis(c, plot, top)
+        slot = plot.width() / max(1, len(values))
+        for i, (_label, value) in enumerate(values):
+            height = plot.height() * (value / top)
+            color = style.second if highlight_first and i == 0 else style.accent
+            c.painter.fillRect(QRectF(plot.left() + slot * i + slot * 0.15,
+                                      plot.bottom() - height, slot * 0.7, height), color)
+        _x_labels(c, plot, [label for label, _ in values])
+
+    return Chart(width_pt, height_pt, style, draw)
 
 
 def activity_chart(days: Sequence[DayActivity], *, title: str, width_pt: float,
-                   height_pt: float, dpi: float, style: ChartStyle,
-                   label_format: str = "%d %b") -> QImage:
+                   height_pt: float, style: ChartStyle, label_format: str = "%d %b") -> Chart:
     """Reviews plus quiz answers per day as bars, study minutes as a line (right axis)."""
-    image = new_image(width_pt, height_pt, dpi, style)
-    c = _Canvas(image, style)
-    plot = _frame(c, title, right_axis=True)
-    top = nice_ceiling(max((d.count for d in days), default=0))
-    top_minutes = nice_ceiling(max((d.minutes for d in days), default=0.0))
-    _y_axis(c, plot, top, color=style.accent)
-    _y_axis(c, plot, top_minutes, right=True, color=style.second, grid=False)
-    n = max(1, len(days))
-    slot = plot.width() / n
-    path = QPainterPath()
-    for i, d in enumerate(days):
-        height = plot.height() * (d.count / top)
-        c.painter.fillRect(QRectF(plot.left() + slot * i + slot * 0.15, plot.bottom() - height,
-                                  max(slot * 0.7, 1.0), height), style.accent)
-        point = QPointF(plot.left() + slot * (i + 0.5),
-                        plot.bottom() - plot.height() * (d.minutes / top_minutes))
-        if i == 0:
-            path.moveTo(point)
-        else:
-            path.lineTo(point)
-    c.painter.setPen(c.pen(style.second, 1.5))
-    c.painter.drawPath(path)
-    _x_labels(c, plot, [d.day.strftime(label_format) for d in days])
-    _legend(c, [(style.accent, "cards + questions"), (style.second, "minutes")])
-    c.end()
-    return image
+    days = list(days)
+
+    def draw(c: _Canvas) -> None:
+        plot = _frame(c, title, right_axis=True)
+        top = nice_ceiling(max((d.count for d in days), default=0))
+        top_minutes = nice_ceiling(max((d.minutes for d in days), default=0.0))
+        _y_axis(c, plot, top, color=style.accent)
+        _y_axis(c, plot, top_minutes, right=True, color=style.second, grid=False)
+        slot = plot.width() / max(1, len(days))
+        path = QPainterPath()
+        for i, d in enumerate(days):
+            height = plot.height() * (d.count / top)
+            c.painter.fillRect(QRectF(plot.left() + slot * i + slot * 0.15,
+                                      plot.bottom() - height, max(slot * 0.7, c.pt(0.25)),
+                                      height), style.accent)
+            point = QPointF(plot.left() + slot * (i + 0.5),
+                            plot.bottom() - plot.height() * (d.minutes / top_minutes))
+            if i == 0:
+                path.moveTo(point)
+            else:
+                path.lineTo(point)
+        c.painter.setPen(c.pen(style.second, 1.5))
+        c.painter.drawPath(path)
+        _x_labels(c, plot, [d.day.strftime(label_format) for d in days])
+        _legend(c, [(style.accent, "cards + questions"), (style.second, "minutes")])
+
+    return Chart(width_pt, height_pt, style, draw)
 
 
 def score_chart(points: Sequence[ScorePoint], *, pass_mark: float, title: str,
-                width_pt: float, height_pt: float, dpi: float, style: ChartStyle) -> QImage:
+                width_pt: float, height_pt: float, style: ChartStyle) -> Chart:
     """Quiz (blue) and exam (orange) scores in order taken, with the pass mark dashed."""
-    image = new_image(width_pt, height_pt, dpi, style)
-    c = _Canvas(image, style)
+    points = list(points)
+    return Chart(width_pt, height_pt, style,
+                 lambda c: _draw_scores(c, points, pass_mark, title))
+
+
+def _draw_scores(c: _Canvas, points: Sequence[ScorePoint], pass_mark: float,
+                 title: str) -> None:
+    style = c.style
     plot = _frame(c, title, right_axis=False)
     _y_axis(c, plot, 1.0, percent=True)
     y_pass = plot.bottom() - plot.height() * pass_mark
@@ -267,8 +312,6 @@ def score_chart(points: Sequence[ScorePoint], *, pass_mark: float, title: str,
     _x_labels(c, plot, [p.day.strftime("%d %b") for p in points])
     _legend(c, [(style.accent, "practice"), (style.second, "exam"),
                 (style.bad, f"pass mark {round(pass_mark * 100)}%")])
-    c.end()
-    return image
 
 
 def heat_color(count: int, top: int, style: ChartStyle) -> QColor:
@@ -280,7 +323,8 @@ def heat_color(count: int, top: int, style: ChartStyle) -> QColor:
 
 
 def paint_heatmap(painter: QPainter, rect: QRectF, cells: Sequence[tuple[date, int]],
-                  style: ChartStyle, *, label_size_pt: float = 7.0) -> None:
+                  style: ChartStyle, *, label_size_pt: float = 7.0,
+                  units_per_pt: float | None = None) -> None:
     """Draw a GitHub-style calendar: weeks as columns (Monday on top), one square per day.
 
     Args:
@@ -289,6 +333,8 @@ def paint_heatmap(painter: QPainter, rect: QRectF, cells: Sequence[tuple[date, i
         cells: (date, count) for consecutive dates.
         style: Colours.
         label_size_pt: Size of the month and weekday labels.
+        units_per_pt: Painter units per point when they are not the device's own (a chart
+            drawn into a layout); None sizes the labels in the device's points (a widget).
     """
     if not cells:
         return
@@ -300,8 +346,11 @@ def paint_heatmap(painter: QPainter, rect: QRectF, cells: Sequence[tuple[date, i
     gap = size * 0.15
     top = max((n for _, n in cells), default=0)
     painter.save()
-    font = QFont()
-    font.setPointSizeF(label_size_pt)
+    if units_per_pt is None:
+        font = QFont()
+        font.setPointSizeF(label_size_pt)
+    else:
+        font = pixel_font(label_size_pt, units_per_pt)
     painter.setFont(font)
     painter.setPen(style.muted)
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
@@ -327,41 +376,42 @@ def paint_heatmap(painter: QPainter, rect: QRectF, cells: Sequence[tuple[date, i
     painter.restore()
 
 
-def heatmap_image(cells: Sequence[tuple[date, int]], *, title: str, width_pt: float,
-                  height_pt: float, dpi: float, style: ChartStyle) -> QImage:
-    """The calendar heat map as an image, with a title and a less-to-more legend."""
-    image = new_image(width_pt, height_pt, dpi, style)
-    c = _Canvas(image, style)
-    _frame(c, title, right_axis=False)
-    area = QRectF(0, c.pt(18), image.width(), image.height() - c.pt(32))
-    paint_heatmap(c.painter, area, cells, style, label_size_pt=6.5)
-    legend_y = image.height() - c.pt(11)
-    x = image.width() - c.pt(120)
-    c.text(QRectF(x - c.pt(30), legend_y, c.pt(28), c.pt(10)),
-           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "less", size=6.5)
-    for i, color in enumerate((style.empty, *style.heat)):
-        c.painter.fillRect(QRectF(x + i * c.pt(11), legend_y, c.pt(9), c.pt(9)), color)
-    c.text(QRectF(x + c.pt(58), legend_y, c.pt(40), c.pt(10)),
-           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "more", size=6.5)
-    c.end()
-    return image
+def heatmap_chart(cells: Sequence[tuple[date, int]], *, title: str, width_pt: float,
+                  height_pt: float, style: ChartStyle) -> Chart:
+    """The calendar heat map with a title and a less-to-more legend."""
+    cells = list(cells)
+
+    def draw(c: _Canvas) -> None:
+        _frame(c, title, right_axis=False)
+        area = QRectF(0, c.pt(18), c.width, c.height - c.pt(32))
+        paint_heatmap(c.painter, area, cells, style, label_size_pt=6.5, units_per_pt=c.k)
+        legend_y = c.height - c.pt(11)
+        x = c.width - c.pt(120)
+        c.text(QRectF(x - c.pt(30), legend_y, c.pt(28), c.pt(10)),
+               Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "less", size=6.5)
+        for i, color in enumerate((style.empty, *style.heat)):
+            c.painter.fillRect(QRectF(x + i * c.pt(11), legend_y, c.pt(9), c.pt(9)), color)
+        c.text(QRectF(x + c.pt(58), legend_y, c.pt(40), c.pt(10)),
+               Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "more", size=6.5)
+
+    return Chart(width_pt, height_pt, style, draw)
 
 
-def meter_image(value: float | None, *, width_pt: float, height_pt: float, dpi: float,
-                style: ChartStyle, pass_mark: float) -> QImage:
+def meter_chart(value: float | None, *, width_pt: float, height_pt: float,
+                style: ChartStyle, pass_mark: float) -> Chart:
     """A small horizontal bar for a table cell: green at or above the pass mark, else blue;
     an outline only when there is no value."""
-    image = new_image(width_pt, height_pt, dpi, style)
-    c = _Canvas(image, style)
-    full = QRectF(0, c.pt(1.5), image.width() - 1, image.height() - c.pt(3))
-    c.painter.fillRect(full, style.empty)
-    if value is not None:
-        color = style.good if value >= pass_mark else style.accent
-        c.painter.fillRect(QRectF(full.left(), full.top(), full.width() * max(0.0, min(1.0,
-                                                                                        value)),
-                                  full.height()), color)
-    x = full.left() + full.width() * pass_mark
-    c.painter.setPen(c.pen(style.text, 0.6))
-    c.painter.drawLine(QPointF(x, full.top()), QPointF(x, full.bottom()))
-    c.end()
-    return image
+
+    def draw(c: _Canvas) -> None:
+        full = QRectF(0, c.pt(1.5), c.width, c.height - c.pt(3))
+        c.painter.fillRect(full, style.empty)
+        if value is not None:
+            color = style.good if value >= pass_mark else style.accent
+            share = max(0.0, min(1.0, value))
+            c.painter.fillRect(QRectF(full.left(), full.top(), full.width() * share,
+                                      full.height()), color)
+        x = full.left() + full.width() * pass_mark
+        c.painter.setPen(c.pen(style.text, 0.6))
+        c.painter.drawLine(QPointF(x, full.top()), QPointF(x, full.bottom()))
+
+    return Chart(width_pt, height_pt, style, draw)

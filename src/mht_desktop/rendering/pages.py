@@ -28,11 +28,9 @@ from PySide6.QtCore import (
     QRectF,
     QSizeF,
     Qt,
-    QUrl,
 )
 from PySide6.QtGui import (
     QFont,
-    QImage,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -45,7 +43,8 @@ from PySide6.QtGui import (
 
 from mht_desktop.core.errors import MhtError
 from mht_desktop.core.escaping import escape_html
-from mht_desktop.rendering.charts import ChartStyle
+from mht_desktop.rendering.chart_objects import draw_charts_in_place
+from mht_desktop.rendering.charts import Chart, ChartStyle
 from mht_desktop.rendering.headless import ensure_gui_app
 from mht_desktop.rendering.safe_document import SafeTextDocument
 
@@ -160,36 +159,30 @@ def _with_break(heading: str, page_break: bool) -> str:
 Part = str | Table
 
 
-MAX_IMAGE_DPI = 300.0  # printers report 1200 dpi; charts that sharp would take 80 MB each
-
-
 @dataclass
 class Sheet:
-    """What a builder knows about the page it lays out for; it also collects the images.
+    """What a builder knows about the page it lays out for; it also collects the charts.
 
     Attributes:
-        dpi: The resolution charts should be drawn at (the device's, at most 300 dpi).
         width_pt: The text width in points.
         style: Chart colours.
-        images: The images registered so far, by resource name.
+        charts: The charts placed so far, by placeholder name.
     """
 
-    dpi: float
     width_pt: float
     style: ChartStyle
-    images: dict[str, QImage] = field(default_factory=dict)
+    charts: dict[str, Chart] = field(default_factory=dict)
 
-    def image(self, image: QImage, *, width_pt: float | None = None) -> str:
-        """Keep ``image`` for the document; return an <img> tag showing it ``width_pt`` wide.
+    def chart(self, chart: Chart) -> str:
+        """Keep ``chart`` for the document; return the <img> placeholder it is drawn into.
 
-        The image should be drawn at :attr:`dpi` so it prints sharp.
+        The placeholder has the chart's size; the document draws the chart there as vector
+        paths and text (:mod:`.chart_objects`).
         """
-        name = f"mht-image-{len(self.images) + 1}"
-        self.images[name] = image
-        # <img> sizes are CSS pixels (1/96 inch): Qt scales them to the device's resolution.
-        points = width_pt if width_pt is not None else image.width() * 72.0 / self.dpi
-        width = points * 96.0 / 72.0
-        height = image.height() * width / image.width()
+        name = f"mht-chart-{len(self.charts) + 1}"
+        self.charts[name] = chart
+        # <img> sizes are CSS pixels (1/96 inch), converted to the layout's units.
+        width, height = chart.width_pt * 96.0 / 72.0, chart.height_pt * 96.0 / 72.0
         return f'<img src="{name}" width="{width:.1f}" height="{height:.1f}">'
 
 
@@ -313,13 +306,12 @@ def layout_document(build: Builder, device: QPagedPaintDevice) -> tuple[QTextDoc
     doc.setDefaultFont(font)
     doc.setDefaultStyleSheet(CSS)
     doc.setPageSize(QSizeF(rect.width(), body_height))
-    sheet = Sheet(min(dpi, MAX_IMAGE_DPI), rect.width() * 72.0 / dpi - 2, ChartStyle.light())
+    sheet = Sheet(rect.width() * 72.0 / dpi - 2, ChartStyle.light())
     parts = build(sheet)
+    draw_charts_in_place(doc, sheet.charts, dpi)
     for _ in range(MAX_LAYOUT_PASSES):
         text, emitted = _render(parts)
         doc.setHtml(text)  # html-safe: every builder escapes with escape()
-        for name, image in sheet.images.items():
-            doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
         doc.pageCount()  # forces the full layout
         found = (_first_straddle(doc, emitted, body_height)
                  or _lonely_row(doc, emitted, body_height))

@@ -31,8 +31,8 @@ from mht_desktop.core.readiness import (
 from mht_desktop.rendering.charts import (
     activity_chart,
     bar_chart,
-    heatmap_image,
-    meter_image,
+    heatmap_chart,
+    meter_chart,
     score_chart,
 )
 from mht_desktop.rendering.pages import (
@@ -119,9 +119,8 @@ def _readiness(report: LearnerReport, sheet: Sheet) -> list[Part]:
         return [heading + "<p>No topics yet: import or enable a question bank.</p>"]
     rows: list[list[str]] = []
     for topic in d.topics:
-        meter = sheet.image(meter_image(topic.readiness, width_pt=60, height_pt=9,
-                                        dpi=sheet.dpi, style=sheet.style,
-                                        pass_mark=d.pass_mark))
+        meter = sheet.chart(meter_chart(topic.readiness, width_pt=60, height_pt=9,
+                                        style=sheet.style, pass_mark=d.pass_mark))
         rows.append([_e(topic.title), f"{meter}&nbsp;{_e(readiness_text(topic))}",
                      percent(topic.quiz_accuracy), percent(topic.card_retention),
                      _e(topic.confidence.value)])
@@ -187,22 +186,20 @@ def _activity(report: LearnerReport, sheet: Sheet) -> list[Part]:
     what = "day" if size == 1 else "week"
     parts = [f"<h2>Study activity</h2><p>Cards reviewed plus questions answered per {what}, "
              "and minutes studied.</p>",
-             sheet.image(activity_chart(bin_series(series, size), title=f"Activity per {what}",
-                                        width_pt=width, height_pt=150, dpi=sheet.dpi,
-                                        style=sheet.style)),
+             sheet.chart(activity_chart(bin_series(series, size), title=f"Activity per {what}",
+                                        width_pt=width, height_pt=150, style=sheet.style)),
              "<br>",
-             sheet.image(heatmap_image(list(d.heatmap), title="Study calendar", width_pt=width,
-                                       height_pt=125, dpi=sheet.dpi, style=sheet.style)),
+             sheet.chart(heatmap_chart(list(d.heatmap), title="Study calendar", width_pt=width,
+                                       height_pt=125, style=sheet.style)),
              "<br>",
-             sheet.image(bar_chart([(day.strftime("%d %b"), float(n)) for day, n in d.forecast],
+             sheet.chart(bar_chart([(day.strftime("%d %b"), float(n)) for day, n in d.forecast],
                                    title="Cards due over the next 30 days (today first, "
                                          "overdue included)", width_pt=width, height_pt=130,
-                                   dpi=sheet.dpi, style=sheet.style, highlight_first=True))]
+                                   style=sheet.style, highlight_first=True))]
     if d.trend:
-        parts += ["<br>", sheet.image(score_chart(list(d.trend), pass_mark=d.pass_mark,
+        parts += ["<br>", sheet.chart(score_chart(list(d.trend), pass_mark=d.pass_mark,
                                                   title="Quiz and exam scores", width_pt=width,
-                                                  height_pt=150, dpi=sheet.dpi,
-                                                  style=sheet.style))]
+                                                  height_pt=150, style=sheet.style))]
     return ["".join(parts)]
 
 
