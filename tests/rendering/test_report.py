@@ -226,3 +226,17 @@ def test_the_preview_image_draws_the_charts(history: Learner) -> None:
     assert max(counts) > 50, counts
     blank = lay_out(Document(lambda sheet: ["<p>No charts here.</p>"], "t", "f"), Paper.LETTER)
     assert _chart_color_pixels(render_page_image(blank, 0, 0.3), orange) == 0
+
+
+def test_the_preview_image_footer_is_as_large_as_printed() -> None:
+    # The footer was sized in the device's points: on a preview image (a 96 dpi QImage
+    # under a scale) it came out a third of its printed size, too small to read.
+    laid = lay_out(Document(lambda sheet: ["<p>Short.</p>"], "t", "Footer text Pg"),
+                   Paper.LETTER)
+    scale = 0.5
+    image = render_page_image(laid, 0, scale)
+    top = int(laid.body_height * scale)
+    inked = [y for y in range(top, image.height())
+             if any(image.pixelColor(x, y).lightness() < 200 for x in range(0, image.width(), 2))]
+    printed_px = 7.5 * laid.resolution / 72.0 * scale  # the font's size on this image
+    assert inked and inked[-1] - inked[0] >= 0.5 * printed_px, (inked, printed_px)

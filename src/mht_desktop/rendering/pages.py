@@ -365,7 +365,9 @@ def paint_page(painter: QPainter, doc: QTextDocument, body_height: float, page: 
     if bottom < body_height:
         return
     footer_font = QFont("DejaVu Sans")
-    footer_font.setPointSizeF(7.5)
+    # In the layout's units, not the device's points: a preview image is a 96 dpi QImage
+    # under a scale, where 7.5 "points" came out a third of the size printed.
+    footer_font.setPixelSize(round(7.5 * dpi / 72.0))
     painter.setFont(footer_font)
     line = QRectF(0, body_height + 4 * dpi / 72.0, width, 10 * dpi / 72.0)
     painter.setPen(Qt.GlobalColor.darkGray)
