@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 from tests.ui.conftest import ScriptedDialogs
 
@@ -68,6 +69,46 @@ def test_pages_are_laid_out_and_the_pdf_written_on_the_lane(
     assert dialog.exported == out.with_suffix(".pdf")
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     assert all(t is not threading.main_thread() for t in threads_that_laid_out)
+    dialog.close()
+    tasks.wait()
+
+
+class _PaintCounter(QObject):
+    """Counts the paint events of the widget it watches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def test_the_layout_starts_after_the_dialog_has_painted(
+        qtbot: QtBot, dialogs: ScriptedDialogs, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Started at once, the lane's long Qt calls (which hold the GIL) fell inside the
+    # dialog's first build and paint: one stall of both (ui_stall report_pdf).
+    tasks = TaskRunner()
+    dialog = ReportPreviewDialog(Document(_build, title="Report", footer="f"), tasks=tasks,
+                                 dialogs=dialogs, suggested_name="report.pdf")
+    qtbot.addWidget(dialog)
+    assert dialog._view is not None
+    counter = _PaintCounter()
+    dialog._view.viewport().installEventFilter(counter)
+    paints_when_laid_out: list[int] = []
+    real = pages.layout_document
+
+    def recording(*args: object, **kwargs: object) -> object:
+        paints_when_laid_out.append(counter.paints)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "layout_document", recording)
+    assert dialog.laid_out is None
+    with qtbot.waitSignal(dialog.pages_ready, timeout=30000):
+        dialog.open()
+    assert paints_when_laid_out and paints_when_laid_out[0] >= 1
     dialog.close()
     tasks.wait()
 

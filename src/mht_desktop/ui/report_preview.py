@@ -16,7 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QHideEvent, QImage, QPaintEngine, QPainter
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QHideEvent,
+    QImage,
+    QPaintEngine,
+    QPainter,
+    QShowEvent,
+)
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QComboBox, QGraphicsView, QLabel, QToolBar, QWidget
 
@@ -104,7 +113,12 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self._view = self.preview.findChild(QGraphicsView) if self.preview else None
         if self._view is not None:
             self._view.viewport().installEventFilter(self)  # its paints tell us the zoom
-        self._lay_out()
+        # The layout starts once the dialog has painted itself: begun at once, the lane's
+        # long Qt calls (they hold the GIL) landed in the middle of the dialog's first
+        # build and paint, one stall of both. A timer covers a preview that never paints.
+        self._laying_out_started = False
+        self._lay_out_soon = _single_shot(self, 150, self._lay_out_first)
+        self._lay_out_now = _single_shot(self, 0, self._lay_out_first)  # after a paint
 
     @property
     def paper(self) -> Paper:
@@ -116,8 +130,19 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         """The image shown for page ``page`` (0-based); None while it is being drawn."""
         return self._images[page] if 0 <= page < len(self._images) else None
 
+    def _lay_out_first(self) -> None:
+        if not self._laying_out_started:
+            self._lay_out()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown: lay the pages out after the first paint (or soon, whichever comes first)."""
+        super().showEvent(event)
+        if not self._laying_out_started:
+            self._lay_out_soon.start()
+
     def _lay_out(self) -> None:
         """Lay the pages out on the lane; the preview shows them when they arrive."""
+        self._laying_out_started = True
         self._generation += 1
         generation, document, paper = self._generation, self.document, self.paper
         self.tasks.run(lambda: lay_out(document, paper),
@@ -158,8 +183,12 @@ class ReportPreviewDialog(QPrintPreviewDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note the preview's zoom whenever its view repaints."""
-        if event.type() == QEvent.Type.Paint and self.laid_out is not None:
-            self._watch_scale()
+        if event.type() == QEvent.Type.Paint:
+            if self.laid_out is not None:
+                self._watch_scale()
+            elif not self._laying_out_started:
+                self._lay_out_soon.stop()
+                self._lay_out_now.start()
         return super().eventFilter(watched, event)
 
     def _draw_pages(self) -> None:
