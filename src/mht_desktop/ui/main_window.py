@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -34,8 +34,8 @@ from mht_desktop.ui import profile_actions
 from mht_desktop.ui.backup_dialog import BackupSchedule
 from mht_desktop.ui.changes_bus import ChangesBus
 from mht_desktop.ui.dialog_service import Dialogs, QtDialogs
-from mht_desktop.ui.imports import import_and_forget_source
 from mht_desktop.ui.rich_text import plain_label
+from mht_desktop.ui.section_warmup import SectionWarmup, import_section_module
 from mht_desktop.ui.sections import (
     BANKS,
     FLASHCARDS,
@@ -70,6 +70,9 @@ LAST_PROFILE_KEY = "session/last_profile"
 TEXT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 NAV_POINT_SIZE = 11
 NAV_PADDING = (9, 10)
+# The other sections' modules are imported this long after the first one is on screen
+# (ui/section_warmup.py): after start-up's own work, before most learners click elsewhere.
+SECTION_WARMUP_DELAY_MS = 1000
 
 
 def _as_int(value: object) -> int:
@@ -98,6 +101,7 @@ class MainWindow(ScreenFittedWindow):
         self.app_ctx: AppContext | None = None
         self.profile: Profile | None = None
         self.view_ctx: ViewContext | None = None
+        self.section_warmup: SectionWarmup | None = None  # made once the data is open
         self.tasks = tasks
         self.tasks.default_error_handler = lambda exc: self.dialogs.error(self, exc)
         self.settings = settings
@@ -174,6 +178,14 @@ class MainWindow(ScreenFittedWindow):
         self.show_profile()
         self.apply_look()
         self._show_section(self.nav.currentRow())
+        QTimer.singleShot(SECTION_WARMUP_DELAY_MS, self, self._warm_up_sections)
+
+    def _warm_up_sections(self) -> None:
+        """Import the sections not built yet while the learner reads this one."""
+        self.section_warmup = SectionWarmup([
+            f"mht_desktop.ui.views.{entry.module}" for row, entry in enumerate(SECTIONS_REGISTRY)
+            if row not in self._built and not self.nav.item(row).isHidden()])
+        self.section_warmup.start()
 
     # -- sections ------------------------------------------------------------------------
     def view_at(self, row: int) -> SectionView:
@@ -184,7 +196,7 @@ class MainWindow(ScreenFittedWindow):
         if self.view_ctx is None:
             raise RuntimeError("The window has no learner data yet.")
         section = SECTIONS_REGISTRY[row]
-        module = import_and_forget_source(f"mht_desktop.ui.views.{section.module}")
+        module = import_section_module(f"mht_desktop.ui.views.{section.module}")
         view = cast("SectionView", getattr(module, section.view_class)(self.view_ctx))
         self._built[row] = view
         view.undo_label_changed.connect(self._name_undo)
