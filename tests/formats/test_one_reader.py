@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
+import json
 import re
 from datetime import date
 
@@ -33,6 +34,7 @@ from mht_desktop.formats import gift, native
 from mht_desktop.formats.moodle_xml import read_moodle_xml
 from mht_desktop.formats.moodle_xml_writer import write_moodle_xml
 from mht_desktop.formats.native import read_native, write_native
+from mht_desktop.storage import banks as banks_repo
 
 _TOKEN = st.one_of(
     st.characters(blacklist_categories=("Cs",)),  # control characters and U+FFFE included
@@ -211,7 +213,7 @@ def test_gift_escapes_in_one_pass_match_replacing_each_in_turn() -> None:
 # --- the model's own constructors -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("cls", [Choice, Question, Problem])
+@pytest.mark.parametrize("cls", [Question, Problem])
 def test_hand_written_init_takes_exactly_the_dataclass_fields(cls: type) -> None:
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     fields = dataclasses.fields(cls)
@@ -224,3 +226,17 @@ def test_hand_written_init_takes_exactly_the_dataclass_fields(cls: type) -> None
     assert all(getattr(made, name) is value for name, value in values.items())
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(made, fields[0].name, 3)  # still frozen
+
+
+def test_a_choice_is_an_immutable_value_in_the_stored_array_order() -> None:
+    choice = Choice("Yes", True, weight=50.0)
+    assert choice == Choice(text="Yes", correct=True, feedback="", fixed=False, weight=50.0)
+    assert hash(choice) == hash(Choice("Yes", True, "", False, 50.0))
+    assert repr(choice) == ("Choice(text='Yes', correct=True, feedback='', fixed=False, "
+                            "weight=50.0)")
+    with pytest.raises(AttributeError):
+        choice.text = "No"  # type: ignore[misc]
+    # The JSON encoder writes the tuple of choices as the stored [[text, correct, …]] arrays.
+    stored = json.loads(banks_repo._encode_json((choice, Choice("No", False, "Not this"))))
+    assert stored == banks_repo.choices_to_json((choice, Choice("No", False, "Not this")))
+    assert stored == [["Yes", True, "", False, 50.0], ["No", False, "Not this", False, None]]

@@ -221,7 +221,7 @@ def read_bank(data: bytes, *, file_name: str, fmt: BankFormat | None = None) -> 
         text = decode_text(data, file=label)
     except DecodeError as exc:
         return ParsedBank(None, [exc.problem])
-    if not text.strip():
+    if not text or text.isspace():  # ``not text.strip()`` without copying the whole file
         return ParsedBank(None, [Problem(label, None, "the file is empty")])
     chosen = fmt or detect_format(file_name, text)
     if chosen in BYTE_READERS:  # detected from the text (a .txt holding XML)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -72,8 +71,10 @@ def choices_to_json(choices: tuple[Choice, ...]) -> list[list[Any]]:
     """Choices as stored in the JSON column: ``[text, correct, feedback, fixed, weight]``.
 
     Compact arrays, not objects: this is the hottest data we keep and the fastest to encode.
+    A ``Choice`` is a named tuple of exactly these fields in this order, so the JSON encoder
+    also writes ``choices`` itself as this (see ``_question_rows``).
     """
-    return [[c.text, c.correct, c.feedback, c.fixed, c.weight] for c in choices]
+    return [list(c) for c in choices]
 
 
 def choices_from_json(data: list[Any]) -> tuple[Choice, ...]:
@@ -231,11 +232,11 @@ if _c_make_encoder is not None:
     _c_encode = _c_make_encoder(None, _json_encoder.default, json.encoder.encode_basestring,
                                 None, ": ", ", ", False, False, True)
 
-    def _encode_json(value: list[Any]) -> str:
+    def _encode_json(value: list[Any] | tuple[Any, ...]) -> str:
         return "".join(_c_encode(value, 0))
 else:  # pragma: no cover - CPython always has the C encoder
 
-    def _encode_json(value: list[Any]) -> str:
+    def _encode_json(value: list[Any] | tuple[Any, ...]) -> str:
         return _json_encoder.encode(value)
 
 
@@ -247,21 +248,21 @@ class _EncodedLists(dict[tuple[str, ...], str]):
     """
 
     def __missing__(self, key: tuple[str, ...]) -> str:
-        text = self[key] = _encode_json(list(key))
+        text = self[key] = _encode_json(key)
         return text
 
 
-# A choice as its JSON array: [text, correct, feedback, fixed, weight] (see choices_to_json),
-# read in one C call; JSON writes a tuple exactly as the list.
-_choice_values = operator.attrgetter("text", "correct", "feedback", "fixed", "weight")
-
-
 def _question_rows(bank_id: str, items: list[tuple[int, Question]]) -> list[tuple[Any, ...]]:
-    """Driver rows in ``_QUESTION_COLUMNS`` order."""
-    encode, lists, values = _encode_json, _EncodedLists(), _choice_values
+    """Driver rows in ``_QUESTION_COLUMNS`` order.
+
+    A question's choices are encoded as they stand: a tuple of ``Choice`` named tuples is
+    written as the array of ``[text, correct, feedback, fixed, weight]`` arrays that
+    :func:`choices_to_json` gives, with no list made per choice.
+    """
+    encode, lists = _encode_json, _EncodedLists()
     return [
         (bank_id, q.id, q.type._value_, q.topic, q.difficulty, q.title, q.stem,
-         encode(list(map(values, q.choices))),
+         encode(q.choices),
          q.rationale, q.source, None if q.reviewed is None else q.reviewed.isoformat(),
          None if q.review_due is None else q.review_due.isoformat(), lists[q.tags],
          lists[q.jurisdiction], lists[q.setting], position, 0)
