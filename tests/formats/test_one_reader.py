@@ -240,3 +240,22 @@ def test_a_choice_is_an_immutable_value_in_the_stored_array_order() -> None:
     stored = json.loads(banks_repo._encode_json((choice, Choice("No", False, "Not this"))))
     assert stored == banks_repo.choices_to_json((choice, Choice("No", False, "Not this")))
     assert stored == [["Yes", True, "", False, 50.0], ["No", False, "Not this", False, None]]
+
+
+_GIFT_PIECES = st.lists(st.sampled_from(
+    [*"=~#%.-05 \t\n\r\x0b\u2028ab\\]:[", "id", "tag", "[id:", "[tag:", "\\]", "%50%", "~%", "=%"]),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_GIFT_PIECES)
+def test_gift_patterns_match_as_their_plain_forms(text: str) -> None:
+    # The reader's patterns are written for speed; these are the forms they must equal.
+    plain = {
+        gift._ANSWER: r"([=~])(?:(?<=~)\s*%(-?\d+(?:\.\d+)?)%)?([^=~#]*)(?:#([^=~]*))?",
+        gift._MOODLE_COMMENT: r"\[(id|tag):((?:\\.|[^\]\\])*)\]",
+        gift._RUN: r"[^\S\n]*\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*",
+    }
+    for fast, reference in plain.items():
+        assert ([(m.span(), m.groups()) for m in fast.finditer(text)]
+                == [(m.span(), m.groups()) for m in re.finditer(reference, text)])

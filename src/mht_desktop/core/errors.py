@@ -60,7 +60,7 @@ class Severity(Enum):
 
 
 # An instructor's bank may give one warning per question (no source, no rationale) or two:
-# 20,000 of these for 10,000 questions. As for Choice and Question (core/banks.py), the
+# 20,000 of these for 10,000 questions. As for Question (core/banks.py), the
 # __init__ stores straight into the slots instead of going through object.__setattr__ for
 # each field (the frozen dataclass's own __init__): the same objects at ~60 % of the cost.
 @dataclass(frozen=True, slots=True, init=False)
