@@ -30,7 +30,7 @@ from mht_desktop.core.banks import (
     Topic,
 )
 from mht_desktop.core.errors import Problem
-from mht_desktop.formats import gift, native
+from mht_desktop.formats import gift, gift_text, native
 from mht_desktop.formats.moodle_xml import read_moodle_xml
 from mht_desktop.formats.moodle_xml_writer import write_moodle_xml
 from mht_desktop.formats.native import read_native, write_native
@@ -199,7 +199,7 @@ def test_header_starts_are_the_anchored_pattern_matches(text: str) -> None:
 
 
 def test_gift_escapes_in_one_pass_match_replacing_each_in_turn() -> None:
-    table = gift._ESCAPED
+    table = gift_text.ESCAPED
     for size in range(6):
         for parts in itertools.product(["\\", "~", "=", "#", "{", "}", ":", "n", "a"],
                                        repeat=size):
@@ -207,7 +207,7 @@ def test_gift_escapes_in_one_pass_match_replacing_each_in_turn() -> None:
             in_turn = text
             for old, new in table.items():
                 in_turn = in_turn.replace(old, new)
-            assert gift._ESCAPE.sub(gift._placeholder, text) == in_turn, text
+            assert gift_text.ESCAPE.sub(gift_text.placeholder, text) == in_turn, text
 
 
 # --- the model's own constructors -----------------------------------------------------------

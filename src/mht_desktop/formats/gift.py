@@ -17,31 +17,24 @@ from dataclasses import dataclass, field
 from mht_desktop.core.banks import Bank, Choice, Question, QuestionType
 from mht_desktop.core.errors import Problem, Severity
 from mht_desktop.formats.base import ParsedBank, info_from_file_name
+from mht_desktop.formats.gift_text import (
+    ESCAPE,
+    NEWLINE,
+    finish_all,
+    placeholder,
+    split_format,
+    unescape,
+)
 from mht_desktop.formats.text import (
     GRADE_LIST,
     ItemIds,
     TopicSet,
     has_embedded_media,
-    html_to_text,
     is_top_category,
     moodle_grade,
     topic_for_path,
 )
 
-# Escaped characters are swapped for private-use code points before any structural parsing,
-# so "\=" can never be taken for an answer marker; they are swapped back in the final text.
-# "\\" comes first so that an escaped backslash cannot escape the character after it.
-_ESCAPED = {
-    "\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003",
-    "\\{": "\ue004", "\\}": "\ue005", "\\:": "\ue006", "\\n": "\ue007",
-}
-# One left-to-right pass gives what replacing each escape in turn (in this order) gives: the
-# placeholders contain no backslash, so no replacement can make or break another escape.
-_ESCAPE = re.compile(r"\\[\\~=#{}:n]")
-_LITERALS = {"\ue000": "\\", "\ue001": "~", "\ue002": "=", "\ue003": "#",
-             "\ue004": "{", "\ue005": "}", "\ue006": ":"}
-_NEWLINE = "\ue007"  # restored after HTML conversion, which would collapse a real newline
-FORMAT_PREFIX = re.compile(r"\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _BLANK = "_____"
 
@@ -200,7 +193,7 @@ class _GiftReader:
             block = _Block(rest, numbers[0] if numbers else block.first + 1, numbers,
                            comments=block.comments)
         if "\\" in block.text:
-            block.text = _ESCAPE.sub(_placeholder, block.text)
+            block.text = ESCAPE.sub(placeholder, block.text)
             block.escaped = True
         self.position += 1
         try:
@@ -219,7 +212,7 @@ class _GiftReader:
         title, pos = self._title(block)
         open_at, close_at = self._answer_block(block, pos, title)
         text = block.text
-        fmt, stem = _split_format(text[pos:open_at], "moodle")
+        fmt, stem = split_format(text[pos:open_at], "moodle")
         after = text[close_at + 1:]
         if after.strip():  # missing-word question: the block marks the blank
             stem = stem + _BLANK + after
@@ -254,7 +247,7 @@ class _GiftReader:
         if end < 0:
             raise self.fail(block.line_of(0), "the title opened with '::' is never closed "
                             "with '::'")
-        return _unescape(text[pos + 2:end]).replace(_NEWLINE, " ").strip(), end + 2
+        return unescape(text[pos + 2:end]).replace(NEWLINE, " ").strip(), end + 2
 
     def _answer_block(self, block: _Block, pos: int, title: str) -> tuple[int, int]:
         """Offsets of the answer block's braces; skips descriptions, reports stray braces."""
@@ -276,7 +269,7 @@ class _GiftReader:
         """Type, finished stem and rationale (``texts``), and choices of a ``~``/``=`` block."""
         fields = self._answer_fields(block, answers, base, title)
         fragments = texts + [f[2] for f in fields] + [f[3] for f in fields]
-        finished = _finish_all(fragments, fmt, block.escaped)
+        finished = finish_all(fragments, fmt, block.escaped)
         single = "=" in answers  # no '=' at all: a checkbox question with weights
         choices = self._choices(block, fields, finished[2:], single, title)
         kind = QuestionType.SINGLE if single else QuestionType.MULTIPLE
@@ -399,7 +392,7 @@ def _true_false(answers: str, stem: str, rationale: str, fmt: str,
     """Finished stem and rationale, and the choices of ``{T#if wrong#if right}``."""
     word, _, feedback = answers.partition("#")
     wrong, _, right = feedback.partition("#")
-    stem, rationale, wrong, right = _finish_all([stem, rationale, wrong, right], fmt, escaped)
+    stem, rationale, wrong, right = finish_all([stem, rationale, wrong, right], fmt, escaped)
     answer = _TRUE_FALSE[word.strip().upper()]
     # Feedback belongs to the choice the learner picks: the right one sees the "right" text.
     return stem, rationale, [Choice("True", answer, right if answer else wrong),
@@ -409,79 +402,6 @@ def _true_false(answers: str, stem: str, rationale: str, fmt: str,
 def _label(title: str) -> str:
     """How messages name a question."""
     return f"question {title!r}" if title else "question"
-
-
-def _replace_all(text: str, table: dict[str, str]) -> str:
-    """Apply ``table``'s replacements in order (faster than a regex with a callback)."""
-    for old, new in table.items():
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
-def _placeholder(match: re.Match[str]) -> str:
-    return _ESCAPED[match.group()]
-
-
-def _unescape(text: str) -> str:
-    """Put back the characters that were escaped with a backslash."""
-    return _replace_all(text, _LITERALS)
-
-
-def _split_format(text: str, default: str) -> tuple[str, str]:
-    """Remove a leading ``[html]``-style prefix: (format, rest)."""
-    match = FORMAT_PREFIX.match(text) if "[" in text else None
-    if match is None:
-        return default, text
-    return match.group(1).lower(), text[match.end():]
-
-
-def _finish(raw: str, fmt: str, escaped: bool, *, prefixed: bool = True) -> str:
-    """Final text of a GIFT fragment: prefix removed, escapes undone, HTML flattened.
-
-    Args:
-        raw: The fragment as it stands in the block.
-        fmt: The format in force (the question's, unless the fragment has its own prefix).
-        escaped: Whether the block held escapes (placeholders to put back).
-        prefixed: Whether ``raw`` may start with its own ``[format]`` prefix (False for a
-            stem whose prefix was already removed: "[html]" after it is text).
-    """
-    if prefixed:
-        fmt, raw = _split_format(raw, fmt)
-    text = raw.strip()
-    if escaped:
-        text = _unescape(text)
-    if fmt in ("html", "moodle") and ("<" in text or "&" in text):
-        text = html_to_text(text).strip()
-    if escaped and _NEWLINE in text:
-        # After HTML flattening, which would have collapsed a real line break.
-        text = text.replace(_NEWLINE, "\n").strip()
-    return text
-
-
-_SEPARATOR = "\x1e"  # ASCII record separator: joins fragments that are finished together
-
-
-def _finish_all(fragments: list[str], fmt: str, escaped: bool) -> list[str]:
-    """:func:`_finish` for a question's texts at once (one pass instead of one each).
-
-    The stem (first, its prefix already removed), rationale, answers and feedback are joined,
-    unescaped in one go and split again; when a fragment may carry its own format prefix,
-    each takes the one-by-one path.
-    """
-    joined = _SEPARATOR.join(fragments)
-    if (joined.find("[", len(fragments[0])) >= 0
-            or joined.count(_SEPARATOR) != len(fragments) - 1):
-        return [_finish(fragments[0], fmt, escaped, prefixed=False),
-                *(_finish(fragment, fmt, escaped) for fragment in fragments[1:])]
-    if escaped:
-        joined = _unescape(joined)
-    parts = joined.split(_SEPARATOR)
-    if fmt in ("html", "moodle") and ("<" in joined or "&" in joined):
-        parts = [html_to_text(part) for part in parts]
-    if escaped and _NEWLINE in joined:
-        parts = [part.replace(_NEWLINE, "\n") for part in parts]
-    return list(map(str.strip, parts))
 
 
 def read_gift(text: str, *, file: str) -> ParsedBank:

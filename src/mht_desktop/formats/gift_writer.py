@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mht_desktop.core.banks import Bank, Question, QuestionType, Topic
-from mht_desktop.formats.gift import FORMAT_PREFIX
+from mht_desktop.formats.gift_text import FORMAT_PREFIX
 from mht_desktop.formats.text import category_path, format_percent, moodle_fractions
 
 _SPECIAL = re.compile(r"[\\~=#{}:\n]")
