@@ -271,3 +271,17 @@ def test_printing_draws_the_laid_out_pages_on_the_printer(
     assert _pdf_pages(out) == laid.pages
     dialog.close()
     tasks.wait()
+
+
+def test_the_preview_opens_within_its_screen(qtbot: QtBot, dialogs: ScriptedDialogs) -> None:
+    # A fixed 1040 x 780 ran off a 1024 x 700 screen (the offscreen one is 800 x 600).
+    tasks = TaskRunner()
+    dialog = ReportPreviewDialog(Document(_build, title="Report", footer="f"), tasks=tasks,
+                                 dialogs=dialogs, suggested_name="report.pdf")
+    qtbot.addWidget(dialog)
+    screen = dialog.screen()
+    assert screen is not None
+    area = screen.availableGeometry()
+    assert dialog.width() <= area.width() and dialog.height() <= area.height()
+    assert dialog.width() >= min(1040, area.width() * 0.9)  # and uses the room there is
+    tasks.wait()

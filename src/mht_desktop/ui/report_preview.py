@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QFont,
+    QGuiApplication,
     QHideEvent,
     QImage,
     QPaintEngine,
@@ -71,7 +72,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self._printer.setPageLayout(page_layout(paper, landscape=document.landscape))
         super().__init__(self._printer, parent)
         self.setWindowTitle("Print preview")
-        self.resize(1040, 780)
+        self.resize(*_first_size(parent))
         self.document = document
         self.tasks = tasks
         self.dialogs = dialogs
@@ -331,6 +332,24 @@ class ReportPreviewDialog(QPrintPreviewDialog):
             self.dialogs.warn(self, "MHT Desktop", str(exc))
         else:
             self.dialogs.error(self, exc)
+
+
+PREVIEW_SIZE = (1040, 780)
+SCREEN_SHARE = 0.95  # room for the title bar a window manager adds
+
+
+def _first_size(parent: QWidget | None) -> tuple[int, int]:
+    """:data:`PREVIEW_SIZE`, within the free area of the screen the preview opens on.
+
+    A fixed 1040 × 780 ran off a 1024 × 700 screen, hiding the last line of every page.
+    """
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    width, height = PREVIEW_SIZE
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, int(area.width() * SCREEN_SHARE))
+        height = min(height, int(area.height() * SCREEN_SHARE))
+    return width, height
 
 
 def _single_shot(parent: QObject, msecs: int, slot: Callable[[], None]) -> QTimer:
