@@ -2,9 +2,10 @@
 
 Qt's ``QTextDocument`` resolves ``<img src>``, ``background=`` and CSS ``url()`` by reading the
 named file itself: a bank whose text reached a document with ``<img src="/dev/zero">`` in it
-made Qt read forever and abort the window. Everything we draw is either text or an image we
-add with :meth:`QTextDocument.addResource` (charts in reports), and added resources are served
-before :meth:`loadResource` is asked, so refusing every load costs nothing we ship.
+made Qt read forever and abort the window. Everything we draw is either text, an image we
+add with :meth:`QTextDocument.addResource` (served before :meth:`loadResource` is asked) or a
+report's chart, which draws itself (:mod:`.chart_objects`), so refusing every load costs
+nothing we ship.
 
 Refusing must still *answer* an image request: when ``loadResource`` returns nothing, Qt's
 image handler falls back to ``QImage::load(name)`` and opens the file itself (a named pipe then

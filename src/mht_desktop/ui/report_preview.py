@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QFont,
-    QGuiApplication,
     QHideEvent,
     QImage,
     QPaintEngine,
@@ -45,6 +44,7 @@ from mht_desktop.rendering.pages import (
 )
 from mht_desktop.ui.dialog_service import Dialogs
 from mht_desktop.ui.task_runner import TaskRunner
+from mht_desktop.ui.window_frame import size_within_screen
 
 
 class ReportPreviewDialog(QPrintPreviewDialog):
@@ -72,7 +72,7 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         self._printer.setPageLayout(page_layout(paper, landscape=document.landscape))
         super().__init__(self._printer, parent)
         self.setWindowTitle("Print preview")
-        self.resize(*_first_size(parent))
+        self.resize(*size_within_screen(parent, *PREVIEW_SIZE))
         self.document = document
         self.tasks = tasks
         self.dialogs = dialogs
@@ -116,10 +116,9 @@ class ReportPreviewDialog(QPrintPreviewDialog):
             self._view.viewport().installEventFilter(self)  # its paints tell us the zoom
         # The layout starts once the dialog has painted itself: begun at once, the lane's
         # long Qt calls (they hold the GIL) landed in the middle of the dialog's first
-        # build and paint, one stall of both. A timer covers a preview that never paints.
-        self._laying_out_started = False
-        self._lay_out_soon = _single_shot(self, 150, self._lay_out_first)
-        self._lay_out_now = _single_shot(self, 0, self._lay_out_first)  # after a paint
+        # build and paint, one stall of both. Shown, it waits for the first paint, or
+        # FIRST_LAYOUT_MS for a preview that never paints.
+        self._first_layout = _single_shot(self, FIRST_LAYOUT_MS, self._lay_out_first)
 
     @property
     def paper(self) -> Paper:
@@ -132,18 +131,17 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         return self._images[page] if 0 <= page < len(self._images) else None
 
     def _lay_out_first(self) -> None:
-        if not self._laying_out_started:
+        if self._generation == 0:  # no layout asked for yet
             self._lay_out()
 
     def showEvent(self, event: QShowEvent) -> None:
         """Shown: lay the pages out after the first paint (or soon, whichever comes first)."""
         super().showEvent(event)
-        if not self._laying_out_started:
-            self._lay_out_soon.start()
+        if self._generation == 0:
+            self._first_layout.start()
 
     def _lay_out(self) -> None:
         """Lay the pages out on the lane; the preview shows them when they arrive."""
-        self._laying_out_started = True
         self._generation += 1
         generation, document, paper = self._generation, self.document, self.paper
         self.tasks.run(lambda: lay_out(document, paper),
@@ -187,9 +185,8 @@ class ReportPreviewDialog(QPrintPreviewDialog):
         if event.type() == QEvent.Type.Paint:
             if self.laid_out is not None:
                 self._watch_scale()
-            elif not self._laying_out_started:
-                self._lay_out_soon.stop()
-                self._lay_out_now.start()
+            elif self._generation == 0:
+                self._first_layout.start(0)  # once this paint is on screen
         return super().eventFilter(watched, event)
 
     def _draw_pages(self) -> None:
@@ -334,22 +331,9 @@ class ReportPreviewDialog(QPrintPreviewDialog):
             self.dialogs.error(self, exc)
 
 
+# The preview's first size, within the screen (a fixed size ran off a 1024 x 700 screen).
 PREVIEW_SIZE = (1040, 780)
-SCREEN_SHARE = 0.95  # room for the title bar a window manager adds
-
-
-def _first_size(parent: QWidget | None) -> tuple[int, int]:
-    """:data:`PREVIEW_SIZE`, within the free area of the screen the preview opens on.
-
-    A fixed 1040 × 780 ran off a 1024 × 700 screen, hiding the last line of every page.
-    """
-    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
-    width, height = PREVIEW_SIZE
-    if screen is not None:
-        area = screen.availableGeometry()
-        width = min(width, int(area.width() * SCREEN_SHARE))
-        height = min(height, int(area.height() * SCREEN_SHARE))
-    return width, height
+FIRST_LAYOUT_MS = 150  # the layout's start when no paint comes first
 
 
 def _single_shot(parent: QObject, msecs: int, slot: Callable[[], None]) -> QTimer:

@@ -23,6 +23,17 @@ SCREEN_SHARE = 0.94
 GEOMETRY_KEY = "window/geometry"
 
 
+def size_within_screen(widget: QWidget | None, width: int, height: int) -> tuple[int, int]:
+    """``width`` × ``height``, shrunk to :data:`SCREEN_SHARE` of the free area of the
+    screen ``widget`` is on (the primary screen without one)."""
+    screen = (widget.screen() if widget is not None else None) or QGuiApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    area = screen.availableGeometry()
+    return (min(width, int(area.width() * SCREEN_SHARE)),
+            min(height, int(area.height() * SCREEN_SHARE)))
+
+
 def app_icon() -> QIcon:
     """The application icon (shipped next to this module)."""
     return QIcon(str(Path(__file__).with_name("icons") / "mht-desktop.svg"))
@@ -99,11 +110,7 @@ class ScreenFittedWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
         else:
-            width, height = DEFAULT_SIZE
-            if area is not None:  # a first start on a small screen opens within it
-                width = min(width, int(area.width() * SCREEN_SHARE))
-                height = min(height, int(area.height() * SCREEN_SHARE))
-            self.resize(width, height)
+            self.resize(*size_within_screen(self, *DEFAULT_SIZE))  # within a small screen
             if area is not None:
                 self.move(area.center() - self.rect().center())
         self.fit_to_screen()
