@@ -25,5 +25,5 @@ def cpython_default_interval() -> Iterator[None]:
 def test_the_lane_is_made_with_a_short_gil_switch_interval() -> None:
     runner = TaskRunner()
     assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_INTERVAL_S)
-    assert GIL_SWITCH_INTERVAL_S <= 0.001
+    assert GIL_SWITCH_INTERVAL_S <= 0.0005
     runner.deleteLater()
