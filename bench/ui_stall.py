@@ -49,7 +49,7 @@ from mht_desktop.services.context import AppContext
 from mht_desktop.services.quiz import QuizConfig
 from mht_desktop.ui.dialog_service import QtDialogs
 from mht_desktop.ui.main_window import MainWindow
-from mht_desktop.ui.task_runner import TaskRunner
+from mht_desktop.ui.task_runner import GIL_SWITCH_INTERVAL_S, TaskRunner
 from stall_trace import StallTrace, explain  # bench/stall_trace.py, beside this script
 
 HEARTBEAT_MS = 5
@@ -265,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(slower: a profile hook on the GUI thread)")
     parser.add_argument("--gil-switch-ms", type=float, default=None,
                         help="run with another GIL switch interval than the app's (the task "
-                             "runner sets 1 ms; CPython's own is 5 ms): an experiment")
+                             f"runner sets {GIL_SWITCH_INTERVAL_S * 1000:g} ms; CPython's own "
+                             "is 5 ms): an experiment")
     args = parser.parse_args(argv)
     EXPLAIN["on"] = args.explain
     EXPLAIN["switch_s"] = args.gil_switch_ms / 1000 if args.gil_switch_ms is not None else 0.0

@@ -71,7 +71,7 @@ class _Job(QRunnable):
 # into Python many times (the theme's drawPrimitive, event filters), each call waiting up to
 # that interval: the progress dialog's first paint during a 10,000-question import waited
 # ~100 ms in all at 5 ms (ui_stall import_10k), and 39-85 ms at 1 ms; at 0.2 ms it waited
-# 22-31 ms. A thread running alone (no one waiting for the GIL) is never interrupted, so the
+# 15-34 ms. A thread running alone (no one waiting for the GIL) is never interrupted, so the
 # lane is as fast as before while the window is idle. A thread that keeps waking for the GIL
 # slowed a busy one by 5-7 %, at 1 ms and at 0.2 ms alike.
 GIL_SWITCH_INTERVAL_S = 0.0002
